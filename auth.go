@@ -1,0 +1,100 @@
+package tandem
+
+import (
+	"context"
+	"time"
+)
+
+// Session is a signed-in browser. Only a hash of its secret is stored.
+type Session struct {
+	IDHash     string
+	AccountID  int64
+	OrgID      int64 // the organization the session is acting in
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Session lifetimes: a session ends after SessionIdle without use, and in
+// any case SessionAbsolute after sign-in.
+const (
+	SessionIdle     = 7 * 24 * time.Hour
+	SessionAbsolute = 30 * 24 * time.Hour
+)
+
+// Invitation lets someone join an organization once, before it expires.
+type Invitation struct {
+	ID        int64
+	OrgID     int64
+	Email     string
+	Name      string
+	Role      string
+	InvitedBy int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// InvitationTTL is how long an invitation link works.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// PasswordResetTTL is how long a password reset link works.
+const PasswordResetTTL = time.Hour
+
+// APIToken is a personal API key. The secret is shown once at creation;
+// only its SHA-256 is stored.
+type APIToken struct {
+	ID         int64
+	OrgID      int64
+	PersonID   int64
+	Name       string
+	Prefix     string // the first characters of the secret, to tell keys apart
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// Sign-in rate limits: attempts that fail within SignInWindow, per account
+// and per client address, before further attempts are refused.
+const (
+	SignInWindow        = 15 * time.Minute
+	SignInMaxPerAccount = 5
+	SignInMaxPerAddress = 20
+)
+
+// Actor is who is making a request: the account, and the person it is in
+// the organization the request acts in.
+type Actor struct {
+	Account *Account
+	Person  *Person
+	Org     *Org
+	// SessionIDHash is set when the actor came from a browser session.
+	SessionIDHash string
+	// TokenID is set when the actor came from an API token.
+	TokenID int64
+}
+
+type actorKey struct{}
+
+// WithActor returns a context carrying the actor.
+func WithActor(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor of the context, or nil when nobody is signed in.
+func ActorFrom(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey{}).(*Actor)
+	return a
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns a context carrying the request id used in logs.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestIDFrom returns the request id of the context, or "".
+func RequestIDFrom(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey{}).(string)
+	return s
+}

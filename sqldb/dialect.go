@@ -1,0 +1,103 @@
+package sqldb
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+
+	"github.com/tandemhq/tandem"
+)
+
+// This file is the one place where SQLite and PostgreSQL differ at run time.
+// Queries are written once with ? placeholders and portable SQL.
+
+// rebind rewrites ? placeholders as $1, $2… for PostgreSQL. It skips
+// question marks inside quoted strings and identifiers.
+func (db *DB) rebind(query string) string {
+	if db.dialect != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	var quote byte
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// SQLite extended result codes for constraint failures.
+const (
+	sqliteConstraintForeignKey = 787
+	sqliteConstraintPrimaryKey = 1555
+	sqliteConstraintUnique     = 2067
+)
+
+// mapError translates driver errors into tandem errors: a unique violation
+// becomes ECONFLICT, a broken foreign key EINVALID. Other errors pass
+// through unchanged (they are internal).
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+			return &conflictError{err: err}
+		case sqliteConstraintForeignKey:
+			return &tandem.Error{Code: tandem.EINVALID, Message: "A referenced record does not exist."}
+		}
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return &conflictError{err: err}
+		case "23503":
+			return &tandem.Error{Code: tandem.EINVALID, Message: "A referenced record does not exist."}
+		}
+	}
+	return err
+}
+
+// conflictError is a unique violation. Stores usually replace it with a
+// message that names the field; when one escapes it reads as ECONFLICT.
+type conflictError struct{ err error }
+
+func (e *conflictError) Error() string { return "unique violation: " + e.err.Error() }
+func (e *conflictError) Unwrap() error {
+	return &tandem.Error{Code: tandem.ECONFLICT, Message: "That already exists."}
+}
+
+// isConflict reports whether err is a unique violation.
+func isConflict(err error) bool {
+	var ce *conflictError
+	return errors.As(err, &ce)
+}
+
+// likeEscape escapes the LIKE wildcards in s so that a search for "50%"
+// matches the text literally; queries add ESCAPE '\'.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

@@ -1,0 +1,172 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/tandemhq/tandem"
+)
+
+// CreateInvitation stores an invitation with its token's hash. Inviting an
+// address that is already a member with an account is ECONFLICT.
+func (db *DB) CreateInvitation(ctx context.Context, inv *tandem.Invitation, hash string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		p, err := personByEmail(ctx, tx, inv.OrgID, inv.Email)
+		if err == nil && p.AccountID != 0 {
+			return &tandem.Error{Code: tandem.ECONFLICT, Message: "That person is already a member.",
+				Fields: map[string]string{"email": "Someone with this email is already a member."}}
+		}
+		inv.CreatedAt = tx.now
+		inv.ExpiresAt = tx.now.Add(tandem.InvitationTTL)
+		inv.ID, err = tx.insert(ctx, `INSERT INTO invitations (org_id, email, name, role, token_hash, invited_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, inv.OrgID, inv.Email, inv.Name, inv.Role, hash, inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt)
+		if err != nil {
+			return fmt.Errorf("insert invitation: %w", err)
+		}
+		return nil
+	})
+}
+
+// ListInvitations lists the organization's invitations, newest first.
+func (db *DB) ListInvitations(ctx context.Context, orgID int64) ([]tandem.Invitation, error) {
+	rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT id, org_id, email, name, role, COALESCE(invited_by, 0), created_at, expires_at, used_at
+		FROM invitations WHERE org_id = ? ORDER BY created_at DESC, id DESC`), orgID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var invs []tandem.Invitation
+	for rows.Next() {
+		var inv tandem.Invitation
+		var used sql.NullTime
+		if err := rows.Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &inv.Role, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &used); err != nil {
+			return nil, err
+		}
+		inv.UsedAt = timePtr(used)
+		invs = append(invs, inv)
+	}
+	return invs, rows.Err()
+}
+
+// InvitationByToken returns a usable invitation and the organization's
+// name. A used or expired invitation is EINVALID with a message that says
+// which; an unknown one ENOTFOUND.
+func (db *DB) InvitationByToken(ctx context.Context, hash string) (*tandem.Invitation, *tandem.Org, error) {
+	var inv *tandem.Invitation
+	var org *tandem.Org
+	err := db.Read(ctx, func(tx *Tx) error {
+		var err error
+		inv, org, err = usableInvitation(ctx, tx, hash)
+		return err
+	})
+	return inv, org, err
+}
+
+func usableInvitation(ctx context.Context, tx *Tx, hash string) (*tandem.Invitation, *tandem.Org, error) {
+	var inv tandem.Invitation
+	var org tandem.Org
+	var used sql.NullTime
+	err := tx.QueryRow(ctx, `SELECT i.id, i.org_id, i.email, i.name, i.role, COALESCE(i.invited_by, 0), i.created_at, i.expires_at, i.used_at,
+			o.id, o.name, o.slug, o.kind, o.demo, o.created_at
+		FROM invitations i JOIN orgs o ON o.id = i.org_id WHERE i.token_hash = ?`, hash).
+		Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &inv.Role, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &used,
+			&org.ID, &org.Name, &org.Slug, &org.Kind, &org.Demo, &org.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, tandem.Errorf(tandem.ENOTFOUND, "This invitation link is not valid. Ask your administrator for a new one.")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("invitation: %w", mapError(err))
+	}
+	if used.Valid {
+		return nil, nil, tandem.Errorf(tandem.EINVALID, "This invitation has already been used. Sign in, or ask your administrator for a new one.")
+	}
+	if !tx.now.Before(inv.ExpiresAt) {
+		return nil, nil, tandem.Errorf(tandem.EINVALID, "This invitation has expired. Ask your administrator for a new one.")
+	}
+	return &inv, &org, nil
+}
+
+// AcceptInvitation uses an invitation once: it marks it used, creates the
+// account (or reuses the existing one for the email, keeping its password
+// when passwordHash is empty) and the membership, all in one transaction.
+func (db *DB) AcceptInvitation(ctx context.Context, hash, name, passwordHash string) (*tandem.Person, error) {
+	var p *tandem.Person
+	err := db.Write(ctx, func(tx *Tx) error {
+		inv, _, err := usableInvitation(ctx, tx, hash)
+		if err != nil {
+			return err
+		}
+		// The conditional update makes two concurrent acceptances of one
+		// link safe: only one of them changes a row.
+		res, err := tx.Exec(ctx, `UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL`, tx.now, inv.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tandem.Errorf(tandem.EINVALID, "This invitation has already been used.")
+		}
+		if name == "" {
+			name = inv.Name
+		}
+		p, err = addMember(ctx, tx, inv.OrgID, NewMember{Email: inv.Email, Name: name, Role: inv.Role, PasswordHash: passwordHash})
+		return err
+	})
+	return p, err
+}
+
+// CreatePasswordReset stores a reset link's hash for an account.
+func (db *DB) CreatePasswordReset(ctx context.Context, accountID int64, hash string) error {
+	_, err := db.sql.ExecContext(ctx, db.rebind(`INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`),
+		hash, accountID, db.now(), db.now().Add(tandem.PasswordResetTTL))
+	return mapError(err)
+}
+
+// CheckPasswordReset reports whether a reset link can still be used.
+func (db *DB) CheckPasswordReset(ctx context.Context, hash string) error {
+	return db.Read(ctx, func(tx *Tx) error {
+		_, err := usableReset(ctx, tx, hash)
+		return err
+	})
+}
+
+// ResetPassword uses a reset link once: it sets the password and ends every
+// session of the account.
+func (db *DB) ResetPassword(ctx context.Context, hash, passwordHash string) (accountID int64, err error) {
+	err = db.Write(ctx, func(tx *Tx) error {
+		accountID, err = usableReset(ctx, tx, hash)
+		if err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, tx.now, hash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tandem.Errorf(tandem.EINVALID, "This reset link has already been used.")
+		}
+		return setPassword(ctx, tx, accountID, passwordHash, "")
+	})
+	return accountID, err
+}
+
+func usableReset(ctx context.Context, tx *Tx, hash string) (int64, error) {
+	var accountID int64
+	var expires sql.NullTime
+	var used sql.NullTime
+	err := tx.QueryRow(ctx, `SELECT account_id, expires_at, used_at FROM password_resets WHERE token_hash = ?`, hash).Scan(&accountID, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, tandem.Errorf(tandem.ENOTFOUND, "This reset link is not valid. Ask for a new one.")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("password reset: %w", mapError(err))
+	}
+	if used.Valid {
+		return 0, tandem.Errorf(tandem.EINVALID, "This reset link has already been used. Ask for a new one.")
+	}
+	if !tx.now.Before(expires.Time) {
+		return 0, tandem.Errorf(tandem.EINVALID, "This reset link has expired. Ask for a new one.")
+	}
+	return accountID, nil
+}

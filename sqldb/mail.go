@@ -1,0 +1,46 @@
+package sqldb
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem"
+)
+
+// LogMail keeps a copy of a message sent by the development mailer, so an
+// administrator can read it in the web UI on any replica.
+func (db *DB) LogMail(ctx context.Context, m *tandem.Message) error {
+	m.CreatedAt = db.now()
+	id, err := db.sqlInsert(ctx, `INSERT INTO mail_log (to_addr, subject, text_body, html_body, created_at) VALUES (?, ?, ?, ?, ?)`,
+		m.To, m.Subject, m.Text, m.HTML, m.CreatedAt)
+	m.ID = id
+	return err
+}
+
+// ListMail returns the newest development messages sent to people of the
+// organization (an administrator must not read another tenant's mail).
+func (db *DB) ListMail(ctx context.Context, orgID int64, limit int) ([]tandem.Message, error) {
+	rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT id, to_addr, subject, text_body, html_body, created_at FROM mail_log
+		WHERE to_addr IN (SELECT email FROM people WHERE org_id = ?)
+		   OR to_addr IN (SELECT email FROM invitations WHERE org_id = ?)
+		ORDER BY created_at DESC, id DESC LIMIT ?`), orgID, orgID, limit)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var ms []tandem.Message
+	for rows.Next() {
+		var m tandem.Message
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, &m.CreatedAt); err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// sqlInsert runs one INSERT … RETURNING id outside a transaction.
+func (db *DB) sqlInsert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := db.sql.QueryRowContext(ctx, db.rebind(query+" RETURNING id"), args...).Scan(&id)
+	return id, mapError(err)
+}
