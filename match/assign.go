@@ -1,0 +1,346 @@
+package match
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Options tunes Assign and Stable. The zero value is good.
+type Options struct {
+	// Candidates is how many best mentors the solver keeps per mentee
+	// between full row scans. Zero means 24.
+	Candidates int
+	// Workers is how many goroutines read rows in parallel. Zero means one
+	// per CPU.
+	Workers int
+	// Progress, when set, is called now and then with the name of the
+	// phase and how far along it is.
+	Progress func(phase string, done, total int)
+}
+
+// Assignment is an optimal capacitated assignment together with the dual
+// values that prove it optimal (see Certify).
+type Assignment struct {
+	// Mentor holds, for each mentee, the index of its mentor or -1.
+	Mentor []int
+	// Matched is the number of matched mentees.
+	Matched int
+	// Score is the sum of the scores of the matched pairs.
+	Score float64
+	// U holds the mentee duals: U[i] + V[j] >= score[i][j] for every
+	// allowed pair, with equality on matched pairs, and U[i] = -Bonus for
+	// unmatched mentees.
+	U []float64
+	// V holds the mentor duals (prices): V[j] >= 0, and V[j] > 0 only for
+	// mentors filled to capacity.
+	V []float64
+	// Bonus is the value added to every match so that the optimum matches
+	// as many mentees as possible before it looks at scores.
+	Bonus float64
+	// Stats tells where the time went.
+	Stats Stats
+}
+
+// Stats describes the work a solve did.
+type Stats struct {
+	// Candidates is the time spent reading every row once to find each
+	// mentee's best mentors.
+	Candidates time.Duration
+	// Bidding is the time spent in the bidding phase that assigns most
+	// mentees cheaply.
+	Bidding time.Duration
+	// Augment is the time spent on shortest augmenting paths.
+	Augment time.Duration
+	// Bids counts bids in the bidding phase.
+	Bids int
+	// Augmentations counts shortest-path searches.
+	Augmentations int
+	// Rescans counts full row scans after the first reading.
+	Rescans int
+}
+
+// ErrCapacity is returned for a negative capacity or a capacity vector
+// whose length differs from the number of mentors.
+var ErrCapacity = errors.New("match: bad capacity")
+
+// Assign computes a capacitated assignment of mentees to mentors that
+// first matches as many mentees as capacities and forbidden pairs allow,
+// and among those maximizes the total score. Mentor j takes at most
+// capacity[j] mentees. Rows of src must not hold infinities.
+//
+// The method is a primal-dual one on the compact problem (one node per
+// mentor, never one per seat): a bidding phase in the manner of the auction
+// algorithm, with exact complementary slackness kept at every step, assigns
+// most mentees; successive shortest augmenting paths (Dijkstra on reduced
+// costs) then finish the job. Both phases look only at each mentee's few
+// best mentors, with a bound that says when a full row rescan is needed, so
+// the answer is exact. The returned duals certify optimality.
+func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
+	_, m := src.Dims()
+	if len(capacity) != m {
+		return nil, fmt.Errorf("%w: %d capacities for %d mentors", ErrCapacity, len(capacity), m)
+	}
+	for j, c := range capacity {
+		if c < 0 {
+			return nil, fmt.Errorf("%w: mentor %d has capacity %d", ErrCapacity, j, c)
+		}
+	}
+	s := newSolver(src, capacity, opt)
+	start := time.Now()
+	if err := s.readCandidates(); err != nil {
+		return nil, err
+	}
+	s.stats.Candidates = time.Since(start)
+
+	start = time.Now()
+	free := s.bid()
+	s.stats.Bidding = time.Since(start)
+
+	start = time.Now()
+	for t, i := range free {
+		s.augment(int(i))
+		if s.opt.Progress != nil && t%1024 == 0 {
+			s.opt.Progress("augment", t, len(free))
+		}
+	}
+	s.stats.Augment = time.Since(start)
+	return s.result(), nil
+}
+
+// solver holds the state of one Assign call. Row duals are not stored for
+// assigned rows: u[i] = rowA[i] - p[rowCol[i]] always, so raising a
+// mentor's price needs no pass over its mentees.
+type solver struct {
+	src   Scores
+	n, m  int
+	opt   Options
+	bonus float64
+	cand  *candidates
+
+	cap      []int32
+	load     []int32
+	colStart []int32 // start of each mentor's seats in seats
+	seats    []int32 // mentee in each seat, mentor j's seats at colStart[j]...
+	p        []float64
+
+	rowCol  []int32   // mentor of each mentee, or -1
+	rowSeat []int32   // seat index within the mentor
+	rowA    []float64 // score of each mentee with its mentor
+	second  []float64 // upper bound on the second-best value when assigned
+
+	rowBuf []float32
+	keys   []float64
+	dij    dijkstra
+	stats  Stats
+}
+
+func newSolver(src Scores, capacity []int, opt Options) *solver {
+	n, m := src.Dims()
+	if opt.Candidates <= 0 {
+		opt.Candidates = 24
+	}
+	opt.Candidates = max(2, min(opt.Candidates, m)) // two, to prove a second best
+	opt.Workers = defaultWorkers(opt.Workers)
+	s := &solver{
+		src: src, n: n, m: m, opt: opt,
+		cap:      make([]int32, m),
+		load:     make([]int32, m),
+		colStart: make([]int32, m+1),
+		p:        make([]float64, m),
+		rowCol:   make([]int32, n),
+		rowSeat:  make([]int32, n),
+		rowA:     make([]float64, n),
+		second:   make([]float64, n),
+		rowBuf:   make([]float32, m),
+		keys:     make([]float64, opt.Candidates),
+	}
+	total := 0
+	for j, c := range capacity {
+		c = min(c, n) // more seats than mentees is never used
+		s.cap[j] = int32(c)
+		s.colStart[j] = int32(total)
+		total += c
+	}
+	s.colStart[m] = int32(total)
+	s.seats = make([]int32, total)
+	for i := range s.rowCol {
+		s.rowCol[i] = -1
+	}
+	s.dij.init(n, m)
+	return s
+}
+
+// readCandidates reads every row once, in parallel, to fill the candidate
+// lists at zero prices and to find the score range that sets the bonus.
+func (s *solver) readCandidates() error {
+	s.cand = newCandidates(s.n, s.opt.Candidates)
+	w := s.opt.Workers
+	los := make([]float32, w)
+	his := make([]float32, w)
+	for t := range w {
+		los[t], his[t] = float32(math.Inf(1)), float32(math.Inf(-1))
+	}
+	parallelRows(s.n, w, func(worker, from, to int) {
+		buf := make([]float32, s.m)
+		keys := make([]float32, s.cand.k)
+		for i := from; i < to; i++ {
+			lo, hi := s.cand.scanZero(i, s.src.Row(i, buf), keys)
+			los[worker] = min(los[worker], lo)
+			his[worker] = max(his[worker], hi)
+		}
+		if s.opt.Progress != nil && worker == 0 {
+			s.opt.Progress("read", int(min(int64(to), int64(s.n))), s.n)
+		}
+	})
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for t := range w {
+		lo = math.Min(lo, float64(los[t]))
+		hi = math.Max(hi, float64(his[t]))
+	}
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		if lo <= hi {
+			return errors.New("match: scores hold an infinity")
+		}
+		lo, hi = 0, 0 // nothing allowed at all
+	}
+	s.bonus = Bonus(lo, hi, s.n, s.m)
+	return nil
+}
+
+// Bonus returns the per-match bonus that makes a maximum-score assignment
+// also a maximum-cardinality one, for scores in [lo, hi] and an n×m
+// problem. An augmenting path visits each mentor at most once, so it adds
+// one match and swaps at most min(n, m) others; a bonus above that many
+// score ranges (after shifting scores to be non-negative) always pays for it.
+func Bonus(lo, hi float64, n, m int) float64 {
+	l := float64(min(n, m) + 1)
+	return (hi-lo)*l + math.Max(0, -lo) + 1
+}
+
+// rescan reads row i again and refreshes its list at current prices.
+func (s *solver) rescan(i int) []float32 {
+	s.stats.Rescans++
+	row := s.src.Row(i, s.rowBuf)
+	s.cand.scan(i, row, s.p, s.keys)
+	return row
+}
+
+// best returns row i's exact top two values (see candidates.top2),
+// rescanning the row when its list cannot prove them.
+func (s *solver) best(i int) (j1 int, w1, w2 float64) {
+	j1, w1, w2, ok := s.cand.top2(i, s.p, s.bonus, s.open)
+	if !ok {
+		s.rescan(i)
+		j1, w1, w2, _ = s.cand.top2(i, s.p, s.bonus, s.open)
+	}
+	return j1, w1, w2
+}
+
+// open reports whether mentor j has a free seat.
+func (s *solver) open(j int32) bool { return s.load[j] < s.cap[j] }
+
+// scoreOf returns the listed score of row i with mentor j. j must be on
+// row i's list, which holds after best returned it.
+func (s *solver) scoreOf(i, j int) float64 {
+	cols, vals := s.cand.list(i)
+	for t, c := range cols {
+		if int(c) == j {
+			return float64(vals[t])
+		}
+	}
+	return float64(s.src.Row(i, s.rowBuf)[j])
+}
+
+// seat puts row i in seat k of mentor j with score a.
+func (s *solver) seat(i, j, k int, a float64) {
+	s.seats[int(s.colStart[j])+k] = int32(i)
+	s.rowCol[i], s.rowSeat[i], s.rowA[i] = int32(j), int32(k), a
+}
+
+// bid runs the bidding phase and returns the mentees it left free.
+//
+// A free mentee i bids for its best mentor j1 (value w1, second best w2).
+// If j1 has a free seat it takes it. Otherwise j1's price rises by
+// delta = min(w1-w2, the second smallest slack among j1's mentees), the
+// mentee with the smallest slack is evicted and i takes its seat. The price
+// rise never exceeds what i or the remaining mentees would tolerate, so
+// every assigned mentee stays at one of its best mentors: complementary
+// slackness holds exactly throughout, and the augmenting phase can start
+// from this state. Ties can make delta zero and bidding cycle, so the phase
+// stops after a fixed budget of evictions and leaves the rest to the exact
+// phase.
+func (s *solver) bid() []int32 {
+	queue := make([]int32, 0, s.n)
+	for i := range s.n {
+		queue = append(queue, int32(i))
+	}
+	var free []int32
+	budget := 4*s.n + 1000
+	for h := 0; h < len(queue); h++ {
+		i := int(queue[h])
+		if budget <= 0 {
+			free = append(free, int32(i))
+			continue
+		}
+		s.stats.Bids++
+		j1, w1, w2 := s.best(i)
+		if j1 < 0 {
+			continue // nothing beats staying unmatched: u = -bonus
+		}
+		if l := s.load[j1]; l < s.cap[j1] {
+			s.load[j1]++
+			s.seat(i, j1, int(l), s.scoreOf(i, j1))
+			s.second[i] = w2
+			continue
+		}
+		// Find the mentees of j1 with the smallest and second smallest slack.
+		base := int(s.colStart[j1])
+		kmin, s1, s2 := -1, math.Inf(1), math.Inf(1)
+		for k := range int(s.cap[j1]) {
+			r := s.seats[base+k]
+			sl := s.rowA[r] - s.p[j1] - s.second[r]
+			if sl < s1 {
+				s2, s1, kmin = s1, sl, k
+			} else if sl < s2 {
+				s2 = sl
+			}
+		}
+		if kmin < 0 {
+			free = append(free, int32(i)) // capacity zero: leave it to Dijkstra
+			continue
+		}
+		delta := max(0, min(w1-w2, s2))
+		budget--
+		s.p[j1] += delta
+		out := int(s.seats[base+kmin])
+		s.rowCol[out] = -1
+		queue = append(queue, int32(out))
+		s.seat(i, j1, kmin, s.scoreOf(i, j1))
+		s.second[i] = w2
+	}
+	return free
+}
+
+// result packs the solver state into an Assignment.
+func (s *solver) result() *Assignment {
+	a := &Assignment{
+		Mentor: make([]int, s.n),
+		U:      make([]float64, s.n),
+		V:      append([]float64(nil), s.p...),
+		Bonus:  s.bonus,
+		Stats:  s.stats,
+	}
+	for i, j := range s.rowCol {
+		a.Mentor[i] = int(j)
+		if j < 0 {
+			a.U[i] = -s.bonus
+			continue
+		}
+		a.Matched++
+		a.Score += s.rowA[i]
+		a.U[i] = s.rowA[i] - s.p[j]
+	}
+	return a
+}

@@ -1,0 +1,142 @@
+package match_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tandemhq/tandem/match"
+	"github.com/tandemhq/tandem/match/internal/gen"
+)
+
+// tiny returns a small random instance of a family, with random
+// capacities (zero included) and a random share of forbidden pairs.
+func tiny(r *rand.Rand, family string) (*match.Matrix, []int) {
+	n, m := 1+r.IntN(6), 1+r.IntN(4)
+	a := match.NewMatrix(n, m)
+	forbid := r.Float64() * 0.5
+	pop := make([]float64, m)
+	for j := range pop {
+		pop[j] = r.Float64()
+	}
+	for i := range n {
+		for j := range m {
+			var v float32
+			switch family {
+			case "uniform", "slack":
+				v = r.Float32()*20 - 10
+			case "popular":
+				v = float32(pop[j]*0.8 + 0.2*r.Float64())
+			case "ties":
+				v = float32(r.IntN(3))
+			}
+			if r.Float64() < forbid {
+				v = match.Forbidden
+			}
+			a.Set(i, j, v)
+		}
+	}
+	capacity := make([]int, m)
+	for j := range capacity {
+		capacity[j] = r.IntN(3)
+		if family == "slack" {
+			capacity[j] += 2
+		}
+	}
+	return a, capacity
+}
+
+// bruteForce returns the best (matched count, total score) over all
+// assignments.
+func bruteForce(a *match.Matrix, capacity []int) (int, float64) {
+	load := make([]int, a.M)
+	bestN, bestS := -1, math.Inf(-1)
+	var rec func(i, cnt int, s float64)
+	rec = func(i, cnt int, s float64) {
+		if i == a.N {
+			if cnt > bestN || cnt == bestN && s > bestS {
+				bestN, bestS = cnt, s
+			}
+			return
+		}
+		rec(i+1, cnt, s)
+		for j := range a.M {
+			v := a.At(i, j)
+			if match.IsForbidden(v) || load[j] >= capacity[j] {
+				continue
+			}
+			load[j]++
+			rec(i+1, cnt+1, s+float64(v))
+			load[j]--
+		}
+	}
+	rec(0, 0, 0)
+	return bestN, bestS
+}
+
+func TestAssignBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, family := range gen.Families {
+		for iter := range 1500 {
+			a, capacity := tiny(r, family)
+			k := 2 + r.IntN(2) // tiny lists force rescans
+			got, err := match.Assign(a, capacity, match.Options{Candidates: k, Workers: 1 + iter%2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantN, wantS := bruteForce(a, capacity)
+			if got.Matched != wantN || math.Abs(got.Score-wantS) > 1e-6 {
+				t.Fatalf("%s #%d: got %d matched, score %g; want %d, %g\nscores %v\ncapacity %v\nmentor %v",
+					family, iter, got.Matched, got.Score, wantN, wantS, a.Data, capacity, got.Mentor)
+			}
+			if _, err := match.Certify(a, capacity, got, 0); err != nil {
+				t.Fatalf("%s #%d: %v\nscores %v\ncapacity %v", family, iter, err, a.Data, capacity)
+			}
+		}
+	}
+}
+
+func TestAssignLarge(t *testing.T) {
+	for _, family := range gen.Families {
+		t.Run(family, func(t *testing.T) {
+			in, err := gen.New(family, 2000, 400, 5, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &match.Matrix{N: in.N, M: in.M, Data: in.Scores}
+			got, err := match.Assign(a, in.Capacity, match.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := match.Certify(a, in.Capacity, got, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("matched %d score %.4f gap %g viol %g tol %g stats %+v", got.Matched, got.Score, c.Gap, c.MaxViolation, c.Tolerance, got.Stats)
+		})
+	}
+}
+
+func TestAssignBadCapacity(t *testing.T) {
+	a := match.NewMatrix(2, 2)
+	if _, err := match.Assign(a, []int{1}, match.Options{}); err == nil {
+		t.Error("short capacity: no error")
+	}
+	if _, err := match.Assign(a, []int{1, -1}, match.Options{}); err == nil {
+		t.Error("negative capacity: no error")
+	}
+}
+
+func TestAssignAllForbiddenRow(t *testing.T) {
+	a := match.NewMatrix(3, 2)
+	for j := range 2 {
+		a.Set(1, j, match.Forbidden)
+	}
+	got, err := match.Assign(a, []int{2, 2}, match.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Mentor[1] != -1 || got.Matched != 2 {
+		t.Errorf("got %v", got.Mentor)
+	}
+}

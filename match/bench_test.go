@@ -1,0 +1,73 @@
+package match_test
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/tandemhq/tandem/match"
+	"github.com/tandemhq/tandem/match/internal/gen"
+)
+
+var (
+	benchMu    sync.Mutex
+	benchCache = map[string]*gen.Instance{}
+)
+
+// benchInstance returns the 10,000 × 2,000 × capacity 5 instance of a
+// family, generated once per process.
+func benchInstance(b *testing.B, family string) (*match.Matrix, []int) {
+	b.Helper()
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	in, ok := benchCache[family]
+	if !ok {
+		var err error
+		in, err = gen.New(family, 10000, 2000, 5, 42)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchCache[family] = in
+	}
+	return &match.Matrix{N: in.N, M: in.M, Data: in.Scores}, in.Capacity
+}
+
+// BenchmarkAssign solves and certifies each family at 10,000 × 2,000.
+func BenchmarkAssign(b *testing.B) {
+	for _, family := range gen.Families {
+		b.Run(family, func(b *testing.B) {
+			a, capacity := benchInstance(b, family)
+			b.ReportAllocs()
+			var st match.Stats
+			for b.Loop() {
+				got, err := match.Assign(a, capacity, match.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := match.Certify(a, capacity, got, 0); err != nil {
+					b.Fatal(err)
+				}
+				st = got.Stats
+			}
+			b.ReportMetric(float64(st.Candidates.Microseconds())/1000, "read-ms")
+			b.ReportMetric(float64(st.Bidding.Microseconds())/1000, "bid-ms")
+			b.ReportMetric(float64(st.Augment.Microseconds())/1000, "augment-ms")
+			b.ReportMetric(float64(st.Rescans), "rescans")
+			b.ReportMetric(float64(st.Augmentations), "augmentations")
+		})
+	}
+}
+
+// BenchmarkStable runs deferred acceptance, preferences included.
+func BenchmarkStable(b *testing.B) {
+	for _, family := range gen.Families {
+		b.Run(family, func(b *testing.B) {
+			a, capacity := benchInstance(b, family)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := match.Stable(a, capacity, match.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,154 @@
+package match
+
+import (
+	"fmt"
+	"math"
+)
+
+// Certificate is the result of checking an Assignment's optimality proof.
+type Certificate struct {
+	// Primal is the objective of the assignment: the total score plus
+	// Bonus per match.
+	Primal float64
+	// Dual is the objective of the duals: the sum of (U[i] + Bonus) plus
+	// the sum of capacity[j] * V[j]. By weak duality it bounds every
+	// assignment's objective from above.
+	Dual float64
+	// Gap is Dual - Primal, which is zero up to rounding for an optimum.
+	Gap float64
+	// MaxViolation is the largest violation of dual feasibility or
+	// complementary slackness found, in score units.
+	MaxViolation float64
+	// Tolerance is the violation that was allowed per constraint.
+	Tolerance float64
+}
+
+// Tolerance returns the violation Certify allows per constraint for an
+// assignment whose scores are at most maxAbs in absolute value: a few
+// hundred float64 rounding steps of the largest number the duals hold
+// (scores and the bonus), which is far below the float32 resolution of
+// the scores themselves.
+func Tolerance(maxAbs, bonus float64) float64 {
+	return 1e-9*math.Max(1, maxAbs) + 1e-12*bonus
+}
+
+// Certify checks that a is an optimal solution for src and capacity. It
+// checks, reading every score once (in parallel):
+//
+//   - primal feasibility: each mentee has at most one mentor, never a
+//     forbidden one, and no mentor exceeds its capacity;
+//   - dual feasibility: U[i] + V[j] >= score[i][j] for every allowed pair,
+//     V[j] >= 0 and U[i] >= -Bonus;
+//   - complementary slackness: U[i] + V[j] = score[i][j] on matched pairs,
+//     U[i] = -Bonus for unmatched mentees, V[j] = 0 for mentors with a
+//     free seat.
+//
+// Each with tolerance tol (Tolerance if tol <= 0). Together they prove that
+// no assignment has more matches, or as many matches and a higher total
+// score (up to tol per pair), because Bonus is at least the value given by
+// the Bonus function for the score range. Certify returns an error naming
+// the first violated condition.
+func Certify(src Scores, capacity []int, a *Assignment, tol float64) (*Certificate, error) {
+	n, m := src.Dims()
+	if len(a.Mentor) != n || len(a.U) != n || len(a.V) != m || len(capacity) != m {
+		return nil, fmt.Errorf("match: certify: sizes do not fit a %d×%d problem", n, m)
+	}
+	workers := defaultWorkers(0)
+	type part struct {
+		viol   float64
+		lo, hi float64
+		bi, bj int
+	}
+	parts := make([]part, workers)
+	for w := range parts {
+		parts[w].lo, parts[w].hi = math.Inf(1), math.Inf(-1)
+	}
+	parallelRows(n, workers, func(w, from, to int) {
+		buf := make([]float32, m)
+		// Accumulate in locals: writing parts[w] per score would bounce its
+		// cache line between cores.
+		pt := parts[w]
+		for i := from; i < to; i++ {
+			row := src.Row(i, buf)
+			ui := a.U[i]
+			lo, hi := float32(pt.lo), float32(pt.hi)
+			for j, s := range row {
+				if s != s {
+					continue
+				}
+				if s < lo {
+					lo = s
+				}
+				if s > hi {
+					hi = s
+				}
+				if v := float64(s) - ui - a.V[j]; v > pt.viol {
+					pt.viol, pt.bi, pt.bj = v, i, j
+				}
+			}
+			pt.lo, pt.hi = float64(lo), float64(hi)
+		}
+		parts[w] = pt
+	})
+	c := &Certificate{}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	bad := ""
+	for _, pt := range parts {
+		lo, hi = math.Min(lo, pt.lo), math.Max(pt.hi, hi)
+		if pt.viol > c.MaxViolation {
+			c.MaxViolation = pt.viol
+			bad = fmt.Sprintf("dual infeasible at mentee %d, mentor %d by %g", pt.bi, pt.bj, pt.viol)
+		}
+	}
+	if lo > hi {
+		lo, hi = 0, 0
+	}
+	if need := Bonus(lo, hi, n, m); a.Bonus < need {
+		return c, fmt.Errorf("match: certify: bonus %g is below %g for scores in [%g, %g]", a.Bonus, need, lo, hi)
+	}
+	if tol <= 0 {
+		tol = Tolerance(math.Max(math.Abs(lo), math.Abs(hi)), a.Bonus)
+	}
+	c.Tolerance = tol
+	note := func(v float64, msg string, args ...any) {
+		if v > c.MaxViolation {
+			c.MaxViolation = v
+			bad = fmt.Sprintf(msg, args...)
+		}
+	}
+	load := make([]int, m)
+	buf := make([]float32, m)
+	for i, j := range a.Mentor {
+		c.Dual += a.U[i] + a.Bonus
+		note(-a.Bonus-a.U[i], "mentee %d dual %g is below -bonus", i, a.U[i])
+		if j < 0 {
+			note(math.Abs(a.U[i]+a.Bonus), "unmatched mentee %d has dual %g, not -bonus", i, a.U[i])
+			continue
+		}
+		if j >= m {
+			return c, fmt.Errorf("match: certify: mentee %d has mentor %d of %d", i, j, m)
+		}
+		s := src.Row(i, buf)[j]
+		if s != s {
+			return c, fmt.Errorf("match: certify: mentee %d is matched to forbidden mentor %d", i, j)
+		}
+		load[j]++
+		c.Primal += float64(s) + a.Bonus
+		note(math.Abs(a.U[i]+a.V[j]-float64(s)), "matched pair (%d, %d) is not tight", i, j)
+	}
+	for j := range m {
+		if load[j] > capacity[j] {
+			return c, fmt.Errorf("match: certify: mentor %d has %d mentees, capacity %d", j, load[j], capacity[j])
+		}
+		c.Dual += float64(capacity[j]) * a.V[j]
+		note(-a.V[j], "mentor %d has negative price %g", j, a.V[j])
+		if load[j] < capacity[j] {
+			note(a.V[j], "mentor %d has a free seat but price %g", j, a.V[j])
+		}
+	}
+	c.Gap = c.Dual - c.Primal
+	if c.MaxViolation > tol {
+		return c, fmt.Errorf("match: certify: %s (tolerance %g)", bad, tol)
+	}
+	return c, nil
+}

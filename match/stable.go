@@ -1,0 +1,271 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// StableMatching is the result of Stable.
+type StableMatching struct {
+	// Mentor holds, for each mentee, the index of its mentor or -1.
+	Mentor []int
+	// Matched is the number of matched mentees.
+	Matched int
+	// Score is the sum of the scores of the matched pairs.
+	Score float64
+	// Proposals counts the proposals made.
+	Proposals int
+	// Build is the time spent building preference lists.
+	Build time.Duration
+	// Propose is the time spent in deferred acceptance.
+	Propose time.Duration
+}
+
+// Preferences are derived from the scores, with deterministic tie-breaks:
+// a mentee prefers a higher score, then the mentor with the lower index; a
+// mentor prefers a higher score, then the mentee with the lower index.
+// Forbidden pairs are unacceptable to both sides.
+//
+// prefers reports whether mentee a (score sa) ranks above mentee b (score
+// sb) for a mentor.
+func prefers(sa float32, a int32, sb float32, b int32) bool {
+	return sa > sb || sa == sb && a < b
+}
+
+// Stable computes the mentee-optimal stable matching by mentee-proposing
+// deferred acceptance (Gale and Shapley) with capacities: no mentee and
+// mentor both prefer each other to what they got (a mentor with a free
+// seat prefers any acceptable mentee to the empty seat).
+//
+// Mentees propose down lists of their best Options.Candidates mentors,
+// built in parallel in one pass over the scores; only a mentee that runs
+// out of its list gets its full preference order, sorted on demand. Each
+// mentor keeps its mentees in a heap with the least preferred on top.
+//
+// When both sides rank by the same scores, as here, the stable matching is
+// unique: it is also what a greedy pass over all pairs in decreasing score
+// order would give.
+func Stable(src Scores, capacity []int, opt Options) (*StableMatching, error) {
+	n, m := src.Dims()
+	if len(capacity) != m {
+		return nil, fmt.Errorf("%w: %d capacities for %d mentors", ErrCapacity, len(capacity), m)
+	}
+	for j, c := range capacity {
+		if c < 0 {
+			return nil, fmt.Errorf("%w: mentor %d has capacity %d", ErrCapacity, j, c)
+		}
+	}
+	if opt.Candidates <= 0 {
+		opt.Candidates = 24
+	}
+	k := max(1, min(opt.Candidates, m))
+	workers := defaultWorkers(opt.Workers)
+	res := &StableMatching{Mentor: make([]int, n)}
+
+	start := time.Now()
+	cand := newCandidates(n, k)
+	parallelRows(n, workers, func(_, from, to int) {
+		buf := make([]float32, m)
+		keys := make([]float32, k)
+		for i := from; i < to; i++ {
+			cand.scanZero(i, src.Row(i, buf), keys)
+		}
+	})
+	res.Build = time.Since(start)
+
+	start = time.Now()
+	colStart := make([]int32, m+1)
+	total := 0
+	for j, c := range capacity {
+		colStart[j] = int32(total)
+		total += min(c, n)
+	}
+	colStart[m] = int32(total)
+	heldRow := make([]int32, total) // each mentor's heap of mentees
+	heldVal := make([]float32, total)
+	load := make([]int32, m)
+	next := make([]int32, n)      // next position in the mentee's list
+	more := make([][]prefEntry, n) // the rest of the list, once needed
+	rowBuf := make([]float32, m)
+
+	free := make([]int32, 0, n)
+	for i := n - 1; i >= 0; i-- {
+		free = append(free, int32(i))
+	}
+	for len(free) > 0 {
+		i := free[len(free)-1]
+		free = free[:len(free)-1]
+		for {
+			j, v, ok := nextChoice(src, cand, more, next, int(i), rowBuf)
+			if !ok {
+				break // i has proposed to every acceptable mentor
+			}
+			res.Proposals++
+			base, c := int(colStart[j]), int(colStart[j+1]-colStart[j])
+			h := mentorHeap{row: heldRow[base : base+c], val: heldVal[base : base+c]}
+			if l := int(load[j]); l < c {
+				h.push(l, i, v)
+				load[j]++
+				break
+			}
+			if c == 0 || !prefers(v, i, h.val[0], h.row[0]) {
+				continue // rejected: propose to the next mentor
+			}
+			out := h.row[0]
+			h.replaceTop(i, v)
+			i = out // the rejected mentee proposes next
+		}
+	}
+	for i := range res.Mentor {
+		res.Mentor[i] = -1
+	}
+	for j := range m {
+		for t := colStart[j]; t < colStart[j]+load[j]; t++ {
+			res.Mentor[heldRow[t]] = j
+			res.Matched++
+			res.Score += float64(heldVal[t])
+		}
+	}
+	res.Propose = time.Since(start)
+	return res, nil
+}
+
+// prefEntry is one mentor in a mentee's sorted preference list.
+type prefEntry struct {
+	val float32
+	col int32
+}
+
+// nextChoice returns the next mentor on mentee i's preference list and
+// advances past it. The first part of the list is the candidate list; the
+// rest is built, sorted, the first time the candidate list runs out.
+func nextChoice(src Scores, cand *candidates, more [][]prefEntry, next []int32, i int, buf []float32) (int, float32, bool) {
+	cols, vals := cand.list(i)
+	t := int(next[i])
+	next[i]++
+	if t < len(cols) {
+		return int(cols[t]), vals[t], true
+	}
+	if t == len(cols) && more[i] == nil && cand.thr[i] > math.Inf(-1) {
+		// Everything not on the list comes after its last entry in
+		// preference order: collect it and sort.
+		lastV, lastJ := vals[len(vals)-1], cols[len(cols)-1]
+		var rest []prefEntry
+		for j, v := range src.Row(i, buf) {
+			if v != v {
+				continue
+			}
+			if v < lastV || v == lastV && int32(j) > lastJ {
+				rest = append(rest, prefEntry{v, int32(j)})
+			}
+		}
+		slices.SortFunc(rest, func(a, b prefEntry) int {
+			if a.val != b.val {
+				if a.val > b.val {
+					return -1
+				}
+				return 1
+			}
+			return int(a.col - b.col)
+		})
+		more[i] = rest
+	}
+	t -= len(cols)
+	if t < len(more[i]) {
+		e := more[i][t]
+		return int(e.col), e.val, true
+	}
+	return 0, 0, false
+}
+
+// mentorHeap is a mentor's accepted mentees, the least preferred on top.
+type mentorHeap struct {
+	row []int32
+	val []float32
+}
+
+// worse reports whether the mentee in slot a is less preferred than the
+// one in slot b.
+func (h mentorHeap) worse(a, b int) bool {
+	return prefers(h.val[b], h.row[b], h.val[a], h.row[a])
+}
+
+func (h mentorHeap) swap(a, b int) {
+	h.row[a], h.row[b] = h.row[b], h.row[a]
+	h.val[a], h.val[b] = h.val[b], h.val[a]
+}
+
+// push adds a mentee into slot l (the heap holds l mentees before).
+func (h mentorHeap) push(l int, i int32, v float32) {
+	h.row[l], h.val[l] = i, v
+	for l > 0 {
+		p := (l - 1) / 2
+		if !h.worse(l, p) {
+			break
+		}
+		h.swap(l, p)
+		l = p
+	}
+}
+
+// replaceTop replaces the least preferred mentee of a full heap.
+func (h mentorHeap) replaceTop(i int32, v float32) {
+	h.row[0], h.val[0] = i, v
+	n := len(h.row)
+	for l := 0; ; {
+		c := 2*l + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && h.worse(c+1, c) {
+			c++
+		}
+		if !h.worse(c, l) {
+			return
+		}
+		h.swap(l, c)
+		l = c
+	}
+}
+
+// BlockingPair searches a matching for a blocking pair: an allowed
+// mentee-mentor pair who both prefer each other to what they have, with the
+// preferences Stable uses. It returns ok = false when the matching is
+// stable. It reads every score once.
+func BlockingPair(src Scores, capacity []int, mentor []int) (i, j int, ok bool) {
+	n, m := src.Dims()
+	buf := make([]float32, m)
+	load := make([]int, m)
+	worstV := make([]float32, m)
+	worstI := make([]int32, m)
+	cur := make([]float32, n)
+	for i, j := range mentor {
+		if j < 0 {
+			continue
+		}
+		v := src.Row(i, buf)[j]
+		cur[i] = v
+		if load[j] == 0 || prefers(worstV[j], worstI[j], v, int32(i)) {
+			worstV[j], worstI[j] = v, int32(i)
+		}
+		load[j]++
+	}
+	for i := range n {
+		for j, v := range src.Row(i, buf) {
+			if v != v || j == mentor[i] || capacity[j] == 0 {
+				continue
+			}
+			// Does mentee i prefer j to its mentor?
+			if mj := mentor[i]; mj >= 0 && !(v > cur[i] || v == cur[i] && j < mj) {
+				continue
+			}
+			// Does mentor j prefer i to its least preferred mentee?
+			if load[j] < capacity[j] || prefers(v, int32(i), worstV[j], worstI[j]) {
+				return i, j, true
+			}
+		}
+	}
+	return 0, 0, false
+}
