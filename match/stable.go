@@ -86,7 +86,7 @@ func Stable(src Scores, capacity []int, opt Options) (*StableMatching, error) {
 	heldRow := make([]int32, total) // each mentor's heap of mentees
 	heldVal := make([]float32, total)
 	load := make([]int32, m)
-	next := make([]int32, n)      // next position in the mentee's list
+	next := make([]int32, n)       // next position in the mentee's list
 	more := make([][]prefEntry, n) // the rest of the list, once needed
 	rowBuf := make([]float32, m)
 
