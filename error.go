@@ -11,6 +11,7 @@ import (
 // web maps each code to one HTTP status in a single table.
 const (
 	EINVALID      = "invalid"      // the input breaks a rule; Fields says which
+	EMALFORMED    = "malformed"    // the request cannot be read: bad JSON, an unknown field
 	ENOTFOUND     = "not_found"    // no such thing, or the caller may not know it exists
 	ECONFLICT     = "conflict"     // the input collides with what is stored (a taken email)
 	EFORBIDDEN    = "forbidden"    // the caller is known but may not do this

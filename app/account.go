@@ -1,0 +1,397 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/sqldb"
+)
+
+// SetupInput is the first-run form: the first organization and its
+// administrator.
+type SetupInput struct {
+	OrgName  string
+	OrgKind  string
+	Name     string
+	Email    string
+	Password string
+}
+
+// NeedsSetup reports whether the install is empty, so the home page should
+// lead to setup.
+func (a *App) NeedsSetup(ctx context.Context) (bool, error) {
+	n, err := a.DB.CountOrgs(ctx)
+	return n == 0, err
+}
+
+// Setup creates the first organization and its administrator. It returns
+// EINVALID with field errors for bad input and ECONFLICT when the install
+// is already set up.
+func (a *App) Setup(ctx context.Context, in SetupInput) (*tandem.Person, error) {
+	org := &tandem.Org{Name: in.OrgName, Kind: in.OrgKind}
+	m, err := a.newMember(org.Validate(), in.Name, in.Email, in.Password, tandem.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.Setup(ctx, org, m)
+}
+
+// CreateOrgWithAdmin creates an organization with its administrator; the
+// CLI's `user create --admin --org NAME` uses it when the organization does
+// not exist yet.
+func (a *App) CreateOrgWithAdmin(ctx context.Context, in SetupInput) (*tandem.Person, error) {
+	org := &tandem.Org{Name: in.OrgName, Kind: in.OrgKind}
+	m, err := a.newMember(org.Validate(), in.Name, in.Email, in.Password, tandem.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.CreateOrgWithAdmin(ctx, org, m)
+}
+
+// AddMember adds a person with an account to an existing organization; for
+// the CLI, which runs with the operator's authority.
+func (a *App) AddMember(ctx context.Context, orgID int64, name, email, password, role string) (*tandem.Person, error) {
+	var fe tandem.FieldErrors
+	if !tandem.ValidRole(role) {
+		fe.Add("role", "Choose admin, program_admin or member.")
+	}
+	m, err := a.newMember(fe.Err(), name, email, password, role)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.AddMember(ctx, orgID, m)
+}
+
+// newMember validates a name, email and password on top of earlier field
+// errors and hashes the password.
+func (a *App) newMember(prior error, name, email, password, role string) (sqldb.NewMember, error) {
+	fe := tandem.FieldErrors(tandem.ErrorFields(prior))
+	if prior != nil && fe == nil {
+		return sqldb.NewMember{}, prior
+	}
+	email = tandem.NormalizeEmail(email)
+	name = strings.TrimSpace(name)
+	if msg := tandem.CheckName(name); msg != "" {
+		fe.Add("name", msg)
+	}
+	if msg := tandem.CheckEmail(email); msg != "" {
+		fe.Add("email", msg)
+	}
+	if msg := tandem.CheckPassword(password); msg != "" {
+		fe.Add("password", msg)
+	}
+	if err := fe.Err(); err != nil {
+		return sqldb.NewMember{}, err
+	}
+	hash, err := a.Password.hashPassword(password)
+	if err != nil {
+		return sqldb.NewMember{}, err
+	}
+	return sqldb.NewMember{Email: email, Name: name, Role: role, PasswordHash: hash}, nil
+}
+
+// errBadCredentials is the one answer to a wrong password and an unknown
+// email, so a sign-in form does not tell which addresses have accounts.
+var errBadCredentials = tandem.Errorf(tandem.EUNAUTHORIZED, "The email or password is not right.")
+
+// dummyHash is checked against when the email is unknown, so an unknown
+// email takes as long to refuse as a wrong password.
+var dummyHash, _ = DefaultPasswordParams.hashPassword("not a password of anyone")
+
+// SignIn checks an email and password. After too many failures for the
+// email (existing or not) or from the address within the window, it refuses
+// with ETOOMANY before looking at the password, whatever the password is.
+func (a *App) SignIn(ctx context.Context, email, password, address string) (*tandem.Account, error) {
+	key := tandem.NormalizeEmail(email)
+	since := a.DB.Now().Add(-tandem.SignInWindow)
+	perAccount, perAddress, err := a.DB.SignInFailures(ctx, key, address, since)
+	if err != nil {
+		return nil, err
+	}
+	if perAccount >= tandem.SignInMaxPerAccount || perAddress >= tandem.SignInMaxPerAddress {
+		return nil, tandem.Errorf(tandem.ETOOMANY,
+			"Too many failed sign-ins for this email or from your network. Wait %d minutes and try again, or reset your password.",
+			int(tandem.SignInWindow/time.Minute))
+	}
+	acct, err := a.DB.AccountByEmail(ctx, key)
+	switch {
+	case tandem.ErrorCode(err) == tandem.ENOTFOUND:
+		checkPassword(dummyHash, password)
+	case err != nil:
+		return nil, err
+	case checkPassword(acct.PasswordHash, password):
+		if err := a.DB.ClearSignInFailures(ctx, key); err != nil {
+			return nil, err
+		}
+		return acct, nil
+	}
+	if err := a.DB.RecordSignInFailure(ctx, key, address); err != nil {
+		return nil, err
+	}
+	return nil, errBadCredentials
+}
+
+// StartSession creates a session for the account in its first organization
+// and returns the secret for the cookie. replaces is the hash of the
+// session the browser had, which is deleted so the id rotates at sign-in.
+func (a *App) StartSession(ctx context.Context, accountID int64, replaces, userAgent, address string) (string, error) {
+	ms, err := a.DB.Memberships(ctx, accountID)
+	if err != nil {
+		return "", err
+	}
+	if len(ms) == 0 {
+		return "", tandem.Errorf(tandem.EFORBIDDEN, "Your account is not a member of any organization.")
+	}
+	secret, hash := newSecret("")
+	s := &tandem.Session{IDHash: hash, AccountID: accountID, OrgID: ms[0].Org.ID}
+	if err := a.DB.CreateSession(ctx, s, replaces, userAgent, address); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// ActorBySession returns who a session cookie belongs to.
+func (a *App) ActorBySession(ctx context.Context, secret string) (*tandem.Actor, error) {
+	return a.DB.ActorBySession(ctx, HashSecret(secret))
+}
+
+// ActorByToken returns who an API token belongs to, or EUNAUTHORIZED.
+func (a *App) ActorByToken(ctx context.Context, secret string) (*tandem.Actor, error) {
+	if !strings.HasPrefix(secret, apiTokenPrefix) {
+		return nil, tandem.Errorf(tandem.EUNAUTHORIZED, "The API token is unknown or revoked.")
+	}
+	return a.DB.ActorByToken(ctx, HashSecret(secret))
+}
+
+// SignOut ends the actor's session.
+func (a *App) SignOut(ctx context.Context) error {
+	if act := tandem.ActorFrom(ctx); act != nil && act.SessionIDHash != "" {
+		return a.DB.DeleteSession(ctx, act.SessionIDHash)
+	}
+	return nil
+}
+
+// Memberships lists the organizations the actor belongs to.
+func (a *App) Memberships(ctx context.Context) ([]sqldb.Membership, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.Memberships(ctx, act.Account.ID)
+}
+
+// SwitchOrg moves the actor's session to another of their organizations.
+func (a *App) SwitchOrg(ctx context.Context, orgID int64) error {
+	act, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if act.SessionIDHash == "" {
+		return tandem.Errorf(tandem.EINVALID, "Only a browser session can switch organization.")
+	}
+	return a.DB.SwitchSessionOrg(ctx, act.SessionIDHash, act.Account.ID, orgID)
+}
+
+// ChangePassword replaces the actor's password after checking the current
+// one, and ends their other sessions.
+func (a *App) ChangePassword(ctx context.Context, current, next string) error {
+	act, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	var fe tandem.FieldErrors
+	if !checkPassword(act.Account.PasswordHash, current) {
+		fe.Add("current_password", "This is not your current password.")
+	}
+	if msg := tandem.CheckPassword(next); msg != "" {
+		fe.Add("new_password", msg)
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	hash, err := a.Password.hashPassword(next)
+	if err != nil {
+		return err
+	}
+	return a.DB.SetPassword(ctx, act.Account.ID, hash, act.SessionIDHash)
+}
+
+// ResetPasswordByOperator sets a password from the CLI.
+func (a *App) ResetPasswordByOperator(ctx context.Context, email, password string) error {
+	if msg := tandem.CheckPassword(password); msg != "" {
+		return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"password": msg}}
+	}
+	acct, err := a.DB.AccountByEmail(ctx, tandem.NormalizeEmail(email))
+	if err != nil {
+		return err
+	}
+	hash, err := a.Password.hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return a.DB.SetPassword(ctx, acct.ID, hash, "")
+}
+
+// RequestPasswordReset emails a one-time reset link when the address has an
+// account. It answers the same way either way, so the form does not reveal
+// which addresses have accounts.
+func (a *App) RequestPasswordReset(ctx context.Context, email string) error {
+	email = tandem.NormalizeEmail(email)
+	if msg := tandem.CheckEmail(email); msg != "" {
+		return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"email": msg}}
+	}
+	acct, err := a.DB.AccountByEmail(ctx, email)
+	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	secret, hash := newSecret("")
+	if err := a.DB.CreatePasswordReset(ctx, acct.ID, hash); err != nil {
+		return err
+	}
+	return a.send(ctx, acct.Email, "password_reset", map[string]string{
+		"Name": acct.Name, "Link": a.BaseURL + "/reset/" + secret,
+	})
+}
+
+// CheckPasswordReset reports whether a reset link can still be used.
+func (a *App) CheckPasswordReset(ctx context.Context, secret string) error {
+	return a.DB.CheckPasswordReset(ctx, HashSecret(secret))
+}
+
+// ResetPassword sets a new password through a reset link, once.
+func (a *App) ResetPassword(ctx context.Context, secret, password string) (accountID int64, err error) {
+	if msg := tandem.CheckPassword(password); msg != "" {
+		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Please choose another password.", Fields: map[string]string{"password": msg}}
+	}
+	hash, err := a.Password.hashPassword(password)
+	if err != nil {
+		return 0, err
+	}
+	return a.DB.ResetPassword(ctx, HashSecret(secret), hash)
+}
+
+// Invite sends a one-time invitation link to join the actor's organization.
+// Only administrators may invite.
+func (a *App) Invite(ctx context.Context, email, name, role string) (*tandem.Invitation, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inv := &tandem.Invitation{OrgID: act.Org.ID, Email: tandem.NormalizeEmail(email), Name: strings.TrimSpace(name), Role: role, InvitedBy: act.Person.ID}
+	var fe tandem.FieldErrors
+	if msg := tandem.CheckEmail(inv.Email); msg != "" {
+		fe.Add("email", msg)
+	}
+	if msg := tandem.CheckName(inv.Name); msg != "" {
+		fe.Add("name", msg)
+	}
+	if !tandem.ValidRole(role) {
+		fe.Add("role", "Choose a role.")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	secret, hash := newSecret("")
+	if err := a.DB.CreateInvitation(ctx, inv, hash); err != nil {
+		return nil, err
+	}
+	err = a.send(ctx, inv.Email, "invitation", map[string]string{
+		"Name": inv.Name, "InviterName": act.Person.Name, "OrgName": act.Org.Name,
+		"Link": a.BaseURL + "/invitations/" + secret, "Expires": inv.ExpiresAt.Format("2 January 2006"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("the invitation was saved but the email could not be sent: %w", err)
+	}
+	return inv, nil
+}
+
+// ListInvitations lists the organization's invitations; administrators only.
+func (a *App) ListInvitations(ctx context.Context) ([]tandem.Invitation, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.ListInvitations(ctx, act.Org.ID)
+}
+
+// InvitationByToken returns an invitation that can still be accepted, the
+// organization it is for, and whether the email has an account already.
+func (a *App) InvitationByToken(ctx context.Context, secret string) (*tandem.Invitation, *tandem.Org, bool, error) {
+	inv, org, err := a.DB.InvitationByToken(ctx, HashSecret(secret))
+	if err != nil {
+		return nil, nil, false, err
+	}
+	_, err = a.DB.AccountByEmail(ctx, inv.Email)
+	if err != nil && tandem.ErrorCode(err) != tandem.ENOTFOUND {
+		return nil, nil, false, err
+	}
+	return inv, org, err == nil, nil
+}
+
+// AcceptInvitation joins the organization through an invitation. A new
+// account chooses a password; an existing account proves it knows its
+// password. It returns the account id to start a session for.
+func (a *App) AcceptInvitation(ctx context.Context, secret, name, password string) (int64, error) {
+	inv, _, exists, err := a.InvitationByToken(ctx, secret)
+	if err != nil {
+		return 0, err
+	}
+	var hash string
+	if exists {
+		acct, err := a.DB.AccountByEmail(ctx, inv.Email)
+		if err != nil {
+			return 0, err
+		}
+		if !checkPassword(acct.PasswordHash, password) {
+			return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Please enter the password of your existing account.",
+				Fields: map[string]string{"password": "This is not the password of " + inv.Email + "."}}
+		}
+	} else {
+		var fe tandem.FieldErrors
+		if strings.TrimSpace(name) == "" {
+			name = inv.Name
+		}
+		if msg := tandem.CheckName(name); msg != "" {
+			fe.Add("name", msg)
+		}
+		if msg := tandem.CheckPassword(password); msg != "" {
+			fe.Add("password", msg)
+		}
+		if err := fe.Err(); err != nil {
+			return 0, err
+		}
+		if hash, err = a.Password.hashPassword(password); err != nil {
+			return 0, err
+		}
+	}
+	p, err := a.DB.AcceptInvitation(ctx, HashSecret(secret), strings.TrimSpace(name), hash)
+	if err != nil {
+		return 0, err
+	}
+	return p.AccountID, nil
+}
+
+// ListMembers lists the people of the actor's organization.
+func (a *App) ListMembers(ctx context.Context) ([]tandem.Person, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.ListMembers(ctx, act.Org.ID)
+}
+
+// ListMail lists the development mailer's messages to people of the
+// organization; administrators only.
+func (a *App) ListMail(ctx context.Context) ([]tandem.Message, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.ListMail(ctx, act.Org.ID, 100)
+}

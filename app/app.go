@@ -1,0 +1,67 @@
+// Package app holds Tandem's use cases: who may do what (authorization
+// lives here, never in SQL or templates), the transactions that span
+// stores, and the calls to mail and match. Web handlers and CLI commands
+// call it; it calls sqldb.
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/mail"
+	"github.com/tandemhq/tandem/sqldb"
+)
+
+// App carries the dependencies of every use case.
+type App struct {
+	DB       *sqldb.DB
+	Mailer   tandem.Mailer
+	Log      *slog.Logger
+	Password PasswordParams
+	// BaseURL is the site's public URL without a trailing slash, used in
+	// links sent by email.
+	BaseURL string
+}
+
+// New returns an App with default password parameters.
+func New(db *sqldb.DB, mailer tandem.Mailer, log *slog.Logger, baseURL string) *App {
+	return &App{DB: db, Mailer: mailer, Log: log, Password: DefaultPasswordParams, BaseURL: baseURL}
+}
+
+// actor returns the signed-in actor or EUNAUTHORIZED.
+func actor(ctx context.Context) (*tandem.Actor, error) {
+	a := tandem.ActorFrom(ctx)
+	if a == nil || a.Person == nil {
+		return nil, tandem.Errorf(tandem.EUNAUTHORIZED, "Please sign in.")
+	}
+	return a, nil
+}
+
+// admin returns the actor when they administer their organization, or
+// EFORBIDDEN.
+func admin(ctx context.Context) (*tandem.Actor, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Person.IsAdmin() {
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Only administrators of %s can do this.", a.Org.Name)
+	}
+	return a, nil
+}
+
+// send renders an email template and sends it. A failure is logged and
+// returned: the caller decides whether the use case still succeeded.
+func (a *App) send(ctx context.Context, to, template string, data any) error {
+	m, err := mail.Render(template, data)
+	if err != nil {
+		return err
+	}
+	m.To = to
+	if err := a.Mailer.Send(ctx, m); err != nil {
+		a.Log.ErrorContext(ctx, "send mail", "template", template, "err", err, "request_id", tandem.RequestIDFrom(ctx))
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+// Command tandem serves Tandem and administers its database: serve,
+// migrate, user, match and version. Run `tandem help` for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/tandemhq/tandem"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise
+// it is read from the module's build information.
+var version = ""
+
+const usage = `Tandem: coaching engagements and mentoring partnerships.
+
+Usage: tandem <command> [flags]
+
+Commands:
+  serve      run the web server (runs migrations first)
+  migrate    bring the database schema up to date
+  user       create, reset-password, list: manage accounts
+  version    print the version
+
+Run 'tandem <command> -h' for the flags of a command. Every flag can also be
+set with a TANDEM_* environment variable; see the README.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tandem:", userMessage(err))
+		}
+		os.Exit(2)
+	}
+}
+
+// run dispatches a subcommand. It is main without the process, for tests.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cfg := defaultConfig()
+	if err := cfg.fromEnv(os.Getenv); err != nil {
+		return err
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, cfg, args[1:], stderr)
+	case "migrate":
+		return runMigrate(ctx, cfg, args[1:], stdout, stderr)
+	case "user":
+		return runUser(ctx, cfg, args[1:], stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "tandem", buildVersion())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}
+
+// buildVersion returns the version stamped at build time or recorded by
+// the Go toolchain.
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+		if len(rev) >= 12 {
+			rev = rev[:12]
+			if dirty {
+				rev += "+dirty"
+			}
+			return "dev-" + rev
+		}
+	}
+	return "dev"
+}
+
+// userMessage prefers a tandem.Error's message and field errors, which are
+// written for people, over the wrapped chain.
+func userMessage(err error) string {
+	var te *tandem.Error
+	if errors.As(err, &te) && te.Code != tandem.EINTERNAL {
+		msg := te.Message
+		for k, v := range te.Fields {
+			msg += fmt.Sprintf("\n  %s: %s", k, v)
+		}
+		return msg
+	}
+	return err.Error()
+}

@@ -1,0 +1,41 @@
+// Package mail renders and sends Tandem's email: templates with a text and
+// an HTML part, an SMTP mailer with retry, and a development mailer that
+// logs messages and keeps them for administrators to read.
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/tandemhq/tandem"
+)
+
+//go:embed templates/*
+var templateFS embed.FS
+
+var (
+	textTemplates = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/*.txt"))
+	htmlTemplates = htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/*.html"))
+)
+
+// Render fills the template pair name.txt and name.html with data. The
+// text part's first line is "Subject: …".
+func Render(name string, data any) (*tandem.Message, error) {
+	var text, html bytes.Buffer
+	if err := textTemplates.ExecuteTemplate(&text, name+".txt", data); err != nil {
+		return nil, fmt.Errorf("render %s.txt: %w", name, err)
+	}
+	if err := htmlTemplates.ExecuteTemplate(&html, name+".html", data); err != nil {
+		return nil, fmt.Errorf("render %s.html: %w", name, err)
+	}
+	first, body, ok := strings.Cut(text.String(), "\n")
+	subject, isSubject := strings.CutPrefix(first, "Subject: ")
+	if !ok || !isSubject {
+		return nil, fmt.Errorf("render %s.txt: the first line must be \"Subject: …\"", name)
+	}
+	return &tandem.Message{Subject: strings.TrimSpace(subject), Text: strings.TrimLeft(body, "\n"), HTML: html.String()}, nil
+}

@@ -1,0 +1,187 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem"
+)
+
+// sessionCookie is the name of the session cookie.
+const sessionCookie = "tandem_session"
+
+// maxBody is the default request body limit; routes that take uploads
+// raise it themselves.
+const maxBody = 1 << 20
+
+// statusWriter records the status a handler wrote, for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives every request an id, logs it, counts it by route, and turns
+// a panic into a 500 so one bad request does not stop the server.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := tandem.WithRequestID(r.Context(), id)
+		r = r.WithContext(ctx)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(ctx, "panic", "panic", v, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					http.Error(sw, "Internal server error", http.StatusInternalServerError)
+				}
+			}
+			d := time.Since(start)
+			s.metrics.observe(r.Pattern, sw.status, d)
+			if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
+				s.log.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path, "route", r.Pattern,
+					"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// secureHeaders sets headers that make the pages harder to abuse.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps request bodies; a handler that reads past the limit gets
+// an error that writeError turns into 413.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate puts the actor in the context: from a Bearer API token, or
+// else from the session cookie. A bad token is refused at once; a dead
+// session cookie is cleared and the request goes on anonymously.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if auth := r.Header.Get("Authorization"); auth != "" {
+			secret, ok := strings.CutPrefix(auth, "Bearer ")
+			if !ok {
+				s.apiError(w, r, tandem.Errorf(tandem.EUNAUTHORIZED, "Use the Authorization header as: Bearer <token>."))
+				return
+			}
+			a, err := s.app.ActorByToken(ctx, strings.TrimSpace(secret))
+			if err != nil {
+				s.apiError(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(tandem.WithActor(ctx, a)))
+			return
+		}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			a, err := s.app.ActorBySession(ctx, c.Value)
+			switch {
+			case err == nil:
+				r = r.WithContext(tandem.WithActor(ctx, a))
+			case tandem.ErrorCode(err) == tandem.ENOTFOUND:
+				s.clearSessionCookie(w, r)
+			default:
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// setSessionCookie sets the session cookie: HttpOnly, SameSite=Lax, and
+// Secure when the site is served over TLS.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, secret string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, Secure: s.secure(r),
+		SameSite: http.SameSiteLaxMode, MaxAge: int(tandem.SessionAbsolute / time.Second),
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secure(r),
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
+}
+
+// clientAddress returns the address used for sign-in rate limits.
+func (s *Server) clientAddress(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// baseURL returns the configured public URL, or one derived from the
+// request when none is configured (development).
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Page is what every page template can use: the layout reads it.
+// Each page's own struct embeds it, so templates are fed typed data.
+type Page struct {
+	Title   string
+	Nav     string // the active navigation entry
+	Actor   *tandem.Actor
+	Flash   string
+	DevMail bool
+	Version string
+	static  *staticFiles
+}
+
+func (p *Page) base() *Page { return p }
+
+// Static returns the content-hashed URL of a static file.
+func (p *Page) Static(name string) string { return p.static.url(name) }
+
+// SignedIn reports whether someone is signed in.
+func (p *Page) SignedIn() bool { return p.Actor != nil }
+
+// IsAdmin reports whether the signed-in person administers the organization.
+func (p *Page) IsAdmin() bool { return p.Actor != nil && p.Actor.Person.IsAdmin() }
+
+type page interface{ base() *Page }
+
+// Form carries what a person typed and what is wrong with it, so a form
+// shown again keeps its values and shows errors beside their fields.
+type Form struct {
+	Values url.Values
+	Errors map[string]string
+	// Message is a problem that belongs to no single field.
+	Message string
+}
+
+// Get returns the submitted value of a field.
+func (f Form) Get(name string) string { return f.Values.Get(name) }
+
+// Error returns the problem with a field, or "".
+func (f Form) Error(name string) string { return f.Errors[name] }
+
+// formFrom builds a Form from a request's values and an error.
+func formFrom(r *http.Request, err error) Form {
+	f := Form{Values: r.PostForm}
+	if err != nil {
+		f.Errors = tandem.ErrorFields(err)
+		f.Message = tandem.ErrorMessage(err)
+	}
+	return f
+}
+
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"roleLabel": tandem.RoleLabel,
+		"date":      func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"datetime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
+		"field":     newField,
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	names, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		pages[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return pages, nil
+}
+
+// render writes a page with the layout. The page is executed into a
+// buffer first, so a template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	b := p.base()
+	b.Actor = tandem.ActorFrom(r.Context())
+	b.DevMail = s.cfg.DevMail
+	b.Version = s.cfg.Version
+	b.static = s.static
+	if b.Flash == "" {
+		b.Flash = s.takeFlash(w, r)
+	}
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.ErrorContext(r.Context(), "no such template", "name", name)
+		http.Error(w, "Internal server error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.log.ErrorContext(r.Context(), "render", "template", name, "err", err)
+		http.Error(w, "Internal server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+const flashCookie = "tandem_flash"
+
+// flash stores a one-time message shown on the next page.
+func (s *Server) flash(w http.ResponseWriter, r *http.Request, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HttpOnly: true,
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+	msg, _ := url.QueryUnescape(c.Value)
+	return msg
+}
+
+// redirect sends the browser on with a one-time message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string) {
+	if msg != "" {
+		s.flash(w, r, msg)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// Field is one labelled input of a form, with its value and error.
+type Field struct {
+	Name, Label, Type, Value, Error, Hint, Autocomplete string
+	Required                                           bool
+}
+
+// newField builds a Field for the "field" partial: field form name label
+// type [autocomplete] [hint].
+func newField(f Form, name, label, typ string, extra ...string) Field {
+	fl := Field{Name: name, Label: label, Type: typ, Error: f.Error(name), Required: true}
+	if typ != "password" {
+		fl.Value = f.Get(name)
+	}
+	if len(extra) > 0 {
+		fl.Autocomplete = extra[0]
+	}
+	if len(extra) > 1 {
+		fl.Hint = extra[1]
+	}
+	return fl
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext returns next when it is a local path, so a sign-in link cannot
+// send people to another site.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+		return next
+	}
+	return "/"
+}

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"context"
+	"github.com/tandemhq/tandem"
+	"net/http"
+	"time"
+)
+
+// routes lists every route of the server. UI routes render HTML; /api/v1
+// routes answer JSON and problem+json.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	ui := s.requireSignIn
+	api := s.apiAuth
+
+	// Operations.
+	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /readyz", s.handleReadyz)
+	mux.HandleFunc("GET /metrics", s.handleMetrics)
+	mux.Handle("GET /static/", s.static)
+
+	// First run, sign-in and one-time links.
+	mux.HandleFunc("GET /{$}", ui(s.handleHome))
+	mux.HandleFunc("GET /setup", s.handleSetupForm)
+	mux.HandleFunc("POST /setup", s.handleSetup)
+	mux.HandleFunc("GET /signin", s.handleSignInForm)
+	mux.HandleFunc("POST /signin", s.handleSignIn)
+	mux.HandleFunc("POST /signout", s.handleSignOut)
+	mux.HandleFunc("GET /forgot", s.handleForgotForm)
+	mux.HandleFunc("POST /forgot", s.handleForgot)
+	mux.HandleFunc("GET /reset/{token}", s.handleResetForm)
+	mux.HandleFunc("POST /reset/{token}", s.handleReset)
+	mux.HandleFunc("GET /invitations/{token}", s.handleInvitationForm)
+	mux.HandleFunc("POST /invitations/{token}", s.handleAcceptInvitation)
+
+	// The signed-in person's account.
+	mux.HandleFunc("GET /account", ui(s.handleAccount))
+	mux.HandleFunc("POST /account/org", ui(s.handleSwitchOrg))
+	mux.HandleFunc("GET /account/password", ui(s.handlePasswordForm))
+	mux.HandleFunc("POST /account/password", ui(s.handleChangePassword))
+	mux.HandleFunc("GET /account/tokens", ui(s.handleTokens))
+	mux.HandleFunc("POST /account/tokens", ui(s.handleCreateToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", ui(s.handleRevokeToken))
+
+	// People and administration.
+	mux.HandleFunc("GET /people", ui(s.handlePeople))
+	mux.HandleFunc("GET /admin/members", ui(s.handleMembers))
+	mux.HandleFunc("POST /admin/invitations", ui(s.handleInvite))
+	mux.HandleFunc("GET /admin/mail", ui(s.handleMail))
+
+	// JSON API.
+	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
+	mux.HandleFunc("GET /api/v1/me", api(s.apiMe))
+	mux.HandleFunc("POST /api/v1/me/password", api(s.apiChangePassword))
+	mux.HandleFunc("GET /api/v1/members", api(s.apiMembers))
+	mux.HandleFunc("GET /api/v1/tokens", api(s.apiTokens))
+	mux.HandleFunc("POST /api/v1/tokens", api(s.apiCreateToken))
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", api(s.apiRevokeToken))
+	mux.HandleFunc("GET /api/v1/invitations", api(s.apiInvitations))
+	mux.HandleFunc("POST /api/v1/invitations", api(s.apiInvite))
+	mux.HandleFunc("/api/", s.apiNotFound)
+	mux.HandleFunc("/", s.handleNotFound)
+
+	// Outermost first: observe every request, refuse cross-origin writes
+	// before anything reads the body, then limit, secure and authenticate.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
+	return s.observe(csrf.Handler(limitBody(secureHeaders(s.authenticate(mux)))))
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.app.DB.Ping(ctx); err != nil {
+		s.log.ErrorContext(ctx, "readiness: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func (s *Server) handleCrossOrigin(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusForbidden)
+	w.Write([]byte("Cross-origin request refused: Tandem accepts changes only from its own pages.\n"))
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.serverError(w, r, tandem.Errorf(tandem.ENOTFOUND, "There is no page at this address."))
+}
+
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.apiError(w, r, tandem404)
+}

@@ -1,0 +1,77 @@
+// Package web serves Tandem over HTTP: the server-rendered pages (ui_*.go),
+// the JSON API under /api/v1 (api_*.go), and the operational endpoints.
+// routes.go lists every route; one table maps error codes to statuses.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/tandemhq/tandem/app"
+)
+
+// Config holds the web server's settings.
+type Config struct {
+	// BaseURL is the public URL of the site, used for links in email and to
+	// decide whether cookies are Secure (an https base URL means a proxy
+	// terminates TLS in front of us).
+	BaseURL string
+	// TrustProxy takes the client address from X-Forwarded-For, for sign-in
+	// rate limits behind a load balancer.
+	TrustProxy bool
+	// DevMail is true when the development mailer is in use, so the
+	// administrators' "Sent email" page is shown.
+	DevMail bool
+	// Version is shown in the footer and /metrics.
+	Version string
+}
+
+// Server is Tandem's HTTP handler; handlers are its methods and their
+// dependencies its fields.
+type Server struct {
+	app     *app.App
+	log     *slog.Logger
+	cfg     Config
+	pages   map[string]*template.Template
+	static  *staticFiles
+	metrics *metrics
+	handler http.Handler
+}
+
+// New parses the templates (a broken template fails here, at start-up)
+// and builds the routes.
+func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
+	s := &Server{app: a, log: log, cfg: cfg, metrics: newMetrics()}
+	var err error
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// RunMaintenance deletes expired sessions and links every interval until
+// ctx ends. Safe to run on every replica: the deletes are idempotent.
+func (s *Server) RunMaintenance(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := s.app.DB.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "delete expired", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
