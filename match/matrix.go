@@ -71,3 +71,19 @@ func (a *Matrix) Validate() error {
 	}
 	return nil
 }
+
+// Materialize computes every row of src into a dense Matrix, in parallel
+// with the given number of workers (zero: one per CPU).
+func Materialize(src Scores, workers int) *Matrix {
+	n, m := src.Dims()
+	a := NewMatrix(n, m)
+	parallelRows(n, defaultWorkers(workers), func(_, from, to int) {
+		for i := from; i < to; i++ {
+			row := a.Data[i*m : (i+1)*m]
+			if r := src.Row(i, row); &r[0] != &row[0] {
+				copy(row, r)
+			}
+		}
+	})
+	return a
+}
