@@ -152,7 +152,7 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string
 // Field is one labelled input of a form, with its value and error.
 type Field struct {
 	Name, Label, Type, Value, Error, Hint, Autocomplete string
-	Required                                           bool
+	Required                                            bool
 }
 
 // newField builds a Field for the "field" partial: field form name label

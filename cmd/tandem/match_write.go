@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/tandemhq/tandem/match"
+)
+
+// progress returns a match.Options.Progress that shows the phase on
+// stderr when it is a terminal and the run has taken over a second.
+func progress(stderr io.Writer) (func(string, int, int), func()) {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	start := time.Now()
+	shown := false
+	return func(phase string, done, total int) {
+			if time.Since(start) < time.Second {
+				return
+			}
+			shown = true
+			fmt.Fprintf(stderr, "\r%s %d/%d   ", phase, done, total)
+		}, func() {
+			if shown {
+				fmt.Fprint(stderr, "\r\033[K")
+			}
+		}
+}
+
+func solveAndWrite(ctx context.Context, job *matchJob, stdout, stderr io.Writer) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	prog, clear := progress(stderr)
+	opt := match.Options{Progress: prog}
+	n, _ := job.src.Dims()
+	var mentor []int
+	var total float64
+	var matched int
+	var check string
+	if job.mode == "stable" {
+		s, err := match.Stable(job.src, job.capacity, opt)
+		clear()
+		if err != nil {
+			return err
+		}
+		mentor, total, matched = s.Mentor, s.Score, s.Matched
+		job.timings = append(job.timings, "preferences "+ms(s.Build), "propose "+ms(s.Propose))
+		if job.certify {
+			t := time.Now()
+			if i, j, ok := match.BlockingPair(job.src, job.capacity, mentor); ok {
+				return fmt.Errorf("match: not stable: %s and %s block", job.mentees[i], job.mentors[j])
+			}
+			check = "stable: no blocking pair"
+			job.timings = append(job.timings, "check "+ms(time.Since(t)))
+		}
+	} else {
+		a, err := match.Assign(job.src, job.capacity, opt)
+		clear()
+		if err != nil {
+			return err
+		}
+		mentor, total, matched = a.Mentor, a.Score, a.Matched
+		st := a.Stats
+		job.timings = append(job.timings, "candidates "+ms(st.Candidates), "bidding "+ms(st.Bidding), "augment "+ms(st.Augment))
+		if job.certify {
+			t := time.Now()
+			c, err := match.Certify(job.src, job.capacity, a, 0)
+			if err != nil {
+				return err
+			}
+			check = fmt.Sprintf("certified optimal: duality gap %.3g, max violation %.3g (tolerance %.3g)", c.Gap, c.MaxViolation, c.Tolerance)
+			job.timings = append(job.timings, "certify "+ms(time.Since(t)))
+		}
+	}
+	t := time.Now()
+	buf := make([]float32, len(job.mentors))
+	err := writeAtomic(job.out, func(w *csv.Writer) error {
+		head := []string{"mentee", "mentor", "score"}
+		if job.reasons != nil {
+			head = append(head, "reasons")
+		}
+		if err := w.Write(head); err != nil {
+			return err
+		}
+		for i, j := range mentor {
+			if j < 0 {
+				continue
+			}
+			v := job.src.Row(i, buf)[j]
+			rec := []string{job.mentees[i], job.mentors[j], strconv.FormatFloat(float64(v), 'g', -1, 32)}
+			if job.reasons != nil {
+				rec = append(rec, job.reasons(i, j))
+			}
+			if err := w.Write(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var unmatched []int
+	for i, j := range mentor {
+		if j < 0 {
+			unmatched = append(unmatched, i)
+		}
+	}
+	if job.unmatched != "" {
+		err := writeAtomic(job.unmatched, func(w *csv.Writer) error {
+			if err := w.Write([]string{"mentee", "reason"}); err != nil {
+				return err
+			}
+			for _, i := range unmatched {
+				if err := w.Write([]string{job.mentees[i], match.UnmatchedReason(job.src, i, job.forbidWhy)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	job.timings = append(job.timings, "write "+ms(time.Since(t)))
+	fmt.Fprintf(stdout, "%s: total score %.6g, matched %d of %d, unmatched %d\n", job.mode, total, matched, n, len(unmatched))
+	for t, i := range unmatched {
+		if t == 10 {
+			fmt.Fprintf(stdout, "  … and %d more unmatched\n", len(unmatched)-10)
+			break
+		}
+		fmt.Fprintf(stdout, "  unmatched %s: %s\n", job.mentees[i], match.UnmatchedReason(job.src, i, job.forbidWhy))
+	}
+	if check != "" {
+		fmt.Fprintln(stdout, check)
+	}
+	fmt.Fprintf(stdout, "time: %s\n", joinTimings(job.timings))
+	return nil
+}
+
+func joinTimings(ts []string) string {
+	s := ""
+	for t, x := range ts {
+		if t > 0 {
+			s += ", "
+		}
+		s += x
+	}
+	return s
+}
+
+// writeAtomic writes a CSV to a temporary file beside path and renames it
+// into place, so that an error never leaves a partial file behind.
+func writeAtomic(path string, fill func(*csv.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	w := csv.NewWriter(bw)
+	if err = fill(w); err != nil {
+		return err
+	}
+	w.Flush()
+	if err = w.Error(); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

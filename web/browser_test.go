@@ -1,0 +1,166 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browserRequiredEnv makes a missing Chromium fail the browser tests
+// instead of skipping them; .ci/run sets it.
+const browserRequiredEnv = "TANDEM_BROWSER_REQUIRED"
+
+// chrome starts headless Chromium for one test and returns its context.
+// The flags keep it off the network (this machine has none) and let it run
+// as root in a container.
+func chrome(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv(browserRequiredEnv) != "" {
+			t.Fatal("Chromium is not installed (apt-get install chromium)")
+		}
+		t.Skip("Chromium is not installed; skipping the browser test")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	// The first run starts the browser, which lives as long as that run's
+	// context: so start it without a deadline, then bound the test.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// screenshot saves a full-page PNG among the test's artifacts
+// (go test -artifacts keeps them under -outputdir).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(t.ArtifactDir(), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+// text returns the text of the first element matching sel.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// location returns the page's URL.
+func location(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("location: %v", err)
+	}
+	return s
+}
+
+// TestBrowserFirstRun drives the real pages: an empty install leads to
+// setup, the new administrator signs out, signs in again and sees home.
+func TestBrowserFirstRun(t *testing.T) {
+	e := newEnv(t)
+	ctx := chrome(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(`input[name=org_name]`),
+	)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "/setup") {
+		t.Errorf("empty install led to %s, want /setup", loc)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`input[name=org_name]`, "Acme Learning"),
+		chromedp.Click(`input[value=company]`),
+		chromedp.SendKeys(`input[name=name]`, "Ada Lovelace"),
+		chromedp.SendKeys(`input[name=email]`, "ada@acme.test"),
+		chromedp.SendKeys(`input[name=password]`, "correct horse battery"),
+		chromedp.Click(`form[action="/setup"] button[type=submit]`),
+		chromedp.WaitVisible(`.flash`),
+	)
+	if err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	if h := text(t, ctx, "h1"); !strings.Contains(h, "Ada Lovelace") {
+		t.Fatalf("after setup the heading is %q", h)
+	}
+	screenshot(t, ctx, "home-after-setup")
+
+	err = chromedp.Do(ctx,
+		chromedp.Click(`details.menu summary`),
+		chromedp.WaitVisible(`form[action="/signout"] button`),
+		chromedp.Click(`form[action="/signout"] button`),
+		chromedp.WaitVisible(`form[action="/signin"]`),
+	)
+	if err != nil {
+		t.Fatalf("sign out: %v", err)
+	}
+	if loc := location(t, ctx); !strings.Contains(loc, "/signin") {
+		t.Errorf("after sign-out at %s", loc)
+	}
+
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`input[name=email]`, "ada@acme.test"),
+		chromedp.SendKeys(`input[name=password]`, "not the password"),
+		chromedp.Click(`form[action="/signin"] button[type=submit]`),
+		chromedp.WaitVisible(`.alert`),
+	)
+	if err != nil {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if a := text(t, ctx, ".alert"); !strings.Contains(a, "not right") {
+		t.Errorf("wrong password alert %q", a)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(`input[name=email]`, "ada@acme.test"),
+		chromedp.SendKeys(`input[name=password]`, "correct horse battery"),
+		chromedp.Click(`form[action="/signin"] button[type=submit]`),
+		chromedp.WaitVisible(`details.menu`),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	if h := text(t, ctx, "h1"); !strings.Contains(h, "Good to see you, Ada Lovelace") {
+		t.Errorf("after sign-in the heading is %q", h)
+	}
+	screenshot(t, ctx, "home-after-sign-in")
+}
