@@ -92,3 +92,14 @@ func (c *Clock) Add(d time.Duration) { c.t = c.t.Add(d) }
 
 // Set sets the clock.
 func (c *Clock) Set(t time.Time) { c.t = t }
+
+// MustOpenDBURL returns the URL of a fresh, empty PostgreSQL schema (when
+// TANDEM_TEST_POSTGRES is set) or SQLite file, for tests that open the
+// database themselves, such as the CLI's.
+func MustOpenDBURL(tb testing.TB) (string, error) {
+	tb.Helper()
+	if pg := os.Getenv(PostgresEnv); pg != "" {
+		return mustSchema(tb, pg), nil
+	}
+	return filepath.Join(tb.TempDir(), "tandem.db"), nil
+}

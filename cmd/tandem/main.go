@@ -28,6 +28,7 @@ Commands:
   serve      run the web server (runs migrations first)
   migrate    bring the database schema up to date
   user       create, reset-password, list: manage accounts
+  match      run, solve: compute optimal or stable mentoring matches
   version    print the version
 
 Run 'tandem <command> -h' for the flags of a command. Every flag can also be
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMigrate(ctx, cfg, args[1:], stdout, stderr)
 	case "user":
 		return runUser(ctx, cfg, args[1:], stdin, stdout, stderr)
+	case "match":
+		return runMatch(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tandem", buildVersion())
 		return nil
