@@ -52,6 +52,9 @@ type Person struct {
 	Name      string
 	Role      string
 	CreatedAt time.Time
+	// ManagerID is the person's manager in the organization, 0 for none.
+	ManagerID int64
+	Profile
 }
 
 // IsAdmin reports whether the person administers their organization.

@@ -40,42 +40,62 @@ func (c *candidates) list(i int) ([]int32, []float32) {
 // scanZero fills row i's list from its scores at zero prices and returns
 // the smallest and largest allowed score in the row (lo > hi when the row
 // has no allowed mentor). keys is scratch space of length k.
+//
+// This is the hottest loop of a solve (it reads every score once), so the
+// common case costs three predictable comparisons per score and no NaN
+// test: every comparison with NaN is false, so forbidden scores fall
+// through all of them.
 func (c *candidates) scanZero(i int, row []float32, keys []float32) (lo, hi float32) {
 	k := c.k
-	cols := c.col[i*k : (i+1)*k]
-	vals := c.val[i*k : (i+1)*k]
+	cols := c.col[i*k : (i+1)*k : (i+1)*k]
+	vals := c.val[i*k : (i+1)*k : (i+1)*k]
+	keys = keys[:k:k]
 	inf := float32(math.Inf(1))
 	lo, hi = inf, -inf
 	thr := -inf
 	n := 0
-	// kth is the smallest listed key once the list is full; until then
-	// every allowed score enters. Keeping it in a local lets the common
-	// case (a score below the k-th best) cost one comparison.
-	kth := -inf
-	for j, a := range row {
+	j := 0
+	// Fill the list with the first k allowed scores.
+	for ; j < len(row) && n < k; j++ {
+		a := row[j]
 		if a != a {
 			continue
 		}
 		if a < lo {
 			lo = a
 		}
-		if n == k && a <= kth {
-			thr = max(thr, a)
-			continue
-		}
 		pos := n
-		if n == k {
-			thr = max(thr, kth)
-			pos = k - 1
-		} else {
-			n++
-		}
+		n++
 		for pos > 0 && keys[pos-1] < a {
 			keys[pos], cols[pos], vals[pos] = keys[pos-1], cols[pos-1], vals[pos-1]
 			pos--
 		}
 		keys[pos], cols[pos], vals[pos] = a, int32(j), a
-		if n == k {
+	}
+	if n == k {
+		// kth is the smallest listed key; thr the largest unlisted one.
+		kth := keys[k-1]
+		for ; j < len(row); j++ {
+			a := row[j]
+			if a < lo {
+				lo = a
+			}
+			if a <= kth {
+				if a > thr {
+					thr = a
+				}
+				continue
+			}
+			if a != a {
+				continue
+			}
+			thr = max(thr, kth)
+			pos := k - 1
+			for pos > 0 && keys[pos-1] < a {
+				keys[pos], cols[pos], vals[pos] = keys[pos-1], cols[pos-1], vals[pos-1]
+				pos--
+			}
+			keys[pos], cols[pos], vals[pos] = a, int32(j), a
 			kth = keys[k-1]
 		}
 	}

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
@@ -100,4 +101,21 @@ func isConflict(err error) bool {
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
+}
+
+// notFound turns sql.ErrNoRows into ENOTFOUND with the message.
+func notFound(err error, msg string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return tandem.Errorf(tandem.ENOTFOUND, "%s", msg)
+	}
+	return mapError(err)
+}
+
+// fieldNotFound turns sql.ErrNoRows into EINVALID for a field: the input
+// names something that does not exist (in this organization).
+func fieldNotFound(err error, field, msg string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+	}
+	return mapError(err)
 }

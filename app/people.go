@@ -1,0 +1,200 @@
+package app
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/sqldb"
+)
+
+// SearchPeople returns a page of the organization's directory. Every
+// member may search it.
+func (a *App) SearchPeople(ctx context.Context, f sqldb.PeopleFilter) ([]tandem.Person, int, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	return a.DB.SearchPeople(ctx, act.Org.ID, f)
+}
+
+// DirectoryFacets lists the departments and locations to filter on.
+func (a *App) DirectoryFacets(ctx context.Context) (sqldb.Facets, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return sqldb.Facets{}, err
+	}
+	return a.DB.DirectoryFacets(ctx, act.Org.ID)
+}
+
+// PersonView is a person with their place in the organization.
+type PersonView struct {
+	Person     *tandem.Person
+	Chain      []tandem.Person // manager first, up to the top
+	Reports    []sqldb.Report
+	Below      int  // everyone below, at any depth
+	CanEdit    bool // the viewer may edit the profile
+	CanManage  bool // the viewer may change the manager and role
+	IsViewer   bool
+	ViewerName string
+}
+
+// Person returns a person of the actor's organization with their chain and
+// reports. A person of another organization is ENOTFOUND.
+func (a *App) Person(ctx context.Context, id int64) (*PersonView, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.DB.PersonByID(ctx, act.Org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &PersonView{Person: p, IsViewer: p.ID == act.Person.ID, CanManage: act.Person.IsAdmin()}
+	v.CanEdit = v.IsViewer || v.CanManage
+	if v.Chain, err = a.DB.Chain(ctx, act.Org.ID, id); err != nil {
+		return nil, err
+	}
+	if v.Reports, err = a.DB.DirectReports(ctx, act.Org.ID, id); err != nil {
+		return nil, err
+	}
+	if v.Below, err = a.DB.CountBelow(ctx, act.Org.ID, id); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// UpdateProfile saves a person's name and profile. People edit their own;
+// administrators edit anyone's in their organization.
+func (a *App) UpdateProfile(ctx context.Context, personID int64, name string, prof *tandem.Profile) error {
+	act, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if personID != act.Person.ID && !act.Person.IsAdmin() {
+		if _, err := a.DB.PersonByID(ctx, act.Org.ID, personID); err != nil {
+			return err
+		}
+		return tandem.Errorf(tandem.EFORBIDDEN, "You can edit your own profile; administrators edit others'.")
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	var fe tandem.FieldErrors
+	if msg := tandem.CheckName(name); msg != "" {
+		fe.Add("name", msg)
+	}
+	for field, msg := range tandem.ErrorFields(prof.Validate()) {
+		fe.Add(field, msg)
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return a.DB.UpdateProfile(ctx, act.Org.ID, personID, name, prof)
+}
+
+// SetManager changes who a person reports to; administrators only.
+func (a *App) SetManager(ctx context.Context, personID, managerID int64) error {
+	act, err := admin(ctx)
+	if err != nil {
+		return err
+	}
+	return a.DB.SetManager(ctx, act.Org.ID, personID, managerID)
+}
+
+// SetManagerByEmail changes a person's manager to the person with the
+// email (empty for none); administrators only.
+func (a *App) SetManagerByEmail(ctx context.Context, personID int64, email string) error {
+	act, err := admin(ctx)
+	if err != nil {
+		return err
+	}
+	email = tandem.NormalizeEmail(email)
+	if email == "" {
+		return a.DB.SetManager(ctx, act.Org.ID, personID, 0)
+	}
+	id, err := a.DB.PersonIDByEmail(ctx, act.Org.ID, email)
+	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		return &tandem.Error{Code: tandem.EINVALID, Message: "Choose a manager from your organization.",
+			Fields: map[string]string{"manager_email": "No one with this email is in " + act.Org.Name + "."}}
+	}
+	if err != nil {
+		return err
+	}
+	return a.DB.SetManager(ctx, act.Org.ID, personID, id)
+}
+
+// SetRole changes a person's role; administrators only.
+func (a *App) SetRole(ctx context.Context, personID int64, role string) error {
+	act, err := admin(ctx)
+	if err != nil {
+		return err
+	}
+	if !tandem.ValidRole(role) {
+		return &tandem.Error{Code: tandem.EINVALID, Message: "Choose a role.", Fields: map[string]string{"role": "Choose admin, program_admin or member."}}
+	}
+	return a.DB.SetRole(ctx, act.Org.ID, personID, role)
+}
+
+// InChain reports whether manager is in person's management chain.
+func (a *App) InChain(ctx context.Context, manager, person int64) (bool, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range []int64{manager, person} {
+		if _, err := a.DB.PersonByID(ctx, act.Org.ID, id); err != nil {
+			return false, err
+		}
+	}
+	return a.DB.InChain(ctx, act.Org.ID, manager, person)
+}
+
+// ImportPeople reads a people CSV and upserts it into the actor's
+// organization, all or nothing; administrators only. The report lists
+// every problem; with any, nothing is written and the error is EINVALID.
+func (a *App) ImportPeople(ctx context.Context, r io.Reader, progress func(done, total int)) (*tandem.ImportReport, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.ImportPeopleInto(ctx, act.Org.ID, r, progress)
+}
+
+// ImportPeopleInto imports into an organization with the operator's
+// authority, for the CLI.
+func (a *App) ImportPeopleInto(ctx context.Context, orgID int64, r io.Reader, progress func(done, total int)) (*tandem.ImportReport, error) {
+	rows, present, rep, err := ParsePeopleCSV(r)
+	if err != nil {
+		return nil, err
+	}
+	if rows == nil { // the header is unusable: nothing more to check
+		return rep, rep.Err()
+	}
+	if err := a.DB.ImportPeople(ctx, orgID, rows, present, rep, progress); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// ExportPeople writes the actor's organization as a people CSV that
+// imports back unchanged; administrators only.
+func (a *App) ExportPeople(ctx context.Context, w io.Writer) error {
+	act, err := admin(ctx)
+	if err != nil {
+		return err
+	}
+	return a.ExportPeopleFrom(ctx, act.Org.ID, w)
+}
+
+// ExportPeopleFrom exports an organization with the operator's authority,
+// for the CLI.
+func (a *App) ExportPeopleFrom(ctx context.Context, orgID int64, w io.Writer) error {
+	pw, err := NewPeopleCSVWriter(w)
+	if err != nil {
+		return err
+	}
+	if err := a.DB.ExportPeople(ctx, orgID, pw.Write); err != nil {
+		return err
+	}
+	return pw.Flush()
+}

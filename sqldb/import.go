@@ -1,0 +1,436 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tandemhq/tandem"
+)
+
+// importBatch is how many people one INSERT carries: large enough that
+// 100,000 people take a few hundred statements, small enough to stay far
+// below both databases' limits on bound parameters.
+const importBatch = 500
+
+type knownPerson struct {
+	id        int64
+	managerID int64
+}
+
+// ImportPeople upserts people by email in one transaction: all or nothing.
+// It checks what needs the database — managers that exist neither in the
+// file nor in the organization, reporting cycles across the file and the
+// stored hierarchy, retired skills — and adds every problem to rep; with
+// any problem (including those already in rep) it writes nothing and
+// returns rep.Err(). Columns absent from the file keep their stored values.
+// Skills not yet in the catalogue are added to it. progress, if not nil, is
+// called as rows are written.
+func (db *DB) ImportPeople(ctx context.Context, orgID int64, rows []tandem.PersonRow, present map[string]bool, rep *tandem.ImportReport, progress func(done, total int)) error {
+	err := db.Write(ctx, func(tx *Tx) error {
+		known, emailOf, err := loadKnownPeople(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		checkManagers(rows, present, known, emailOf, rep)
+		skillIDs, err := resolveSkills(ctx, tx, orgID, rows, known, rep)
+		if err != nil {
+			return err
+		}
+		if !rep.OK() {
+			return rep.Err()
+		}
+		for _, name := range rep.NewSkills {
+			s := &tandem.Skill{OrgID: orgID, Name: name}
+			if err := createSkill(ctx, tx, s); err != nil {
+				return err
+			}
+			skillIDs[tandem.SkillKey(name)] = s.ID
+		}
+		return writePeople(ctx, tx, orgID, rows, present, known, skillIDs, rep, progress)
+	})
+	if err != nil {
+		rep.Created, rep.Updated = 0, 0
+	}
+	return err
+}
+
+func loadKnownPeople(ctx context.Context, tx *Tx, orgID int64) (map[string]knownPerson, map[int64]string, error) {
+	rs, err := tx.Query(ctx, `SELECT id, email, COALESCE(manager_id, 0) FROM people WHERE org_id = ?`, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rs.Close()
+	known := map[string]knownPerson{}
+	emailOf := map[int64]string{}
+	for rs.Next() {
+		var k knownPerson
+		var email string
+		if err := rs.Scan(&k.id, &email, &k.managerID); err != nil {
+			return nil, nil, err
+		}
+		known[email] = k
+		emailOf[k.id] = email
+	}
+	return known, emailOf, rs.Err()
+}
+
+// checkManagers reports unknown managers and every reporting cycle the
+// file would make, naming the people in it.
+func checkManagers(rows []tandem.PersonRow, present map[string]bool, known map[string]knownPerson, emailOf map[int64]string, rep *tandem.ImportReport) {
+	inFile := make(map[string]int, len(rows))
+	for i, r := range rows {
+		inFile[r.Email] = i
+	}
+	managerOf := func(email string) string {
+		if i, ok := inFile[email]; ok && present["manager_email"] {
+			return rows[i].ManagerEmail
+		}
+		if k, ok := known[email]; ok && k.managerID != 0 {
+			return emailOf[k.managerID]
+		}
+		return ""
+	}
+	if !present["manager_email"] {
+		return // the stored hierarchy is unchanged, and it has no cycle
+	}
+	for _, r := range rows {
+		if r.ManagerEmail == "" || r.ManagerEmail == r.Email {
+			continue
+		}
+		if _, ok := inFile[r.ManagerEmail]; !ok {
+			if _, ok := known[r.ManagerEmail]; !ok {
+				rep.Add(r.Line, "manager_email", r.ManagerEmail, "No one with this email is in the organization or in this file.")
+			}
+		}
+	}
+	// Walk up from each row; a walk that meets itself is a cycle. Each
+	// person is finished once, so the whole check is linear.
+	const (
+		walking = 1
+		done    = 2
+	)
+	state := map[string]int{}
+	for _, r := range rows {
+		var path []string
+		at := map[string]int{}
+		for e := r.Email; e != "" && state[e] != done; e = managerOf(e) {
+			if state[e] == walking {
+				cyc := tandem.Cycle(path[at[e]:])
+				first := rows[inFile[cyc[0]]].Line
+				for _, m := range cyc {
+					if i, ok := inFile[m]; ok && rows[i].Line < first {
+						first = rows[i].Line
+					}
+				}
+				rep.Add(first, "manager_email", "", "These people would report to one another: "+cyc.String()+".")
+				break
+			}
+			state[e] = walking
+			at[e] = len(path)
+			path = append(path, e)
+		}
+		for _, e := range path {
+			state[e] = done
+		}
+	}
+}
+
+// resolveSkills maps the file's skill names to catalogue ids, lists the
+// names that are new in rep.NewSkills, and reports retired skills that a
+// person does not already have.
+func resolveSkills(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonRow, known map[string]knownPerson, rep *tandem.ImportReport) (map[string]int64, error) {
+	rs, err := tx.Query(ctx, `SELECT id, name_key, retired_at IS NOT NULL FROM skills WHERE org_id = ?`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	retired := map[int64]bool{}
+	for rs.Next() {
+		var id int64
+		var key string
+		var ret bool
+		if err := rs.Scan(&id, &key, &ret); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		ids[key] = id
+		retired[id] = ret
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, err
+	}
+	has := map[[2]int64]bool{} // (person, retired skill) pairs already stored
+	if len(retired) > 0 {
+		rs, err := tx.Query(ctx, `SELECT ps.person_id, ps.skill_id FROM person_skills ps JOIN skills s ON s.id = ps.skill_id
+			WHERE ps.org_id = ? AND s.retired_at IS NOT NULL`, orgID)
+		if err != nil {
+			return nil, err
+		}
+		for rs.Next() {
+			var p, s int64
+			if err := rs.Scan(&p, &s); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			has[[2]int64{p, s}] = true
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, err
+		}
+	}
+	newSeen := map[string]bool{}
+	for _, r := range rows {
+		for _, s := range r.Skills {
+			k := tandem.SkillKey(s.Name)
+			id, ok := ids[k]
+			switch {
+			case !ok && !newSeen[k]:
+				newSeen[k] = true
+				rep.NewSkills = append(rep.NewSkills, s.Name)
+			case ok && retired[id] && !has[[2]int64{known[r.Email].id, id}]:
+				rep.Add(r.Line, "skills", s.Name, fmt.Sprintf("%s is retired in the skill catalogue and cannot be added.", s.Name))
+			}
+		}
+	}
+	return ids, nil
+}
+
+// writePeople upserts the rows, managers before the people who report to
+// them so every manager_id refers to a row that exists, then replaces the
+// skills of the people in the file.
+func writePeople(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonRow, present map[string]bool, known map[string]knownPerson,
+	skillIDs map[string]int64, rep *tandem.ImportReport, progress func(done, total int)) error {
+	idOf := make(map[string]int64, len(known)+len(rows))
+	for e, k := range known {
+		idOf[e] = k.id
+	}
+	// Columns written: always email and name, the rest only when the file has them.
+	type col struct {
+		name  string
+		value func(r *tandem.PersonRow) any
+	}
+	cols := []col{{"name", func(r *tandem.PersonRow) any { return r.Name }}}
+	optional := []col{
+		{"title", func(r *tandem.PersonRow) any { return r.Title }},
+		{"department", func(r *tandem.PersonRow) any { return r.Department }},
+		{"location", func(r *tandem.PersonRow) any { return r.Location }},
+		{"time_zone", func(r *tandem.PersonRow) any { return r.TimeZone }},
+		{"languages", func(r *tandem.PersonRow) any { return tandem.JoinList(r.Languages) }},
+		{"interests", func(r *tandem.PersonRow) any { return tandem.JoinList(r.Interests) }},
+		{"bio", func(r *tandem.PersonRow) any { return r.Bio }},
+		{"years_experience", func(r *tandem.PersonRow) any { return r.YearsExperience }},
+		{"mentor_capacity", func(r *tandem.PersonRow) any { return r.MentorCapacity }},
+	}
+	for _, c := range optional {
+		if present[c.name] {
+			cols = append(cols, c)
+		}
+	}
+	if present["manager_email"] {
+		cols = append(cols, col{"manager_id", func(r *tandem.PersonRow) any {
+			if r.ManagerEmail == "" {
+				return nil
+			}
+			return idOf[r.ManagerEmail]
+		}})
+	}
+	names := []string{"org_id", "email", "role", "created_at", "updated_at"}
+	var set []string
+	for _, c := range cols {
+		names = append(names, c.name)
+		set = append(set, c.name+" = excluded."+c.name)
+	}
+	set = append(set, "updated_at = excluded.updated_at")
+	rowPH := "(" + placeholders(len(names)) + ")"
+
+	order := managersFirst(rows, present)
+	written := 0
+	for start := 0; start < len(order); {
+		// A batch never mixes levels, so managers are written (and have
+		// ids) before the batch that needs them.
+		end := start
+		for end < len(order) && end-start < importBatch && order[end].level == order[start].level {
+			end++
+		}
+		batch := order[start:end]
+		args := make([]any, 0, len(batch)*len(names))
+		for _, o := range batch {
+			r := &rows[o.index]
+			args = append(args, orgID, r.Email, tandem.RoleMember, tx.now, tx.now)
+			for _, c := range cols {
+				args = append(args, c.value(r))
+			}
+		}
+		q := `INSERT INTO people (` + strings.Join(names, ", ") + `) VALUES ` + strings.TrimSuffix(strings.Repeat(rowPH+", ", len(batch)), ", ") +
+			` ON CONFLICT (org_id, email) DO UPDATE SET ` + strings.Join(set, ", ") + ` RETURNING id, email`
+		rs, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("upsert people: %w", err)
+		}
+		for rs.Next() {
+			var id int64
+			var email string
+			if err := rs.Scan(&id, &email); err != nil {
+				rs.Close()
+				return err
+			}
+			idOf[email] = id
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return fmt.Errorf("upsert people: %w", err)
+		}
+		start = end
+		written += len(batch)
+		if progress != nil {
+			progress(written, len(rows)*2)
+		}
+	}
+	for _, r := range rows {
+		if _, ok := known[r.Email]; ok {
+			rep.Updated++
+		} else {
+			rep.Created++
+		}
+	}
+	if !present["skills"] {
+		if progress != nil {
+			progress(len(rows)*2, len(rows)*2)
+		}
+		return nil
+	}
+	return writeSkills(ctx, tx, orgID, rows, idOf, skillIDs, func(done int) {
+		if progress != nil {
+			progress(len(rows)+done, len(rows)*2)
+		}
+	})
+}
+
+type ordered struct{ index, level int }
+
+// managersFirst orders rows by their depth below the people who are not
+// in the file, so a manager in the file comes before their reports.
+func managersFirst(rows []tandem.PersonRow, present map[string]bool) []ordered {
+	inFile := make(map[string]int, len(rows))
+	for i, r := range rows {
+		inFile[r.Email] = i
+	}
+	level := make([]int, len(rows))
+	for i := range level {
+		level[i] = -1
+	}
+	var depth func(i int) int
+	depth = func(i int) int {
+		if level[i] >= 0 {
+			return level[i]
+		}
+		level[i] = 0 // cycles were refused before; this guards the recursion anyway
+		if m, ok := inFile[rows[i].ManagerEmail]; ok && present["manager_email"] && rows[i].ManagerEmail != "" {
+			level[i] = depth(m) + 1
+		}
+		return level[i]
+	}
+	out := make([]ordered, len(rows))
+	maxLevel := 0
+	for i := range rows {
+		out[i] = ordered{i, depth(i)}
+		maxLevel = max(maxLevel, out[i].level)
+	}
+	// A counting sort keeps file order within a level.
+	byLevel := make([][]ordered, maxLevel+1)
+	for _, o := range out {
+		byLevel[o.level] = append(byLevel[o.level], o)
+	}
+	out = out[:0]
+	for _, l := range byLevel {
+		out = append(out, l...)
+	}
+	return out
+}
+
+func writeSkills(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonRow, idOf map[string]int64, skillIDs map[string]int64, progress func(done int)) error {
+	const batch = 900 // people per DELETE, skill rows per INSERT
+	for start := 0; start < len(rows); start += batch {
+		end := min(start+batch, len(rows))
+		args := []any{orgID}
+		for _, r := range rows[start:end] {
+			args = append(args, idOf[r.Email])
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM person_skills WHERE org_id = ? AND person_id IN (`+placeholders(end-start)+`)`, args...); err != nil {
+			return fmt.Errorf("clear skills: %w", err)
+		}
+		progress(end)
+	}
+	var args []any
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		n := len(args) / 5
+		_, err := tx.Exec(ctx, `INSERT INTO person_skills (org_id, person_id, skill_id, level, coaches) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", "), args...)
+		args = args[:0]
+		if err != nil {
+			return fmt.Errorf("insert skills: %w", err)
+		}
+		return nil
+	}
+	for _, r := range rows {
+		for _, s := range r.Skills {
+			args = append(args, orgID, idOf[r.Email], skillIDs[tandem.SkillKey(s.Name)], int(s.Level), s.Coaches)
+			if len(args) >= batch*5 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// ExportPeople calls fn for every person of the organization, by email,
+// with their skills and their manager's email.
+func (db *DB) ExportPeople(ctx context.Context, orgID int64, fn func(p *tandem.Person, managerEmail string) error) error {
+	return db.Read(ctx, func(tx *Tx) error {
+		skills := map[int64][]tandem.PersonSkill{}
+		rs, err := tx.Query(ctx, `SELECT ps.person_id, s.id, s.name, ps.level, ps.coaches, s.retired_at IS NOT NULL
+			FROM person_skills ps JOIN skills s ON s.id = ps.skill_id WHERE ps.org_id = ? ORDER BY ps.person_id, ps.level DESC, s.name_key`, orgID)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var pid int64
+			var s tandem.PersonSkill
+			if err := rs.Scan(&pid, &s.SkillID, &s.Name, &s.Level, &s.Coaches, &s.Retired); err != nil {
+				rs.Close()
+				return err
+			}
+			skills[pid] = append(skills[pid], s)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		prs, err := tx.Query(ctx, `SELECT `+personColumns+`, COALESCE(m.email, '') FROM people p LEFT JOIN people m ON m.id = p.manager_id
+			WHERE p.org_id = ? ORDER BY p.email`, orgID)
+		if err != nil {
+			return err
+		}
+		defer prs.Close()
+		for prs.Next() {
+			var p tandem.Person
+			var mgr string
+			if err := scanPerson(prs, &p, &mgr); err != nil {
+				return err
+			}
+			p.Skills = skills[p.ID]
+			if err := fn(&p, mgr); err != nil {
+				return err
+			}
+		}
+		return prs.Err()
+	})
+}
