@@ -105,3 +105,11 @@ func CheckPassword(pw string) string {
 	}
 	return ""
 }
+
+// PersonRef is the little that names a person in lists and charts.
+type PersonRef struct {
+	ID    int64
+	Name  string
+	Email string
+	Title string
+}

@@ -31,7 +31,7 @@ func (a *App) DirectoryFacets(ctx context.Context) (sqldb.Facets, error) {
 // PersonView is a person with their place in the organization.
 type PersonView struct {
 	Person     *tandem.Person
-	Chain      []tandem.Person // manager first, up to the top
+	Chain      []tandem.PersonRef // manager first, up to the top
 	Reports    []sqldb.Report
 	Below      int  // everyone below, at any depth
 	CanEdit    bool // the viewer may edit the profile

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strconv"
@@ -118,4 +119,16 @@ func fieldNotFound(err error, field, msg string) error {
 		return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
 	}
 	return mapError(err)
+}
+
+// Rebind rewrites a query written with ? placeholders for the dialect, for
+// code outside this package that runs its own SQL (benchmarks, tools).
+func (db *DB) Rebind(query string) string { return db.rebind(query) }
+
+// analyze refreshes the planner's statistics for a table after a bulk
+// write. Both dialects take the same statement, and PostgreSQL counts the
+// transaction's own uncommitted rows.
+func analyze(ctx context.Context, tx *Tx, table string) error {
+	_, err := tx.Exec(ctx, "ANALYZE "+table)
+	return err
 }

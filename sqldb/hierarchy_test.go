@@ -2,6 +2,8 @@ package sqldb_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -108,4 +110,70 @@ func TestHierarchy(t *testing.T) {
 			t.Error("a chain query crossed organizations")
 		}
 	})
+}
+
+// TestClosureFollowsMoves moves people around at random and checks after
+// each move that the closure equals the chains computed from manager_id.
+func TestClosureFollowsMoves(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	ctx := context.Background()
+	orgID := tandem.ActorFrom(tandemtest.MustOrg(t, db, "Acme")).Org.ID
+	var spec [][2]string
+	names := []string{}
+	for i := 0; i < 30; i++ {
+		name := fmt.Sprintf("P%02d", i)
+		mgr := ""
+		if i > 0 {
+			mgr = names[(i-1)/3]
+		}
+		spec = append(spec, [2]string{name, mgr})
+		names = append(names, name)
+	}
+	ids := mustPeople(t, db, orgID, spec)
+	manager := map[int64]int64{}
+	for _, pm := range spec {
+		if pm[1] != "" {
+			manager[ids[pm[0]]] = ids[pm[1]]
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for step := 0; step < 60; step++ {
+		p, m := ids[names[rng.IntN(len(names))]], ids[names[rng.IntN(len(names))]]
+		if rng.IntN(8) == 0 {
+			m = 0
+		}
+		err := db.SetManager(ctx, orgID, p, m)
+		// The change is refused exactly when it would make a cycle.
+		cycle := m == p
+		for a := manager[m]; a != 0 && !cycle && m != 0; a = manager[a] {
+			cycle = a == p
+		}
+		if cycle != (err != nil) {
+			t.Fatalf("step %d: SetManager(%d, %d) = %v, cycle %v", step, p, m, err, cycle)
+		}
+		if err == nil {
+			if m == 0 {
+				delete(manager, p)
+			} else {
+				manager[p] = m
+			}
+		}
+		for _, id := range ids {
+			var want []int64
+			for a := manager[id]; a != 0; a = manager[a] {
+				want = append(want, a)
+			}
+			got, err := db.Chain(ctx, orgID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotIDs []int64
+			for _, g := range got {
+				gotIDs = append(gotIDs, g.ID)
+			}
+			if fmt.Sprint(gotIDs) != fmt.Sprint(want) {
+				t.Fatalf("step %d: chain of %d = %v, want %v", step, id, gotIDs, want)
+			}
+		}
+	}
 }

@@ -296,6 +296,11 @@ func writePeople(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 			rep.Created++
 		}
 	}
+	if present["manager_email"] {
+		if err := rebuildClosure(ctx, tx, orgID); err != nil {
+			return err
+		}
+	}
 	if !present["skills"] {
 		if progress != nil {
 			progress(len(rows)*2, len(rows)*2)
