@@ -18,6 +18,34 @@ type Options struct {
 	// Progress, when set, is called now and then with the name of the
 	// phase and how far along it is.
 	Progress func(phase string, done, total int)
+	// Method selects the algorithm of Assign: MethodAuto (the zero value,
+	// currently exact-slackness bidding plus successive shortest paths)
+	// or MethodAuction, an experimental ε-scaling auction (see auction.go)
+	// that is certified only up to Certify's tolerance and is not faster
+	// yet on every family.
+	Method string
+}
+
+// Assign methods.
+const (
+	MethodAuto    = ""
+	MethodAuction = "auction"
+)
+
+var auctionEpsFactor = 1.0
+
+// defaultK is the default of Options.Candidates for Assign.
+var defaultK = 24
+
+// auctionEps returns the last ε of the auction for scores in [lo, hi] and
+// n mentees: 2^-32 of the score scale divided by n+1, so that for scores
+// on a grid of 2^-32 (every float32 score of magnitude at least 2^-9 times
+// the scale) ε-complementary slackness already implies an exact optimum,
+// and far below Certify's tolerance; but at least a few float64 rounding
+// steps of the scale, so that every bid raises a price.
+func auctionEps(lo, hi float64, n int) float64 {
+	scale := math.Max(1, math.Max(math.Abs(lo), math.Abs(hi)))
+	return math.Max(scale*0x1p-32/float64(n+1), scale*0x1p-48) * auctionEpsFactor
 }
 
 // Assignment is an optimal capacitated assignment together with the dual
@@ -59,6 +87,9 @@ type Stats struct {
 	Augmentations int
 	// Rescans counts full row scans after the first reading.
 	Rescans int
+	// Fallback is true when the auction could not certify its result and
+	// the exact successive-shortest-path method ran instead.
+	Fallback bool
 }
 
 // ErrCapacity is returned for a negative capacity or a capacity vector
@@ -94,6 +125,29 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	}
 	s.stats.Candidates = time.Since(start)
 
+	if opt.Method == MethodAuction {
+		// Seats at most mentees: ε-scaling pays. More seats than mentees:
+		// one phase from zero prices keeps unused seats at price zero.
+		seats := 0
+		for _, c := range capacity {
+			seats += min(c, s.n+1)
+		}
+		start = time.Now()
+		ok := s.auction(auctionEps(s.lo, s.hi, s.n), seats <= s.n)
+		s.stats.Bidding = time.Since(start)
+		if ok {
+			return s.result(), nil
+		}
+		// Rare: fall back to the exact method from scratch.
+		st := s.stats
+		s = newSolver(src, capacity, opt)
+		s.stats = st
+		s.stats.Fallback = true
+		if err := s.readCandidates(); err != nil {
+			return nil, err
+		}
+	}
+
 	start = time.Now()
 	free := s.bid()
 	s.stats.Bidding = time.Since(start)
@@ -117,9 +171,12 @@ type solver struct {
 	n, m  int
 	opt   Options
 	bonus float64
+	lo    float64 // smallest allowed score
+	hi    float64 // largest allowed score
 	cand  *candidates
 
 	cap      []int32
+	capOrig  []int
 	load     []int32
 	colStart []int32 // start of each mentor's seats in seats
 	seats    []int32 // mentee in each seat, mentor j's seats at colStart[j]...
@@ -139,13 +196,14 @@ type solver struct {
 func newSolver(src Scores, capacity []int, opt Options) *solver {
 	n, m := src.Dims()
 	if opt.Candidates <= 0 {
-		opt.Candidates = 24
+		opt.Candidates = defaultK
 	}
 	opt.Candidates = max(2, min(opt.Candidates, m)) // two, to prove a second best
 	opt.Workers = defaultWorkers(opt.Workers)
 	s := &solver{
 		src: src, n: n, m: m, opt: opt,
 		cap:      make([]int32, m),
+		capOrig:  capacity,
 		load:     make([]int32, m),
 		colStart: make([]int32, m+1),
 		p:        make([]float64, m),
@@ -182,11 +240,17 @@ func (s *solver) readCandidates() error {
 	for t := range w {
 		los[t], his[t] = float32(math.Inf(1)), float32(math.Inf(-1))
 	}
+	bufs := make([][]float32, w)
+	sbs := make([]*scanBuf, w)
+	for t := range w {
+		bufs[t] = make([]float32, s.m)
+		sbs[t] = newScanBuf(s.cand.k)
+	}
 	parallelRows(s.n, w, func(worker, from, to int) {
-		buf := make([]float32, s.m)
-		keys := make([]float32, s.cand.k)
+		buf := bufs[worker]
+		sb := sbs[worker]
 		for i := from; i < to; i++ {
-			lo, hi := s.cand.scanZero(i, s.src.Row(i, buf), keys)
+			lo, hi := s.cand.scanZero(i, s.src.Row(i, buf), sb)
 			los[worker] = min(los[worker], lo)
 			his[worker] = max(his[worker], hi)
 		}
@@ -205,6 +269,7 @@ func (s *solver) readCandidates() error {
 		}
 		lo, hi = 0, 0 // nothing allowed at all
 	}
+	s.lo, s.hi = lo, hi
 	s.bonus = Bonus(lo, hi, s.n, s.m)
 	return nil
 }

@@ -80,14 +80,15 @@ func TestAssignBruteForce(t *testing.T) {
 		for iter := range 1500 {
 			a, capacity := tiny(r, family)
 			k := 2 + r.IntN(2) // tiny lists force rescans
-			got, err := match.Assign(a, capacity, match.Options{Candidates: k, Workers: 1 + iter%2})
+			method := []string{match.MethodAuto, match.MethodAuction}[iter%2]
+			got, err := match.Assign(a, capacity, match.Options{Candidates: k, Workers: 1 + iter%2, Method: method})
 			if err != nil {
 				t.Fatal(err)
 			}
 			wantN, wantS := bruteForce(a, capacity)
 			if got.Matched != wantN || math.Abs(got.Score-wantS) > 1e-6 {
-				t.Fatalf("%s #%d: got %d matched, score %g; want %d, %g\nscores %v\ncapacity %v\nmentor %v",
-					family, iter, got.Matched, got.Score, wantN, wantS, a.Data, capacity, got.Mentor)
+				t.Fatalf("%s #%d %q: got %d matched, score %g; want %d, %g\nscores %v\ncapacity %v\nmentor %v",
+					family, iter, method, got.Matched, got.Score, wantN, wantS, a.Data, capacity, got.Mentor)
 			}
 			if _, err := match.Certify(a, capacity, got, 0); err != nil {
 				t.Fatalf("%s #%d: %v\nscores %v\ncapacity %v", family, iter, err, a.Data, capacity)

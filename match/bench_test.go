@@ -53,6 +53,10 @@ func BenchmarkAssign(b *testing.B) {
 			b.ReportMetric(float64(st.Augment.Microseconds())/1000, "augment-ms")
 			b.ReportMetric(float64(st.Rescans), "rescans")
 			b.ReportMetric(float64(st.Augmentations), "augmentations")
+			b.ReportMetric(float64(st.Bids), "bids")
+			if st.Fallback {
+				b.ReportMetric(1, "fallback")
+			}
 		})
 	}
 }

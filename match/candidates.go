@@ -14,6 +14,8 @@ import "math"
 // rescans the whole row with the current prices.
 type candidates struct {
 	k   int
+	ext map[int][]int32 // longer lists given to some rows, see setList
+	exv map[int][]float32
 	col []int32   // n*k mentor indexes, row i at [i*k, i*k+cnt[i])
 	val []float32 // n*k raw scores matching col
 	cnt []int32   // number of listed mentors per row
@@ -30,80 +32,161 @@ func newCandidates(n, k int) *candidates {
 	}
 }
 
+// setList makes room for n entries in row i's list, beyond k if need be
+// (in storage of its own), and sets the count.
+func (c *candidates) setList(i, n int) {
+	c.cnt[i] = int32(n)
+	if n <= c.k {
+		if c.ext != nil {
+			delete(c.ext, i)
+			delete(c.exv, i)
+		}
+		return
+	}
+	if c.ext == nil {
+		c.ext, c.exv = map[int][]int32{}, map[int][]float32{}
+	}
+	if cap(c.ext[i]) < n {
+		c.ext[i], c.exv[i] = make([]int32, n), make([]float32, n)
+	}
+	c.ext[i], c.exv[i] = c.ext[i][:n], c.exv[i][:n]
+}
+
 // list returns row i's listed mentors and their scores.
 func (c *candidates) list(i int) ([]int32, []float32) {
+	if int(c.cnt[i]) > c.k {
+		return c.ext[i], c.exv[i]
+	}
 	lo := i * c.k
 	hi := lo + int(c.cnt[i])
 	return c.col[lo:hi:hi], c.val[lo:hi:hi]
 }
 
+// scanBuf is per-worker scratch space for scanZero. It carries a guess of
+// the row threshold from one row to the next.
+type scanBuf struct {
+	v   []float32
+	j   []int32
+	t0  float32 // guess: about the 2k-th best score of the previous row
+	cnt int
+}
+
+func newScanBuf(k int) *scanBuf {
+	return &scanBuf{v: make([]float32, 4*k+4), j: make([]int32, 4*k+4), t0: float32(math.Inf(-1))}
+}
+
+// keep sorts the buffer best first (higher score, then lower index) and
+// keeps its first keep entries.
+func (b *scanBuf) keep(keep int) {
+	v, j := b.v[:b.cnt], b.j[:b.cnt]
+	// Insertion sort: the buffer holds at most 4k+4 entries, mostly in
+	// index order already.
+	for x := 1; x < len(v); x++ {
+		a, c := v[x], j[x]
+		y := x
+		for y > 0 && (v[y-1] < a || v[y-1] == a && j[y-1] > c) {
+			v[y], j[y] = v[y-1], j[y-1]
+			y--
+		}
+		v[y], j[y] = a, c
+	}
+	b.cnt = min(b.cnt, keep)
+}
+
 // scanZero fills row i's list from its scores at zero prices and returns
 // the smallest and largest allowed score in the row (lo > hi when the row
-// has no allowed mentor). keys is scratch space of length k.
+// has no allowed mentor). The list is ordered by higher score, then lower
+// mentor index, and holds the first k allowed mentors in that order.
 //
 // This is the hottest loop of a solve (it reads every score once), so the
-// common case costs three predictable comparisons per score and no NaN
-// test: every comparison with NaN is false, so forbidden scores fall
-// through all of them.
-func (c *candidates) scanZero(i int, row []float32, keys []float32) (lo, hi float32) {
+// common case costs two predictable comparisons per score and no NaN test
+// (comparisons with NaN are false): scores below a threshold guessed from
+// the previous row are skipped, the others collected in a buffer that is
+// sorted and cut down when it fills. If the guess was too high the row is
+// read again without it.
+func (c *candidates) scanZero(i int, row []float32, b *scanBuf) (lo, hi float32) {
 	k := c.k
-	cols := c.col[i*k : (i+1)*k : (i+1)*k]
-	vals := c.val[i*k : (i+1)*k : (i+1)*k]
-	keys = keys[:k:k]
 	inf := float32(math.Inf(1))
-	lo, hi = inf, -inf
-	thr := -inf
-	n := 0
-	j := 0
-	// Fill the list with the first k allowed scores.
-	for ; j < len(row) && n < k; j++ {
-		a := row[j]
-		if a != a {
-			continue
+	t0 := b.t0
+	for {
+		lo = inf
+		b.cnt = 0
+		bv, bj := b.v, b.j
+		full := len(bv)
+		cnt := 0
+		lo1 := inf
+		j := 0
+		for ; j+2 <= len(row); j += 2 {
+			a0, a1 := row[j], row[j+1]
+			if a0 < lo {
+				lo = a0
+			}
+			if a1 < lo1 {
+				lo1 = a1
+			}
+			if a0 < t0 && a1 < t0 {
+				continue
+			}
+			for x, a := range row[j : j+2] {
+				if a >= t0 {
+					bv[cnt], bj[cnt] = a, int32(j+x)
+					cnt++
+					if cnt == full {
+						b.cnt = cnt
+						b.keep(2 * k)
+						cnt = b.cnt
+						// Later scores equal to the last kept one rank
+						// after it (higher index), so only strictly
+						// better ones matter.
+						t0 = math.Nextafter32(bv[cnt-1], inf)
+					}
+				}
+			}
 		}
-		if a < lo {
-			lo = a
+		if lo1 < lo {
+			lo = lo1
 		}
-		pos := n
-		n++
-		for pos > 0 && keys[pos-1] < a {
-			keys[pos], cols[pos], vals[pos] = keys[pos-1], cols[pos-1], vals[pos-1]
-			pos--
-		}
-		keys[pos], cols[pos], vals[pos] = a, int32(j), a
-	}
-	if n == k {
-		// kth is the smallest listed key; thr the largest unlisted one.
-		kth := keys[k-1]
 		for ; j < len(row); j++ {
 			a := row[j]
 			if a < lo {
 				lo = a
 			}
-			if a <= kth {
-				if a > thr {
-					thr = a
+			if a >= t0 {
+				bv[cnt], bj[cnt] = a, int32(j)
+				cnt++
+				if cnt == full {
+					b.cnt = cnt
+					b.keep(2 * k)
+					cnt = b.cnt
+					t0 = math.Nextafter32(bv[cnt-1], inf)
 				}
-				continue
 			}
-			if a != a {
-				continue
-			}
-			thr = max(thr, kth)
-			pos := k - 1
-			for pos > 0 && keys[pos-1] < a {
-				keys[pos], cols[pos], vals[pos] = keys[pos-1], cols[pos-1], vals[pos-1]
-				pos--
-			}
-			keys[pos], cols[pos], vals[pos] = a, int32(j), a
-			kth = keys[k-1]
 		}
+		b.cnt = cnt
+		if cnt > k || t0 == -inf {
+			break
+		}
+		t0 = -inf // fewer than k+1 scores reached the guess: read again
 	}
-	if n > 0 {
-		hi = keys[0]
-	}
+	b.keep(2 * k)
+	n := min(b.cnt, k)
+	cols := c.col[i*k : i*k+n]
+	vals := c.val[i*k : i*k+n]
+	copy(cols, b.j[:n])
+	copy(vals, b.v[:n])
 	c.cnt[i] = int32(n)
-	c.thr[i] = float64(thr)
+	c.thr[i] = math.Inf(-1)
+	if b.cnt > k {
+		c.thr[i] = float64(b.v[k])
+	}
+	hi = -inf
+	if n > 0 {
+		hi = vals[0]
+	}
+	if b.cnt >= 2*k {
+		b.t0 = b.v[2*k-1]
+	} // else keep the guess: this row had more than k scores above it
+
 	return lo, hi
 }
 

@@ -9,16 +9,28 @@
 #   match/scripts/scipy_compare.sh [family] [n] [m] [cap]
 set -euo pipefail
 family=${1:-uniform} n=${2:-2000} m=${3:-400} cap=${4:-5}
-if ! python3 -c 'import scipy, numpy' 2>/dev/null; then
-	echo "scipy_compare: python3 with scipy and numpy not found (apt-get install python3-scipy); skipping"
+# Debian's python3-scipy lives under /usr/bin/python3; a python3 earlier on
+# PATH (pyenv) may lack it.
+py=
+for cand in /usr/bin/python3 python3; do
+	if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import scipy, numpy' 2>/dev/null; then
+		py=$cand
+		break
+	fi
+done
+if [ -z "$py" ]; then
+	echo "scipy_compare: no python3 with scipy and numpy (apt-get install python3-scipy); skipping"
 	exit 0
+fi
+if [ "$n" -lt 10000 ]; then
+	echo "scipy_compare: scaled down to $n x $m x $cap (scipy needs 10+ s at 10,000 x 2,000 x 5 uniform, minutes on popular)"
 fi
 cd "$(dirname "$0")/../.."
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 go run ./match/cmd/geninstance -family "$family" -n "$n" -m "$m" -cap "$cap" -out "$dir/s"
-go test ./match/ -run TestSolveNPY -count 1 -args -npy "$dir/s.npy" -cap "$cap" >"$dir/go.txt"
-python3 - "$dir/s.npy" "$cap" "$dir/go.txt" <<'PY'
+go test ./match/ -run TestSolveNPY -count 1 -v -args -npy "$dir/s.npy" -cap "$cap" >"$dir/go.txt"
+"$py" - "$dir/s.npy" "$cap" "$dir/go.txt" <<'PY'
 import sys, time, re
 import numpy as np
 from scipy.optimize import linear_sum_assignment
