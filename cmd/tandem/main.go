@@ -1,5 +1,6 @@
 // Command tandem serves Tandem and administers its database: serve,
-// migrate, user, match and version. Run `tandem help` for the list.
+// migrate, user, import, export, demo, match and version. Run `tandem help`
+// for the list.
 package main
 
 import (
@@ -28,6 +29,9 @@ Commands:
   serve      run the web server (runs migrations first)
   migrate    bring the database schema up to date
   user       create, reset-password, list: manage accounts
+  import     people FILE: import a people CSV, all or nothing
+  export     people: write the people CSV that import reads
+  demo       create an organization filled with generated demo people
   match      run, solve: compute optimal or stable mentoring matches
   version    print the version
 
@@ -63,6 +67,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMigrate(ctx, cfg, args[1:], stdout, stderr)
 	case "user":
 		return runUser(ctx, cfg, args[1:], stdin, stdout, stderr)
+	case "import":
+		return runImport(ctx, cfg, args[1:], stdin, stdout, stderr)
+	case "export":
+		return runExport(ctx, cfg, args[1:], stdout, stderr)
+	case "demo":
+		return runDemo(ctx, cfg, args[1:], stdin, stdout, stderr)
 	case "match":
 		return runMatch(ctx, args[1:], stdout, stderr)
 	case "version":

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/mail"
+)
+
+const importUsage = `Usage:
+  tandem import people FILE [--org NAME]
+
+Imports a people CSV (FILE, or - for standard input) into the organization,
+all or nothing: with any problem, every problem is listed and nothing is
+written. People are matched by email; columns absent from the file keep
+their stored values.
+`
+
+const exportUsage = `Usage:
+  tandem export people [--org NAME] [--out FILE]
+
+Writes the organization's people as CSV, in the shape import reads, to
+standard output or to FILE (replaced only once the export is complete).
+`
+
+func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "people" {
+		fmt.Fprint(stderr, importUsage)
+		if len(args) == 0 {
+			return flag.ErrHelp
+		}
+		return fmt.Errorf("unknown import %q: only people can be imported", args[0])
+	}
+	fs := flag.NewFlagSet("tandem import people", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, importUsage); fs.PrintDefaults() }
+	cfg.register(fs, false)
+	orgName := fs.String("org", "", "organization name or slug; may be left out when there is only one")
+	files, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return fmt.Errorf("give one file to import (- for standard input), not %d", len(files))
+	}
+	var in io.Reader = stdin
+	if files[0] != "-" {
+		f, err := os.Open(files[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+
+	a, closeDB, err := openApp(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	org, err := findOrg(ctx, a.DB, *orgName)
+	if err != nil {
+		return err
+	}
+	bar := newProgressBar(stderr)
+	rep, err := a.ImportPeopleInto(ctx, org.ID, in, bar.update)
+	bar.done()
+	if rep != nil && !rep.OK() {
+		for _, p := range rep.Problems {
+			fmt.Fprintln(stderr, p.String())
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d people into %s: %d created, %d updated\n", rep.Rows, org.Name, rep.Created, rep.Updated)
+	if len(rep.NewSkills) > 0 {
+		fmt.Fprintf(stdout, "new skills in the catalogue: %s\n", strings.Join(rep.NewSkills, ", "))
+	}
+	if len(rep.UnknownColumns) > 0 {
+		fmt.Fprintf(stdout, "ignored unknown columns: %s\n", strings.Join(rep.UnknownColumns, ", "))
+	}
+	return nil
+}
+
+func runExport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "people" {
+		fmt.Fprint(stderr, exportUsage)
+		if len(args) == 0 {
+			return flag.ErrHelp
+		}
+		return fmt.Errorf("unknown export %q: only people can be exported", args[0])
+	}
+	fs := flag.NewFlagSet("tandem export people", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, exportUsage); fs.PrintDefaults() }
+	cfg.register(fs, false)
+	orgName := fs.String("org", "", "organization name or slug; may be left out when there is only one")
+	out := fs.String("out", "", "write to this file instead of standard output")
+	rest, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return fmt.Errorf("unexpected argument %q: use --out FILE to write to a file", rest[0])
+	}
+	a, closeDB, err := openApp(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	org, err := findOrg(ctx, a.DB, *orgName)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return a.ExportPeopleFrom(ctx, org.ID, stdout)
+	}
+	return writeAtomically(*out, func(w io.Writer) error { return a.ExportPeopleFrom(ctx, org.ID, w) })
+}
+
+// openApp opens the database and builds the App the way `user` does, with
+// warnings only on stderr so that a command's own output stays readable.
+func openApp(ctx context.Context, cfg Config, stderr io.Writer) (*app.App, func(), error) {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return app.New(db, &mail.DevMailer{Log: log, Store: db}, log, cfg.BaseURL), func() { db.Close() }, nil
+}
+
+// parseInterspersed parses flags that may come before or after positional
+// arguments (`import people big.csv --org acme`), which the flag package
+// alone stops at. A lone "-" is a positional argument (standard input).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil // after --, nothing is a flag
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// writeAtomically writes a file through a temporary file in the same
+// directory, renamed over the target only when complete, so a failed or
+// interrupted export never leaves a truncated file where a good one was.
+// The file is readable by its owner only: it holds personal data.
+func writeAtomically(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// progressBar draws an import's progress on a terminal. It redraws at most
+// ten times a second, since a large import reports hundreds of batches and
+// a terminal that redraws each one slows the import; on anything but a
+// terminal (a log file, a pipe, a test) it draws nothing.
+type progressBar struct {
+	w     io.Writer
+	last  time.Time
+	drawn bool
+}
+
+func newProgressBar(stderr io.Writer) *progressBar {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return &progressBar{}
+	}
+	return &progressBar{w: stderr}
+}
+
+// update is the import's progress callback.
+func (b *progressBar) update(done, total int) {
+	if b.w == nil || total <= 0 {
+		return
+	}
+	now := time.Now()
+	if done < total && now.Sub(b.last) < 100*time.Millisecond {
+		return
+	}
+	b.last = now
+	const width = 40
+	n := done * width / total
+	fmt.Fprintf(b.w, "\rimporting [%s%s] %3d%%", strings.Repeat("=", n), strings.Repeat(" ", width-n), done*100/total)
+	b.drawn = true
+}
+
+// done ends the bar's line so that what follows starts on a new one.
+func (b *progressBar) done() {
+	if b.drawn {
+		fmt.Fprintln(b.w)
+	}
+}
