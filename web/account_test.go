@@ -274,8 +274,13 @@ func TestPagesRender(t *testing.T) {
 	b := e.setup("Acme", "Ada", "ada@acme.test")
 	b.invite("bob@acme.test", "Bob", "member")
 	b.token("script")
-	for _, path := range []string{"/", "/account", "/account/password", "/account/tokens", "/people", "/admin/members", "/admin/mail", "/no-such-page-at-all"} {
+	b.upload("/admin/import", "people.csv", acmeCSV)
+	for _, path := range []string{"/", "/account", "/account/password", "/account/tokens", "/people", "/admin/members", "/admin/mail",
+		"/me", "/people/1", "/people/1/chart", "/people/1/edit", "/skills", "/admin/import", "/no-such-page-at-all"} {
 		r := b.get(path)
+		if r.status == http.StatusSeeOther {
+			r = b.get(r.header.Get("Location"))
+		}
 		if r.status != http.StatusOK && path != "/no-such-page-at-all" {
 			t.Errorf("%s: %d", path, r.status)
 		}

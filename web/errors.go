@@ -56,7 +56,12 @@ type problem struct {
 // apiError answers err as application/problem+json.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	err = classify(err)
-	st := s.status(r, err)
+	writeProblem(w, r, s.status(r, err), err, nil)
+}
+
+// writeProblem writes a problem document; extra members (RFC 9457 allows
+// them) are added at the top level.
+func writeProblem(w http.ResponseWriter, r *http.Request, st int, err error, extra map[string]any) {
 	p := problem{
 		Type: "about:blank", Title: http.StatusText(st), Status: st,
 		Detail: tandem.ErrorMessage(err), Code: tandem.ErrorCode(err), Errors: tandem.ErrorFields(err),
@@ -67,7 +72,17 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(st)
-	json.NewEncoder(w).Encode(p)
+	if extra == nil {
+		json.NewEncoder(w).Encode(p)
+		return
+	}
+	b, _ := json.Marshal(p)
+	m := map[string]any{}
+	json.Unmarshal(b, &m)
+	for k, v := range extra {
+		m[k] = v
+	}
+	json.NewEncoder(w).Encode(m)
 }
 
 // serverError renders an error page for a browser.

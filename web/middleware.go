@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
 )
 
 // sessionCookie is the name of the session cookie.
@@ -93,12 +94,20 @@ func secureHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// uploadPaths take people CSV files, up to app.MaxImportBytes plus room
+// for the multipart envelope.
+var uploadPaths = map[string]bool{"/admin/import": true, "/api/v1/people/import": true}
+
 // limitBody caps request bodies; a handler that reads past the limit gets
-// an error that writeError turns into 413.
+// an error that the error table turns into 413.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			limit := int64(maxBody)
+			if uploadPaths[r.URL.Path] {
+				limit = app.MaxImportBytes + 1<<20
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

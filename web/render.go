@@ -74,6 +74,17 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"date":      func(t time.Time) string { return t.Format("2 Jan 2006") },
 		"datetime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
 		"field":     newField,
+		// optional marks a field as not required.
+		"optional": func(f Field) Field { f.Required = false; return f },
+		// formFor gives a form's values and errors to the one of several
+		// forms on a page that was submitted (ids equal), an empty form to
+		// the others.
+		"formFor": func(f Form, submitted, id int64) Form {
+			if submitted == id {
+				return f
+			}
+			return Form{}
+		},
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {

@@ -43,9 +43,26 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/tokens", ui(s.handleCreateToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", ui(s.handleRevokeToken))
 
-	// People and administration.
+	// People, reporting lines and skills.
 	mux.HandleFunc("GET /people", ui(s.handlePeople))
+	mux.HandleFunc("GET /me", ui(s.handleMe))
+	mux.HandleFunc("GET /people/{id}", ui(s.handlePerson))
+	mux.HandleFunc("GET /people/{id}/chart", ui(s.handleChart))
+	mux.HandleFunc("GET /people/{id}/edit", ui(s.handleProfileForm))
+	mux.HandleFunc("POST /people/{id}/edit", ui(s.handleUpdateProfile))
+	mux.HandleFunc("POST /people/{id}/manager", ui(s.handleSetManager))
+	mux.HandleFunc("POST /people/{id}/role", ui(s.handleSetRole))
+	mux.HandleFunc("GET /skills", ui(s.handleSkills))
+	mux.HandleFunc("POST /skills", ui(s.handleCreateSkill))
+	mux.HandleFunc("POST /skills/{id}/rename", ui(s.handleRenameSkill))
+	mux.HandleFunc("POST /skills/{id}/merge", ui(s.handleMergeSkill))
+	mux.HandleFunc("POST /skills/{id}/retire", ui(s.handleRetireSkill))
+
+	// Administration.
 	mux.HandleFunc("GET /admin/members", ui(s.handleMembers))
+	mux.HandleFunc("GET /admin/import", ui(s.handleImportForm))
+	mux.HandleFunc("POST /admin/import", ui(s.handleImport))
+	mux.HandleFunc("GET /admin/export.csv", ui(s.handleExport))
 	mux.HandleFunc("POST /admin/invitations", ui(s.handleInvite))
 	mux.HandleFunc("GET /admin/mail", ui(s.handleMail))
 
@@ -59,6 +76,19 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", api(s.apiRevokeToken))
 	mux.HandleFunc("GET /api/v1/invitations", api(s.apiInvitations))
 	mux.HandleFunc("POST /api/v1/invitations", api(s.apiInvite))
+	mux.HandleFunc("GET /api/v1/people", api(s.apiPeople))
+	mux.HandleFunc("GET /api/v1/people/{id}", api(s.apiPerson))
+	mux.HandleFunc("PUT /api/v1/people/{id}/profile", api(s.apiUpdateProfile))
+	mux.HandleFunc("PUT /api/v1/people/{id}/manager", api(s.apiSetManager))
+	mux.HandleFunc("PUT /api/v1/people/{id}/role", api(s.apiSetRole))
+	mux.HandleFunc("GET /api/v1/people/{id}/chain", api(s.apiChain))
+	mux.HandleFunc("GET /api/v1/people/{id}/chain/{manager}", api(s.apiInChain))
+	mux.HandleFunc("POST /api/v1/people/import", api(s.apiImport))
+	mux.HandleFunc("GET /api/v1/people/export", api(s.apiExport))
+	mux.HandleFunc("GET /api/v1/skills", api(s.apiSkills))
+	mux.HandleFunc("POST /api/v1/skills", api(s.apiCreateSkill))
+	mux.HandleFunc("PATCH /api/v1/skills/{id}", api(s.apiUpdateSkill))
+	mux.HandleFunc("POST /api/v1/skills/{id}/merge", api(s.apiMergeSkill))
 	mux.HandleFunc("/api/", s.apiNotFound)
 	mux.HandleFunc("/", s.handleNotFound)
 

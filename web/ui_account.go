@@ -439,17 +439,3 @@ func (s *Server) handleMail(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "mail", &mailPage{Page: Page{Title: "Sent email", Nav: "admin"}, Messages: ms})
 }
-
-type peoplePage struct {
-	Page
-	People []tandem.Person
-}
-
-func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request) {
-	people, err := s.app.ListMembers(r.Context())
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "people", &peoplePage{Page: Page{Title: "People", Nav: "people"}, People: people})
-}

@@ -99,7 +99,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}()
 	url := "http://" + addr
 	var resp *http.Response
-	for i := 0; i < 100; i++ {
+	// Generous: on a loaded CI machine migrations can take a while.
+	for i := 0; i < 600; i++ {
 		if resp, err = http.Get(url + "/readyz"); err == nil {
 			break
 		}

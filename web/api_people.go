@@ -1,0 +1,316 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/tandemhq/tandem"
+)
+
+type skillLevelJSON struct {
+	SkillID int64  `json:"skill_id,omitempty"`
+	Name    string `json:"name"`
+	Level   string `json:"level"`
+	Coaches bool   `json:"coaches"`
+	Retired bool   `json:"retired,omitempty"`
+}
+
+type profileJSON struct {
+	ID              int64            `json:"id"`
+	Email           string           `json:"email"`
+	Name            string           `json:"name"`
+	Role            string           `json:"role"`
+	HasAccount      bool             `json:"has_account"`
+	ManagerID       *int64           `json:"manager_id"`
+	Title           string           `json:"title"`
+	Department      string           `json:"department"`
+	Location        string           `json:"location"`
+	TimeZone        string           `json:"time_zone"`
+	Languages       []string         `json:"languages"`
+	Interests       []string         `json:"interests"`
+	Bio             string           `json:"bio"`
+	YearsExperience int              `json:"years_experience"`
+	MentorCapacity  int              `json:"mentor_capacity"`
+	Skills          []skillLevelJSON `json:"skills"`
+}
+
+func toProfileJSON(p *tandem.Person) profileJSON {
+	out := profileJSON{ID: p.ID, Email: p.Email, Name: p.Name, Role: p.Role, HasAccount: p.AccountID != 0,
+		Title: p.Title, Department: p.Department, Location: p.Location, TimeZone: p.TimeZone,
+		Languages: orEmpty(p.Languages), Interests: orEmpty(p.Interests), Bio: p.Bio,
+		YearsExperience: p.YearsExperience, MentorCapacity: p.MentorCapacity, Skills: []skillLevelJSON{}}
+	if p.ManagerID != 0 {
+		id := p.ManagerID
+		out.ManagerID = &id
+	}
+	for _, s := range p.Skills {
+		out.Skills = append(out.Skills, skillLevelJSON{SkillID: s.SkillID, Name: s.Name, Level: s.Level.String(), Coaches: s.Coaches, Retired: s.Retired})
+	}
+	return out
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+type refJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Title string `json:"title"`
+}
+
+func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) {
+	f := filterFromQuery(r.URL.Query())
+	people, total, err := s.app.SearchPeople(r.Context(), f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]profileJSON, len(people))
+	for i := range people {
+		out[i] = toProfileJSON(&people[i])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"people": out, "total": total, "offset": f.Offset})
+}
+
+func (s *Server) apiPerson(w http.ResponseWriter, r *http.Request) {
+	v, err := s.app.Person(r.Context(), personID(r))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toProfileJSON(v.Person))
+}
+
+func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) {
+	v, err := s.app.Person(r.Context(), personID(r))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	chain := make([]refJSON, len(v.Chain))
+	for i, m := range v.Chain {
+		chain[i] = refJSON{ID: m.ID, Name: m.Name, Email: m.Email, Title: m.Title}
+	}
+	reports := make([]refJSON, len(v.Reports))
+	for i, m := range v.Reports {
+		reports[i] = refJSON{ID: m.ID, Name: m.Name, Email: m.Email, Title: m.Title}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"chain": chain, "direct_reports": reports, "below": v.Below})
+}
+
+func (s *Server) apiInChain(w http.ResponseWriter, r *http.Request) {
+	manager, _ := strconv.ParseInt(r.PathValue("manager"), 10, 64)
+	in, err := s.app.InChain(r.Context(), manager, personID(r))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"in_chain": in})
+}
+
+type profileInput struct {
+	Name            string           `json:"name"`
+	Title           string           `json:"title"`
+	Department      string           `json:"department"`
+	Location        string           `json:"location"`
+	TimeZone        string           `json:"time_zone"`
+	Languages       []string         `json:"languages"`
+	Interests       []string         `json:"interests"`
+	Bio             string           `json:"bio"`
+	YearsExperience int              `json:"years_experience"`
+	MentorCapacity  int              `json:"mentor_capacity"`
+	Skills          []skillLevelJSON `json:"skills"`
+}
+
+func (s *Server) apiUpdateProfile(w http.ResponseWriter, r *http.Request) {
+	var in profileInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	prof := &tandem.Profile{Title: in.Title, Department: in.Department, Location: in.Location, TimeZone: in.TimeZone,
+		Languages: in.Languages, Interests: in.Interests, Bio: in.Bio, YearsExperience: in.YearsExperience, MentorCapacity: in.MentorCapacity}
+	var fe tandem.FieldErrors
+	for _, sk := range in.Skills {
+		lvl, ok := tandem.ParseLevel(sk.Level)
+		if !ok {
+			fe.Add("skills", "Use novice, beginner, intermediate, advanced or expert as the level of "+sk.Name+".")
+		}
+		prof.Skills = append(prof.Skills, tandem.PersonSkill{Name: sk.Name, Level: lvl, Coaches: sk.Coaches})
+	}
+	if err := fe.Err(); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	id := personID(r)
+	if err := s.app.UpdateProfile(r.Context(), id, in.Name, prof); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.apiPerson(w, r)
+}
+
+func (s *Server) apiSetManager(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ManagerEmail string `json:"manager_email"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if err := s.app.SetManagerByEmail(r.Context(), personID(r), in.ManagerEmail); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.apiPerson(w, r)
+}
+
+func (s *Server) apiSetRole(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Role string `json:"role"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if err := s.app.SetRole(r.Context(), personID(r), in.Role); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.apiPerson(w, r)
+}
+
+type importReportJSON struct {
+	Rows           int                 `json:"rows"`
+	Created        int                 `json:"created"`
+	Updated        int                 `json:"updated"`
+	NewSkills      []string            `json:"new_skills"`
+	UnknownColumns []string            `json:"unknown_columns"`
+	Problems       []importProblemJSON `json:"problems"`
+}
+
+type importProblemJSON struct {
+	Line   int    `json:"line"`
+	Column string `json:"column,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+func toImportReportJSON(rep *tandem.ImportReport) importReportJSON {
+	out := importReportJSON{Rows: rep.Rows, Created: rep.Created, Updated: rep.Updated,
+		NewSkills: orEmpty(rep.NewSkills), UnknownColumns: orEmpty(rep.UnknownColumns), Problems: []importProblemJSON{}}
+	for _, p := range rep.Problems {
+		out.Problems = append(out.Problems, importProblemJSON{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason})
+	}
+	return out
+}
+
+// apiImport takes the CSV as the request body (Content-Type text/csv). A
+// file with problems answers 422 with the full report in "report".
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.app.ImportPeople(r.Context(), r.Body, nil)
+	if err != nil {
+		if rep == nil || tandem.ErrorCode(err) != tandem.EINVALID {
+			s.apiError(w, r, err)
+			return
+		}
+		st := s.status(r, err)
+		writeProblem(w, r, st, err, map[string]any{"report": toImportReportJSON(rep)})
+		return
+	}
+	writeJSON(w, http.StatusOK, toImportReportJSON(rep))
+}
+
+func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
+	if !tandem.ActorFrom(r.Context()).Person.IsAdmin() {
+		s.apiError(w, r, tandem.Errorf(tandem.EFORBIDDEN, "Only administrators can export people."))
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	if err := s.app.ExportPeople(r.Context(), w); err != nil {
+		s.log.ErrorContext(r.Context(), "export people", "err", err)
+	}
+}
+
+type skillJSON struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Retired bool   `json:"retired"`
+	People  int    `json:"people"`
+}
+
+func (s *Server) apiSkills(w http.ResponseWriter, r *http.Request) {
+	skills, err := s.app.ListSkills(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]skillJSON, len(skills))
+	for i, sk := range skills {
+		out[i] = skillJSON{ID: sk.ID, Name: sk.Name, Retired: sk.Retired(), People: sk.People}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"skills": out})
+}
+
+func (s *Server) apiCreateSkill(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sk, err := s.app.CreateSkill(r.Context(), in.Name)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, skillJSON{ID: sk.ID, Name: sk.Name})
+}
+
+// apiUpdateSkill renames a skill and/or retires or restores it.
+func (s *Server) apiUpdateSkill(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name    *string `json:"name"`
+		Retired *bool   `json:"retired"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if in.Name != nil {
+		if err := s.app.RenameSkill(r.Context(), id, *in.Name); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	if in.Retired != nil {
+		if err := s.app.SetSkillRetired(r.Context(), id, *in.Retired); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiMergeSkill(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Into int64 `json:"into"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := s.app.MergeSkills(r.Context(), id, in.Into); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
