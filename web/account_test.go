@@ -298,3 +298,30 @@ func TestPagesRender(t *testing.T) {
 		t.Errorf("stylesheet: %d", r.status)
 	}
 }
+
+func TestSetupWithDemo(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	r := b.post("/setup", url.Values{"org_name": {"Northwind"}, "name": {"Ada"}, "email": {"ada@northwind.test"},
+		"password": {"correct horse battery"}, "demo": {"1"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("demo setup: %d\n%s", r.status, r.body)
+	}
+	home := b.get("/")
+	if !strings.Contains(home.body, "Demo data") {
+		t.Error("the home page does not mark the organization as demo data")
+	}
+	tok := b.token("t")
+	_, out, _ := e.api("GET", "/api/v1/people?mentor=1", tok, "")
+	if out["total"].(float64) == 0 {
+		t.Error("the demo has no mentors")
+	}
+	_, out, _ = e.api("GET", "/api/v1/people", tok, "")
+	if n := out["total"].(float64); n < 300 {
+		t.Errorf("the demo has %v people", n)
+	}
+	if r := e.browser().post("/setup", url.Values{"org_name": {"Again"}, "name": {"Eve"}, "email": {"eve@x.test"},
+		"password": {"correct horse battery"}, "demo": {"1"}}); r.status != http.StatusConflict {
+		t.Errorf("a second demo setup: %d", r.status)
+	}
+}

@@ -163,4 +163,40 @@ func TestBrowserFirstRun(t *testing.T) {
 		t.Errorf("after sign-in the heading is %q", h)
 	}
 	screenshot(t, ctx, "home-after-sign-in")
+
+	// Import a small HR file through the upload page, then walk the org chart.
+	csvPath := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(csvPath, []byte(acmeCSV), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/admin/import"),
+		chromedp.WaitVisible(`input[type=file]`),
+		chromedp.SetUploadFiles(`input[type=file]`, []string{csvPath}),
+		chromedp.Click(`form[action="/admin/import"] button[type=submit]`),
+		chromedp.WaitVisible(`.flash`),
+	)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if f := text(t, ctx, ".flash"); !strings.Contains(f, "4 added") {
+		t.Fatalf("import report %q", f)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/people?q=dev+one"),
+		chromedp.WaitVisible(`table`),
+		chromedp.Click(`//a[text()="Dev One"]`),
+		chromedp.WaitVisible(`a[href$="/chart"]`),
+		chromedp.Click(`a[href$="/chart"]`),
+		chromedp.WaitVisible(`ol.chart`),
+	)
+	if err != nil {
+		t.Fatalf("org chart: %v", err)
+	}
+	chart := text(t, ctx, "ol.chart")
+	ceo, vp, dev := strings.Index(chart, "Chidi Okafor"), strings.Index(chart, "Zoë Ångström"), strings.Index(chart, "Dev One")
+	if ceo < 0 || vp < ceo || dev < vp {
+		t.Errorf("the chart does not run from the CEO through the VP to Dev One:\n%s", chart)
+	}
+	screenshot(t, ctx, "org-chart")
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -68,15 +69,23 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p, err := s.app.Setup(r.Context(), app.SetupInput{
+	in := app.SetupInput{
 		OrgName: r.PostForm.Get("org_name"), OrgKind: r.PostForm.Get("org_kind"),
 		Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"),
-	})
+	}
+	setup, done := s.app.Setup, "Your organization is ready. Welcome to Tandem."
+	if r.PostForm.Get("demo") != "" {
+		setup = func(ctx context.Context, in app.SetupInput) (*tandem.Person, error) {
+			return s.app.LoadDemoSetup(ctx, in, app.DefaultDemoPeople)
+		}
+		done = "Your demo organization is ready, with generated people to explore. Welcome to Tandem."
+	}
+	p, err := setup(r.Context(), in)
 	if err != nil {
 		s.formError(w, r, "setup", "Set up Tandem", err)
 		return
 	}
-	s.signInAs(w, r, p.AccountID, "/", "Your organization is ready. Welcome to Tandem.")
+	s.signInAs(w, r, p.AccountID, "/", done)
 }
 
 // formError shows a form again with its values and field errors, or an
