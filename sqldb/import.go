@@ -307,7 +307,7 @@ func writePeople(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 		}
 		return nil
 	}
-	return writeSkills(ctx, tx, orgID, rows, idOf, skillIDs, func(done int) {
+	return writeSkills(ctx, tx, orgID, rows, known, idOf, skillIDs, func(done int) {
 		if progress != nil {
 			progress(len(rows)+done, len(rows)*2)
 		}
@@ -356,18 +356,25 @@ func managersFirst(rows []tandem.PersonRow, present map[string]bool) []ordered {
 	return out
 }
 
-func writeSkills(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonRow, idOf map[string]int64, skillIDs map[string]int64, progress func(done int)) error {
+// writeSkills replaces the skills of the people in the file. Only people
+// stored before the import can have skills to clear, and the inserts are
+// most of an import's time (three foreign keys checked per row on
+// PostgreSQL), so progress counts the people whose skills are written.
+func writeSkills(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonRow, known map[string]knownPerson,
+	idOf map[string]int64, skillIDs map[string]int64, progress func(done int)) error {
 	const batch = 900 // people per DELETE, skill rows per INSERT
-	for start := 0; start < len(rows); start += batch {
-		end := min(start+batch, len(rows))
-		args := []any{orgID}
-		for _, r := range rows[start:end] {
-			args = append(args, idOf[r.Email])
+	var stored []any
+	for _, r := range rows {
+		if k, ok := known[r.Email]; ok {
+			stored = append(stored, k.id)
 		}
+	}
+	for start := 0; start < len(stored); start += batch {
+		end := min(start+batch, len(stored))
+		args := append([]any{orgID}, stored[start:end]...)
 		if _, err := tx.Exec(ctx, `DELETE FROM person_skills WHERE org_id = ? AND person_id IN (`+placeholders(end-start)+`)`, args...); err != nil {
 			return fmt.Errorf("clear skills: %w", err)
 		}
-		progress(end)
 	}
 	var args []any
 	flush := func() error {
@@ -383,17 +390,22 @@ func writeSkills(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 		}
 		return nil
 	}
-	for _, r := range rows {
+	for i, r := range rows {
 		for _, s := range r.Skills {
 			args = append(args, orgID, idOf[r.Email], skillIDs[tandem.SkillKey(s.Name)], int(s.Level), s.Coaches)
 			if len(args) >= batch*5 {
 				if err := flush(); err != nil {
 					return err
 				}
+				progress(i)
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	progress(len(rows))
+	return nil
 }
 
 // ExportPeople calls fn for every person of the organization, by email,
