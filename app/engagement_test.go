@@ -1,0 +1,497 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/sqldb"
+	"github.com/tandemhq/tandem/tandemtest"
+)
+
+// cast is an organization for engagement tests:
+//
+//	admin (Administrator)
+//	  └ boss ─ lee (the learner)
+//	coach, mentor, other: members outside lee's chain; prog: a program admin.
+type cast struct {
+	a     *app.App
+	clock *tandemtest.Clock
+	ctx   map[string]context.Context
+	id    map[string]int64
+	skill map[string]int64
+}
+
+func newCast(t *testing.T) *cast {
+	t.Helper()
+	db, clock := tandemtest.MustOpenDB(t)
+	a := app.New(db, &tandemtest.Mailbox{}, testLog(), "http://tandem.test")
+	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+	c := &cast{a: a, clock: clock, ctx: map[string]context.Context{}, id: map[string]int64{}, skill: map[string]int64{}}
+	c.ctx["admin"] = tandemtest.MustOrg(t, db, "Acme")
+	c.id["admin"] = tandem.ActorFrom(c.ctx["admin"]).Person.ID
+	for _, m := range []struct{ name, role string }{{"boss", tandem.RoleMember}, {"lee", tandem.RoleMember}, {"coach", tandem.RoleMember},
+		{"mentor", tandem.RoleMember}, {"other", tandem.RoleMember}, {"prog", tandem.RoleProgramAdmin}} {
+		c.ctx[m.name] = tandemtest.MustMember(t, db, c.ctx["admin"], m.name+"@acme.test", strings.ToUpper(m.name[:1])+m.name[1:], m.role)
+		c.id[m.name] = tandem.ActorFrom(c.ctx[m.name]).Person.ID
+	}
+	orgID := tandem.ActorFrom(c.ctx["admin"]).Org.ID
+	for _, pair := range [][2]string{{"boss", "admin"}, {"lee", "boss"}} {
+		if err := db.SetManager(context.Background(), orgID, c.id[pair[0]], c.id[pair[1]]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Contexts carry the person as loaded; reload so ManagerID is set.
+	for name := range c.ctx {
+		acct := tandem.ActorFrom(c.ctx[name]).Account.ID
+		c.ctx[name] = tandemtest.MustActorContext(t, db, acct, orgID)
+	}
+	for _, s := range []string{"Go", "Facilitation", "Old craft"} {
+		sk, err := a.CreateSkill(c.ctx["admin"], s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.skill[s] = sk.ID
+	}
+	if err := a.SetSkillRetired(c.ctx["admin"], c.skill["Old craft"], true); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func agreement() tandem.Agreement {
+	return tandem.Agreement{Outcomes: []string{"Lead an incident review calmly"}, Cadence: "Every two weeks", Channels: "Video",
+		Confidentiality: "What we discuss stays between us", ReviewMethod: "Monthly check", ExitTerms: "Either may end it after a talk",
+		Start: "2026-03-02", End: "2026-06-01", EvaluationMethod: "Rubric with examples"}
+}
+
+func (c *cast) coaching(t *testing.T, who, learner, guide, skill string) *tandem.Engagement {
+	t.Helper()
+	e, err := c.a.Propose(c.ctx[who], tandem.Proposal{Kind: tandem.Coaching, LearnerID: c.id[learner], GuideID: c.id[guide],
+		SkillID: c.skill[skill], Setting: "Online", Agreement: agreement()}, "")
+	if err != nil {
+		t.Fatalf("propose coaching: %v", err)
+	}
+	return e
+}
+
+func (c *cast) mentoring(t *testing.T, who, learner, guide string) *tandem.Engagement {
+	t.Helper()
+	e, err := c.a.Propose(c.ctx[who], tandem.Proposal{Kind: tandem.Mentoring, LearnerID: c.id[learner], GuideID: c.id[guide], Agreement: agreement()}, "")
+	if err != nil {
+		t.Fatalf("propose mentoring: %v", err)
+	}
+	return e
+}
+
+// agreeAll has the named parties agree to the current version.
+func (c *cast) agreeAll(t *testing.T, id int64, who ...string) *tandem.Engagement {
+	t.Helper()
+	var e *tandem.Engagement
+	for _, w := range who {
+		v, err := c.a.Engagement(c.ctx[w], id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, err = c.a.Respond(c.ctx[w], id, v.Engagement.CurrentVersion, true, ""); err != nil {
+			t.Fatalf("%s agrees: %v", w, err)
+		}
+	}
+	return e
+}
+
+func code(err error) string { return tandem.ErrorCode(err) }
+
+func TestCoachingRules(t *testing.T) {
+	c := newCast(t)
+	propose := func(edit func(p *tandem.Proposal)) error {
+		p := tandem.Proposal{Kind: tandem.Coaching, LearnerID: c.id["lee"], GuideID: c.id["coach"], SkillID: c.skill["Facilitation"], Setting: "Site", Agreement: agreement()}
+		edit(&p)
+		_, err := c.a.Propose(c.ctx["lee"], p, "")
+		return err
+	}
+	for name, tc := range map[string]struct {
+		edit  func(p *tandem.Proposal)
+		field string
+	}{
+		"NoSkill":       {func(p *tandem.Proposal) { p.SkillID = 0 }, "skill"},
+		"NotInCatalog":  {func(p *tandem.Proposal) { p.SkillID = 99999 }, "skill"},
+		"RetiredSkill":  {func(p *tandem.Proposal) { p.SkillID = c.skill["Old craft"] }, "skill"},
+		"NoEnd":         {func(p *tandem.Proposal) { p.Agreement.End = "" }, "end"},
+		"EndFirst":      {func(p *tandem.Proposal) { p.Agreement.End = "2026-01-01" }, "end"},
+		"TooLong":       {func(p *tandem.Proposal) { p.Agreement.End = "2026-12-01" }, "end"},
+		"NoOutcome":     {func(p *tandem.Proposal) { p.Agreement.Outcomes = nil }, "outcomes"},
+		"NoSetting":     {func(p *tandem.Proposal) { p.Setting = " " }, "setting"},
+		"SamePerson":    {func(p *tandem.Proposal) { p.GuideID = c.id["lee"] }, "guide"},
+		"OtherOrgGuide": {func(p *tandem.Proposal) { p.GuideID = 424242 }, "guide"},
+	} {
+		t.Run("Err"+name, func(t *testing.T) {
+			if err := propose(tc.edit); tandem.ErrorFields(err)[tc.field] == "" {
+				t.Errorf("err = %v, want a problem with %s", err, tc.field)
+			}
+		})
+	}
+	if list, _ := c.a.MyEngagements(c.ctx["lee"]); len(list) != 0 {
+		t.Fatalf("refused proposals left %d engagements", len(list))
+	}
+
+	first := c.coaching(t, "lee", "lee", "coach", "Go")
+	if first.Status != tandem.StatusDraft || first.Manager.ID != c.id["boss"] || !first.ManagerRequired {
+		t.Fatalf("draft = %+v", first)
+	}
+	t.Run("ErrSecondOpenSameSkill", func(t *testing.T) {
+		_, err := c.a.Propose(c.ctx["lee"], tandem.Proposal{Kind: tandem.Coaching, LearnerID: c.id["lee"], GuideID: c.id["mentor"],
+			SkillID: c.skill["Go"], Setting: "Online", Agreement: agreement()}, "")
+		if code(err) != tandem.ECONFLICT || !strings.Contains(tandem.ErrorMessage(err), "with Coach") {
+			t.Fatalf("second Go coaching: %v", err)
+		}
+	})
+	t.Run("OtherSkillSameCoach", func(t *testing.T) {
+		c.coaching(t, "boss", "lee", "coach", "Facilitation")
+	})
+	t.Run("ManagerAsCoach", func(t *testing.T) {
+		e := c.coaching(t, "boss", "boss", "admin", "Go")
+		if e.Manager.ID != 0 {
+			t.Errorf("the coach who is the manager is also the manager party: %+v", e.Manager)
+		}
+	})
+
+	// Activation needs every required party on the same version.
+	e := c.agreeAll(t, first.ID, "lee", "coach")
+	if e.Status != tandem.StatusDraft {
+		t.Fatal("active without the manager")
+	}
+	if _, err := c.a.Revise(c.ctx["coach"], first.ID, agreement()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.Respond(c.ctx["boss"], first.ID, 1, true, ""); code(err) != tandem.ECONFLICT {
+		t.Fatalf("agreeing to a superseded version: %v", err)
+	}
+	e = c.agreeAll(t, first.ID, "boss", "lee")
+	if e.Status != tandem.StatusDraft {
+		t.Fatal("earlier agreements counted for the new version")
+	}
+	e = c.agreeAll(t, first.ID, "coach")
+	if e.Status != tandem.StatusActive || e.AgreedVersion != 2 {
+		t.Fatalf("after all agreed: %s v%d", e.Status, e.AgreedVersion)
+	}
+	v, _ := c.a.Engagement(c.ctx["lee"], first.ID)
+	if len(v.Versions) != 2 || len(v.Responses) != 5 {
+		t.Errorf("history: %d versions, %d responses", len(v.Versions), len(v.Responses))
+	}
+
+	t.Run("Extension", func(t *testing.T) {
+		ext := agreement()
+		ext.End = "2026-08-31"
+		if _, err := c.a.Revise(c.ctx["lee"], first.ID, ext); err != nil {
+			t.Fatal(err)
+		}
+		e := c.agreeAll(t, first.ID, "lee", "coach")
+		if e.End != "2026-06-01" || e.Status != tandem.StatusActive {
+			t.Fatalf("the extension took effect before the manager agreed: %s", e.End)
+		}
+		e = c.agreeAll(t, first.ID, "boss")
+		if e.End != "2026-08-31" {
+			t.Fatalf("end = %s after the extension was agreed", e.End)
+		}
+	})
+	t.Run("Expiry", func(t *testing.T) {
+		c.clock.Set(time.Date(2026, 8, 31, 12, 0, 0, 0, time.UTC))
+		if n, _ := c.a.ExpireDue(context.Background()); n != 0 {
+			t.Fatalf("expired %d on the end date", n)
+		}
+		c.clock.Set(time.Date(2026, 9, 1, 0, 30, 0, 0, time.UTC))
+		if n, err := c.a.ExpireDue(context.Background()); n != 1 || err != nil {
+			t.Fatalf("expired %d, %v", n, err)
+		}
+		v, _ := c.a.Engagement(c.ctx["lee"], first.ID)
+		if v.Engagement.Status != tandem.StatusExpired || v.Engagement.EndedOn != "2026-08-31" {
+			t.Fatalf("after expiry: %s on %s", v.Engagement.Status, v.Engagement.EndedOn)
+		}
+		if _, err := c.a.Revise(c.ctx["lee"], first.ID, agreement()); code(err) != tandem.EINVALID {
+			t.Errorf("revising an expired engagement: %v", err)
+		}
+		if _, err := c.a.SetPhase(c.ctx["lee"], first.ID, tandem.PhaseCultivation, ""); code(err) != tandem.EINVALID {
+			t.Errorf("phase on coaching: %v", err)
+		}
+	})
+	t.Run("MovingOn", func(t *testing.T) {
+		next := c.coaching(t, "lee", "lee", "mentor", "Go")
+		if next.PreviousID != first.ID {
+			t.Fatalf("previous = %d, want %d", next.PreviousID, first.ID)
+		}
+		if _, err := c.a.Engagement(c.ctx["mentor"], first.ID); code(err) != tandem.ENOTFOUND {
+			t.Errorf("new coach reads the old engagement without permission: %v", err)
+		}
+		if _, err := c.a.SetShareHistory(c.ctx["mentor"], next.ID, true); code(err) != tandem.EFORBIDDEN {
+			t.Errorf("the coach shared the coachee's history: %v", err)
+		}
+		if _, err := c.a.SetShareHistory(c.ctx["lee"], next.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		v, err := c.a.Engagement(c.ctx["mentor"], first.ID)
+		if err != nil || v.Viewer != tandem.ViewerSuccessor || len(v.Versions) == 0 {
+			t.Fatalf("successor view: %v %+v", err, v)
+		}
+		nv, _ := c.a.Engagement(c.ctx["mentor"], next.ID)
+		if nv.Previous == nil || nv.Previous.ID != first.ID {
+			t.Error("the new engagement does not link the old one for its coach")
+		}
+	})
+}
+
+func TestMentoringRules(t *testing.T) {
+	c := newCast(t)
+	t.Run("ErrInChain", func(t *testing.T) {
+		for _, pair := range [][2]string{{"lee", "boss"}, {"lee", "admin"}, {"boss", "lee"}} {
+			_, err := c.a.Propose(c.ctx["lee"], tandem.Proposal{Kind: tandem.Mentoring, LearnerID: c.id[pair[0]], GuideID: c.id[pair[1]], Agreement: agreement()}, "")
+			if tandem.ErrorFields(err)["guide"] == "" || !strings.Contains(tandem.ErrorMessage(err), "outside the supervisory hierarchy") {
+				t.Errorf("%s mentored by %s: %v", pair[0], pair[1], err)
+			}
+		}
+		if _, err := c.a.Propose(c.ctx["boss"], tandem.Proposal{Kind: tandem.Mentoring, LearnerID: c.id["lee"], GuideID: c.id["boss"], Agreement: agreement()}, "because"); code(err) != tandem.EFORBIDDEN {
+			t.Errorf("a member granted an exception: %v", err)
+		}
+		e, err := c.a.Propose(c.ctx["admin"], tandem.Proposal{Kind: tandem.Mentoring, LearnerID: c.id["lee"], GuideID: c.id["boss"], Agreement: agreement()},
+			"Small team, no other mentor for this craft")
+		if err != nil || e.Exception == "" || e.ExceptionBy.ID != c.id["admin"] {
+			t.Fatalf("admin exception: %v %+v", err, e)
+		}
+	})
+
+	m := c.mentoring(t, "lee", "lee", "mentor")
+	if len(m.Areas) != len(tandem.Areas) || m.End != "" {
+		t.Errorf("mentoring = areas %v end %q", m.Areas, m.End)
+	}
+	if _, err := c.a.SetPhase(c.ctx["lee"], m.ID, tandem.PhaseCultivation, ""); code(err) != tandem.EINVALID {
+		t.Errorf("phase on a draft: %v", err)
+	}
+	m = c.agreeAll(t, m.ID, "lee", "mentor", "boss")
+	if m.Status != tandem.StatusActive || m.Phase != tandem.PhaseInitiation || m.NextReview != "2026-06-02" {
+		t.Fatalf("active = %s %s next review %s", m.Status, m.Phase, m.NextReview)
+	}
+	t.Run("Phases", func(t *testing.T) {
+		for _, step := range []struct {
+			who   string
+			phase tandem.Phase
+		}{{"mentor", tandem.PhaseCultivation}, {"lee", tandem.PhaseSeparation}, {"lee", tandem.PhaseCultivation}} {
+			if _, err := c.a.SetPhase(c.ctx[step.who], m.ID, step.phase, "why: "+string(step.phase)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.a.SetPhase(c.ctx["boss"], m.ID, tandem.PhaseRedefinition, ""); code(err) != tandem.EFORBIDDEN {
+			t.Errorf("the manager moved the phase: %v", err)
+		}
+		if _, err := c.a.SetPhase(c.ctx["lee"], m.ID, "graduation", ""); tandem.ErrorFields(err)["phase"] == "" {
+			t.Errorf("unknown phase: %v", err)
+		}
+		v, _ := c.a.Engagement(c.ctx["lee"], m.ID)
+		var hist []string
+		for _, ev := range v.Events {
+			if ev.Type == tandem.EventPhase {
+				hist = append(hist, ev.Actor.Name+":"+ev.Detail)
+			}
+		}
+		if got := strings.Join(hist, ", "); got != "Mentor:initiation → cultivation, Lee:cultivation → separation, Lee:separation → cultivation" {
+			t.Errorf("phase history %s", got)
+		}
+		bv, _ := c.a.Engagement(c.ctx["boss"], m.ID)
+		for _, ev := range bv.Events {
+			if ev.Type == tandem.EventPhase {
+				t.Error("the manager sees the phase history")
+			}
+		}
+	})
+	t.Run("TwoWay", func(t *testing.T) {
+		for _, who := range []string{"lee", "mentor"} {
+			if _, err := c.a.AddItem(c.ctx[who], m.ID, false, "Agenda from "+who); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.a.AddItem(c.ctx[who], m.ID, true, "What "+who+" learned"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		v, _ := c.a.Engagement(c.ctx["mentor"], m.ID)
+		if len(v.Items) != 4 {
+			t.Errorf("%d items", len(v.Items))
+		}
+		if bv, _ := c.a.Engagement(c.ctx["boss"], m.ID); len(bv.Items) != 0 || len(bv.Versions) == 0 {
+			t.Errorf("the manager sees %d items and %d versions", len(bv.Items), len(bv.Versions))
+		}
+	})
+	t.Run("Reversal", func(t *testing.T) {
+		if _, err := c.a.ProposeReversal(c.ctx["mentor"], m.ID, "Lee knows more Go than I do now"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.a.AnswerReversal(c.ctx["mentor"], m.ID, true); code(err) != tandem.EFORBIDDEN {
+			t.Errorf("the proposer accepted their own reversal: %v", err)
+		}
+		r, err := c.a.AnswerReversal(c.ctx["lee"], m.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Learner.ID != c.id["mentor"] || r.Guide.ID != c.id["lee"] || r.Manager.ID != 0 {
+			t.Fatalf("after reversal: learner %s guide %s manager %d", r.Learner.Name, r.Guide.Name, r.Manager.ID)
+		}
+		v, _ := c.a.Engagement(c.ctx["lee"], m.ID)
+		if len(v.Versions) != 1 || v.Events[len(v.Events)-1].Type != tandem.EventReversed {
+			t.Error("the history did not stay whole through the reversal")
+		}
+		// The old manager is no longer a party: they no longer see it.
+		if _, err := c.a.Engagement(c.ctx["boss"], m.ID); code(err) != tandem.ENOTFOUND {
+			t.Errorf("the former protégé's manager still sees it: %v", err)
+		}
+	})
+	t.Run("ErrReversalIntoChain", func(t *testing.T) {
+		e, err := c.a.Propose(c.ctx["admin"], tandem.Proposal{Kind: tandem.Mentoring, LearnerID: c.id["boss"], GuideID: c.id["other"], Agreement: agreement()}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.agreeAll(t, e.ID, "boss", "other", "admin")
+		// Make "other" report to boss: a reversal now puts a manager as mentee.
+		if err := c.a.SetManager(c.ctx["admin"], c.id["other"], c.id["boss"]); err != nil {
+			t.Fatal(err)
+		}
+		c.a.ProposeReversal(c.ctx["boss"], e.ID, "")
+		if _, err := c.a.AnswerReversal(c.ctx["other"], e.ID, true); tandem.ErrorFields(err)["guide"] == "" {
+			t.Fatalf("reversal inside the chain: %v", err)
+		}
+		v, _ := c.a.Engagement(c.ctx["boss"], e.ID)
+		if v.Engagement.Learner.ID != c.id["boss"] {
+			t.Error("a refused reversal swapped the roles")
+		}
+	})
+	t.Run("ErrCoachingReversal", func(t *testing.T) {
+		e := c.coaching(t, "lee", "lee", "coach", "Go")
+		c.agreeAll(t, e.ID, "lee", "coach", "boss")
+		if _, err := c.a.ProposeReversal(c.ctx["lee"], e.ID, ""); code(err) != tandem.EINVALID {
+			t.Errorf("coaching reversal: %v", err)
+		}
+	})
+	t.Run("ReviewAndClose", func(t *testing.T) {
+		c.clock.Set(time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC))
+		v, _ := c.a.Engagement(c.ctx["lee"], m.ID)
+		if !v.ReviewDue {
+			t.Error("the review point is not due")
+		}
+		e, err := c.a.Review(c.ctx["lee"], m.ID, tandem.ReviewContinue, "")
+		if err != nil || e.NextReview != "2026-09-03" {
+			t.Fatalf("continue: %v next %s", err, e.NextReview)
+		}
+		if _, err := c.a.Review(c.ctx["lee"], m.ID, tandem.ReviewClose, ""); tandem.ErrorFields(err)["note"] == "" {
+			t.Errorf("closing without a word: %v", err)
+		}
+		e, err = c.a.Review(c.ctx["mentor"], m.ID, tandem.ReviewClose, "We reached what we set out to do")
+		if err != nil || e.Status != tandem.StatusEnded {
+			t.Fatalf("close: %v %s", err, e.Status)
+		}
+		if _, err := c.a.SetPhase(c.ctx["lee"], m.ID, tandem.PhaseRedefinition, ""); code(err) != tandem.EINVALID {
+			t.Errorf("phase on an ended partnership: %v", err)
+		}
+		if _, err := c.a.ProposeReversal(c.ctx["lee"], m.ID, ""); code(err) != tandem.EINVALID {
+			t.Errorf("reversal on an ended partnership: %v", err)
+		}
+	})
+}
+
+func TestManagerOptionalForMentoring(t *testing.T) {
+	c := newCast(t)
+	s, _ := c.a.Settings(c.ctx["admin"])
+	s.MentoringManagerOptional = true
+	if err := c.a.SetSettings(c.ctx["admin"], s); err != nil {
+		t.Fatal(err)
+	}
+	m := c.mentoring(t, "lee", "lee", "mentor")
+	if m = c.agreeAll(t, m.ID, "lee", "mentor"); m.Status != tandem.StatusActive {
+		t.Errorf("with the manager optional: %s", m.Status)
+	}
+	e := c.coaching(t, "lee", "lee", "coach", "Go")
+	if e = c.agreeAll(t, e.ID, "lee", "coach"); e.Status != tandem.StatusDraft {
+		t.Errorf("coaching went active without the manager")
+	}
+	s.StalledDays = 2
+	if err := c.a.SetSettings(c.ctx["admin"], s); tandem.ErrorFields(err)["stalled_days"] == "" {
+		t.Errorf("bad settings: %v", err)
+	}
+	if err := c.a.SetSettings(c.ctx["boss"], s); code(err) != tandem.EFORBIDDEN {
+		t.Errorf("member changed settings: %v", err)
+	}
+}
+
+func TestEngagementVisibility(t *testing.T) {
+	c := newCast(t)
+	e := c.coaching(t, "lee", "lee", "coach", "Go")
+	for who, want := range map[string]tandem.Viewer{"lee": tandem.ViewerLearner, "coach": tandem.ViewerGuide, "boss": tandem.ViewerManager,
+		"prog": tandem.ViewerProgramAdmin, "admin": tandem.ViewerAdmin} {
+		v, err := c.a.Engagement(c.ctx[who], e.ID)
+		if err != nil || v.Viewer != want {
+			t.Errorf("%s: %v %v", who, v, err)
+			continue
+		}
+		if got := len(v.Versions) > 0; got != tandem.Can(tandem.Coaching, want, tandem.FacetAgreement) {
+			t.Errorf("%s sees the agreement: %v", who, got)
+		}
+	}
+	for _, who := range []string{"other", "mentor"} {
+		if _, err := c.a.Engagement(c.ctx[who], e.ID); code(err) != tandem.ENOTFOUND {
+			t.Errorf("%s: %v, want not found", who, err)
+		}
+		if _, err := c.a.Respond(c.ctx[who], e.ID, 1, true, ""); code(err) != tandem.ENOTFOUND {
+			t.Errorf("%s answers: %v", who, err)
+		}
+	}
+	if _, err := c.a.Respond(c.ctx["prog"], e.ID, 1, true, ""); code(err) != tandem.EFORBIDDEN {
+		t.Errorf("program admin answers: %v", err)
+	}
+	if list, err := c.a.AllEngagements(c.ctx["prog"], sqldb.EngagementFilter{}); err != nil || len(list) != 1 {
+		t.Errorf("program admin list: %v %v", list, err)
+	}
+	if _, err := c.a.AllEngagements(c.ctx["other"], sqldb.EngagementFilter{}); code(err) != tandem.EFORBIDDEN {
+		t.Errorf("member lists all: %v", err)
+	}
+}
+
+// TestConcurrentAnswers has two parties answer at the same moment, one to
+// version 1 and one revising to version 2 then answering it; whatever the
+// order, no answer reported as recorded is lost and a stale one is refused.
+func TestConcurrentAnswers(t *testing.T) {
+	c := newCast(t)
+	for round := 0; round < 5; round++ {
+		e := c.mentoring(t, "admin", "other", "mentor")
+		var wg sync.WaitGroup
+		var errAgree, errRevise error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, errAgree = c.a.Respond(c.ctx["other"], e.ID, 1, true, "")
+		}()
+		go func() {
+			defer wg.Done()
+			_, errRevise = c.a.Revise(c.ctx["mentor"], e.ID, agreement())
+		}()
+		wg.Wait()
+		if errRevise != nil {
+			t.Fatalf("revise: %v", errRevise)
+		}
+		v, _ := c.a.Engagement(c.ctx["other"], e.ID)
+		if errAgree == nil {
+			if len(v.ResponsesTo(1)) != 1 {
+				t.Fatalf("a reported agreement was lost: %+v", v.Responses)
+			}
+		} else if code(errAgree) != tandem.ECONFLICT {
+			t.Fatalf("stale answer: %v", errAgree)
+		}
+		if len(v.ResponsesTo(2)) != 0 || v.Engagement.CurrentVersion != 2 {
+			t.Fatalf("version 2 has answers or is not current: %+v", v)
+		}
+		c.a.End(c.ctx["other"], e.ID, "test round over")
+	}
+}
+
+func testLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

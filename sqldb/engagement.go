@@ -1,0 +1,271 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tandemhq/tandem"
+)
+
+// OrgSettings returns an organization's engagement rules.
+func (db *DB) OrgSettings(ctx context.Context, orgID int64) (tandem.Settings, error) {
+	return orgSettings(ctx, db.q(), orgID)
+}
+
+func orgSettings(ctx context.Context, q querier, orgID int64) (tandem.Settings, error) {
+	var s tandem.Settings
+	err := q.QueryRowContext(ctx, `SELECT coaching_max_months, review_months, mentoring_manager_optional, stalled_days FROM orgs WHERE id = ?`, orgID).
+		Scan(&s.CoachingMaxMonths, &s.ReviewMonths, &s.MentoringManagerOptional, &s.StalledDays)
+	return s, notFound(err, "No such organization.")
+}
+
+// SetOrgSettings saves an organization's engagement rules.
+func (db *DB) SetOrgSettings(ctx context.Context, orgID int64, s tandem.Settings) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE orgs SET coaching_max_months = ?, review_months = ?, mentoring_manager_optional = ?, stalled_days = ? WHERE id = ?`,
+			s.CoachingMaxMonths, s.ReviewMonths, s.MentoringManagerOptional, s.StalledDays, orgID)
+		return err
+	})
+}
+
+// engagementSelect reads an engagement with the names of its people.
+const engagementSelect = `SELECT e.id, e.org_id, e.kind, e.status,
+	l.id, l.name, l.email, l.title, g.id, g.name, g.email, g.title,
+	COALESCE(m.id, 0), COALESCE(m.name, ''), COALESCE(m.email, ''), COALESCE(m.title, ''), e.manager_required,
+	COALESCE(e.skill_id, 0), COALESCE(s.name, ''), e.setting, e.start_on, e.end_on, COALESCE(e.previous_id, 0), e.share_history,
+	e.areas, e.phase, e.review_months, e.next_review_on, COALESCE(e.reversal_by, 0),
+	e.exception_reason, COALESCE(x.id, 0), COALESCE(x.name, ''),
+	e.current_version, e.agreed_version, e.created_by, e.created_at, e.activated_at, e.ended_at, e.ended_on, e.end_reason,
+	COALESCE(b.id, 0), COALESCE(b.name, '')
+	FROM engagements e
+	JOIN people l ON l.id = e.learner_id
+	JOIN people g ON g.id = e.guide_id
+	LEFT JOIN people m ON m.id = e.manager_id
+	LEFT JOIN skills s ON s.id = e.skill_id
+	LEFT JOIN people x ON x.id = e.exception_by
+	LEFT JOIN people b ON b.id = e.ended_by`
+
+func scanEngagement(sc scanner) (*tandem.Engagement, error) {
+	var e tandem.Engagement
+	var kind, status, areas, phase, start, end, review, endedOn string
+	var activated, ended sql.NullTime
+	err := sc.Scan(&e.ID, &e.OrgID, &kind, &status,
+		&e.Learner.ID, &e.Learner.Name, &e.Learner.Email, &e.Learner.Title, &e.Guide.ID, &e.Guide.Name, &e.Guide.Email, &e.Guide.Title,
+		&e.Manager.ID, &e.Manager.Name, &e.Manager.Email, &e.Manager.Title, &e.ManagerRequired,
+		&e.SkillID, &e.SkillName, &e.Setting, &start, &end, &e.PreviousID, &e.ShareHistory,
+		&areas, &phase, &e.ReviewMonths, &review, &e.ReversalBy,
+		&e.Exception, &e.ExceptionBy.ID, &e.ExceptionBy.Name,
+		&e.CurrentVersion, &e.AgreedVersion, &e.CreatedBy, &e.CreatedAt, &activated, &ended, &endedOn, &e.EndReason,
+		&e.EndedBy.ID, &e.EndedBy.Name)
+	if err != nil {
+		return nil, err
+	}
+	e.Kind, e.Status, e.Phase = tandem.Kind(kind), tandem.Status(status), tandem.Phase(phase)
+	e.Start, e.End, e.NextReview, e.EndedOn = tandem.Date(start), tandem.Date(end), tandem.Date(review), tandem.Date(endedOn)
+	for _, a := range tandem.SplitList(areas) {
+		e.Areas = append(e.Areas, tandem.Area(a))
+	}
+	e.ActivatedAt, e.EndedAt = timePtr(activated), timePtr(ended)
+	return &e, nil
+}
+
+func engagementByID(ctx context.Context, q querier, orgID, id int64) (*tandem.Engagement, error) {
+	e, err := scanEngagement(q.QueryRowContext(ctx, engagementSelect+` WHERE e.id = ? AND e.org_id = ?`, id, orgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "No such engagement.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("engagement: %w", mapError(err))
+	}
+	return e, nil
+}
+
+// EngagementByID returns an engagement of the organization, or ENOTFOUND.
+func (db *DB) EngagementByID(ctx context.Context, orgID, id int64) (*tandem.Engagement, error) {
+	return engagementByID(ctx, db.q(), orgID, id)
+}
+
+// EngagementFilter selects engagements in lists. Zero fields do not filter.
+type EngagementFilter struct {
+	// PartyID keeps the engagements the person is a party to (learner,
+	// guide or manager).
+	PartyID int64
+	Kind    tandem.Kind
+	Status  tandem.Status
+	Limit   int
+	Offset  int
+}
+
+// ListEngagements lists an organization's engagements, newest first.
+func (db *DB) ListEngagements(ctx context.Context, orgID int64, f EngagementFilter) ([]tandem.Engagement, error) {
+	where := []string{"e.org_id = ?"}
+	args := []any{orgID}
+	if f.PartyID != 0 {
+		where = append(where, "(e.learner_id = ? OR e.guide_id = ? OR e.manager_id = ?)")
+		args = append(args, f.PartyID, f.PartyID, f.PartyID)
+	}
+	if f.Kind != "" {
+		where = append(where, "e.kind = ?")
+		args = append(args, string(f.Kind))
+	}
+	if f.Status != "" {
+		where = append(where, "e.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	rows, err := db.q().QueryContext(ctx, engagementSelect+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY e.created_at DESC, e.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, max(0, f.Offset))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tandem.Engagement
+	for rows.Next() {
+		e, err := scanEngagement(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, rows.Err()
+}
+
+// openCoaching returns the open (draft or active) coaching engagement of the
+// learner for the skill, or nil.
+func openCoaching(ctx context.Context, tx *Tx, orgID, learnerID, skillID, except int64) (*tandem.Engagement, error) {
+	e, err := scanEngagement(tx.QueryRow(ctx, engagementSelect+` WHERE e.org_id = ? AND e.learner_id = ? AND e.skill_id = ?
+		AND e.kind = 'coaching' AND e.status IN ('draft', 'active') AND e.id <> ? ORDER BY e.id LIMIT 1`, orgID, learnerID, skillID, except))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return e, mapError(err)
+}
+
+func openCoachingError(first *tandem.Engagement) error {
+	msg := fmt.Sprintf("%s already has an open coaching engagement for %s with %s (#%d, %s): one engagement per skill at a time.",
+		first.Learner.Name, first.SkillName, first.Guide.Name, first.ID, first.Status)
+	return &tandem.Error{Code: tandem.ECONFLICT, Message: msg, Fields: map[string]string{"skill": msg}}
+}
+
+// CreateEngagement stores a proposed engagement with version 1 of its
+// agreement. It refuses a second open coaching engagement for the same
+// learner and skill, naming the first; the unique index keeps the rule
+// when two proposals race. previousID links coaching to the closed
+// engagement for the same skill it moves on from (0 for none).
+func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tandem.Agreement) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		if e.Kind == tandem.Coaching {
+			first, err := openCoaching(ctx, tx, e.OrgID, e.Learner.ID, e.SkillID, 0)
+			if err != nil {
+				return err
+			}
+			if first != nil {
+				return openCoachingError(first)
+			}
+			var prev sql.NullInt64
+			if err := tx.QueryRow(ctx, `SELECT MAX(id) FROM engagements WHERE org_id = ? AND learner_id = ? AND skill_id = ? AND kind = 'coaching'`,
+				e.OrgID, e.Learner.ID, e.SkillID).Scan(&prev); err != nil {
+				return err
+			}
+			e.PreviousID = prev.Int64
+		}
+		e.Status, e.CurrentVersion, e.CreatedAt = tandem.StatusDraft, 1, tx.now
+		areas := make([]string, len(e.Areas))
+		for i, ar := range e.Areas {
+			areas[i] = string(ar)
+		}
+		id, err := tx.insert(ctx, `INSERT INTO engagements (org_id, kind, status, learner_id, guide_id, manager_id, manager_required,
+				skill_id, setting, start_on, end_on, previous_id, share_history, areas, phase, review_months,
+				current_version, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.OrgID, string(e.Kind), string(e.Status), e.Learner.ID, e.Guide.ID, nullID(e.Manager.ID), e.ManagerRequired,
+			nullID(e.SkillID), e.Setting, string(e.Start), string(e.End), nullID(e.PreviousID), e.ShareHistory,
+			strings.Join(areas, ";"), string(e.Phase), e.ReviewMonths, 1, e.CreatedBy, tx.now, tx.now)
+		if isConflict(err) && e.Kind == tandem.Coaching {
+			first, ferr := openCoaching(ctx, tx, e.OrgID, e.Learner.ID, e.SkillID, 0)
+			if ferr == nil && first != nil {
+				return openCoachingError(first)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("insert engagement: %w", err)
+		}
+		e.ID = id
+		a.Version = 1
+		if err := insertVersion(ctx, tx, e.ID, a); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, e.ID, e.CreatedBy, tandem.EventProposed, e.Kind.Label(), "")
+	})
+}
+
+// nullID stores 0 as NULL, for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func addEvent(ctx context.Context, tx *Tx, engagementID, actorID int64, t tandem.EventType, detail, note string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO engagement_events (engagement_id, at, actor_id, type, detail, note) VALUES (?, ?, ?, ?, ?, ?)`,
+		engagementID, tx.now, nullID(actorID), string(t), detail, note)
+	if err != nil {
+		return fmt.Errorf("add event: %w", err)
+	}
+	return nil
+}
+
+// Events returns an engagement's timeline, oldest first.
+func (db *DB) Events(ctx context.Context, engagementID int64) ([]tandem.Event, error) {
+	rows, err := db.q().QueryContext(ctx, `SELECT v.id, v.at, COALESCE(p.id, 0), COALESCE(p.name, ''), v.type, v.detail, v.note
+		FROM engagement_events v LEFT JOIN people p ON p.id = v.actor_id WHERE v.engagement_id = ? ORDER BY v.at, v.id`, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tandem.Event
+	for rows.Next() {
+		var ev tandem.Event
+		var typ string
+		if err := rows.Scan(&ev.ID, &ev.At, &ev.Actor.ID, &ev.Actor.Name, &typ, &ev.Detail, &ev.Note); err != nil {
+			return nil, err
+		}
+		ev.Type = tandem.EventType(typ)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// lockEngagement takes the engagement's row for the rest of the
+// transaction, so concurrent changes to one engagement run one after the
+// other (an UPDATE locks the row on PostgreSQL; SQLite transactions are
+// immediate and so already serial), and returns it fresh.
+func lockEngagement(ctx context.Context, tx *Tx, orgID, id int64) (*tandem.Engagement, error) {
+	res, err := tx.Exec(ctx, `UPDATE engagements SET updated_at = ? WHERE id = ? AND org_id = ?`, tx.now, id, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "No such engagement.")
+	}
+	return engagementByID(ctx, tx.q(), orgID, id)
+}
+
+// Successor reports whether the person coaches a later engagement for the
+// same skill that moved on from this one, and the coachee shared the
+// history with them.
+func (db *DB) Successor(ctx context.Context, orgID, engagementID, personID int64) (bool, error) {
+	var n int
+	err := db.q().QueryRowContext(ctx, `WITH RECURSIVE later(id, guide_id, share_history) AS (
+			SELECT id, guide_id, share_history FROM engagements WHERE previous_id = ? AND org_id = ?
+			UNION ALL
+			SELECT e.id, e.guide_id, e.share_history FROM engagements e JOIN later l ON e.previous_id = l.id
+		) SELECT COUNT(*) FROM later WHERE guide_id = ? AND share_history`, engagementID, orgID, personID).Scan(&n)
+	return n > 0, mapError(err)
+}

@@ -1,0 +1,112 @@
+package tandem
+
+// Who sees what of an engagement. This is the whole matrix; app enforces it
+// on every surface (pages, API, exports) by calling Can, and the web tests
+// try every cell through the API.
+//
+//	                 learner guide manager successor program-admin admin other
+//	status, dates      yes    yes    yes      yes         yes        yes    -
+//	agreement          yes    yes    yes      yes         -          -      -
+//	timeline           yes    yes    agreement and status events only   -
+//	shared notes       yes    yes    -        -           -          -      -
+//	private notes      author only, whoever the author is; nobody else
+//	evaluations        yes    yes    coaching  yes        -          -      -
+//	reflections        yes    yes    -        -           -          -      -
+//	phase history      yes    yes    -        -           -          -      -
+//	agenda, learnings  yes    yes    -        -           -          -      -
+//
+// "manager" is the learner's manager who is a party to the agreement: for
+// coaching they see outcomes and evaluations; for mentoring the agreed
+// outcomes, never the conversation. A "successor" is the coach of a later
+// engagement for the same skill, when the coachee shared the history.
+// Program admins and administrators see that an engagement exists, its
+// status and dates, never its conversations. Anyone else gets not found,
+// so an engagement's existence does not leak.
+
+// Viewer is how a person relates to one engagement.
+type Viewer string
+
+// The viewers of an engagement, strongest relation first.
+const (
+	ViewerLearner      Viewer = "learner"
+	ViewerGuide        Viewer = "guide"
+	ViewerManager      Viewer = "manager"
+	ViewerSuccessor    Viewer = "successor"
+	ViewerProgramAdmin Viewer = "program_admin"
+	ViewerAdmin        Viewer = "admin"
+	ViewerNone         Viewer = ""
+)
+
+// Facet is a part of an engagement that visibility rules apply to.
+type Facet string
+
+// The facets.
+const (
+	FacetStatus       Facet = "status"
+	FacetAgreement    Facet = "agreement"
+	FacetSharedNotes  Facet = "shared_notes"
+	FacetEvaluations  Facet = "evaluations"
+	FacetReflections  Facet = "reflections"
+	FacetPhaseHistory Facet = "phase_history"
+	FacetAgenda       Facet = "agenda"
+)
+
+// Facets lists every facet, for the tests of the matrix.
+var Facets = []Facet{FacetStatus, FacetAgreement, FacetSharedNotes, FacetEvaluations, FacetReflections, FacetPhaseHistory, FacetAgenda}
+
+// ViewerOf returns how the person with the given id and organization role
+// relates to the engagement. Being a party comes before any role: an
+// administrator who is the learner sees what a learner sees.
+func (e *Engagement) ViewerOf(personID int64, role string, successor bool) Viewer {
+	switch e.PartyOf(personID) {
+	case PartyLearner:
+		return ViewerLearner
+	case PartyGuide:
+		return ViewerGuide
+	case PartyManager:
+		return ViewerManager
+	}
+	switch {
+	case successor:
+		return ViewerSuccessor
+	case role == RoleAdmin:
+		return ViewerAdmin
+	case role == RoleProgramAdmin:
+		return ViewerProgramAdmin
+	}
+	return ViewerNone
+}
+
+// Can reports whether a viewer may see a facet of an engagement of the
+// kind. Private notes are not a facet: only their author reads them.
+func Can(kind Kind, v Viewer, f Facet) bool {
+	switch v {
+	case ViewerLearner, ViewerGuide:
+		switch f {
+		case FacetEvaluations:
+			return kind == Coaching
+		case FacetReflections, FacetPhaseHistory, FacetAgenda:
+			return kind == Mentoring
+		}
+		return true
+	case ViewerManager:
+		switch f {
+		case FacetStatus, FacetAgreement:
+			return true
+		case FacetEvaluations:
+			return kind == Coaching
+		}
+		return false
+	case ViewerSuccessor:
+		switch f {
+		case FacetStatus, FacetAgreement:
+			return true
+		case FacetEvaluations:
+			return kind == Coaching
+		}
+		return false
+	case ViewerProgramAdmin, ViewerAdmin:
+		return f == FacetStatus
+	}
+	return false
+}
