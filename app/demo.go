@@ -13,12 +13,15 @@ import (
 // DemoOrgName is the name of the demo organization when none is given.
 const DemoOrgName = "Northwind Demo"
 
-// Bounds on the size of a demo organization: below the lower one the
-// five-level hierarchy has nobody in some levels; above the upper one a
-// demo is no longer a demo (import a file instead).
+// Sizes of a demo organization, not counting its administrator.
 const (
-	MinDemoPeople     = 20
-	MaxDemoPeople     = 100_000
+	// MinDemoPeople is the smallest demo: fewer people leave levels of
+	// the five-level hierarchy nearly empty.
+	MinDemoPeople = 20
+	// MaxDemoPeople is the largest demo; beyond it, import a file.
+	MaxDemoPeople = 100_000
+	// DefaultDemoPeople is enough for every department and site to have
+	// mentors and coaches, and quick to load (well under a second).
 	DefaultDemoPeople = 300
 )
 
