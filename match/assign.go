@@ -30,6 +30,10 @@ type Options struct {
 const (
 	MethodAuto    = ""
 	MethodAuction = "auction"
+	// MethodDijkstra is the previous exact method (bidding, then one
+	// shortest-path search per remaining mentee), kept as the in-process
+	// baseline of the benchmarks.
+	MethodDijkstra = "dijkstra"
 )
 
 var auctionEpsFactor = 1.0
@@ -153,6 +157,32 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	s.stats.Bidding = time.Since(start)
 
 	start = time.Now()
+	seats := 0
+	for _, c := range capacity {
+		seats += c
+	}
+	if seats == s.n && opt.Method != MethodDijkstra {
+		// Tight: every seat will be filled, batch rounds apply.
+		free = free[:0]
+		for i, j := range s.rowCol {
+			if j < 0 {
+				free = append(free, int32(i))
+			}
+		}
+		if s.batchAugment(free) {
+			s.stats.Augment = time.Since(start)
+			return s.result(), nil
+		}
+		// Some mentee cannot be matched: solve from scratch.
+		st := s.stats
+		s = newSolver(src, capacity, opt)
+		s.stats = st
+		s.stats.Fallback = true
+		if err := s.readCandidates(); err != nil {
+			return nil, err
+		}
+		free = s.bid()
+	}
 	for t, i := range free {
 		s.augment(int(i))
 		if s.opt.Progress != nil && t%1024 == 0 {
@@ -250,7 +280,7 @@ func (s *solver) readCandidates() error {
 		buf := bufs[worker]
 		sb := sbs[worker]
 		for i := from; i < to; i++ {
-			lo, hi := s.cand.scanZero(i, s.src.Row(i, buf), sb)
+			lo, hi := s.cand.scanZeroRot(i, s.src.Row(i, buf), sb, rowOffset(i, s.m))
 			los[worker] = min(los[worker], lo)
 			his[worker] = max(his[worker], hi)
 		}

@@ -105,60 +105,82 @@ func (b *scanBuf) keep(keep int) {
 // sorted and cut down when it fills. If the guess was too high the row is
 // read again without it.
 func (c *candidates) scanZero(i int, row []float32, b *scanBuf) (lo, hi float32) {
+	return c.scanZeroRot(i, row, b, 0)
+}
+
+// rowOffset is where row i's tie order starts for Assign: mentors rank
+// among equal scores by index counted from this offset (mod m), so that
+// rows with many ties do not all list the same low-index mentors.
+func rowOffset(i, m int) int {
+	return int(uint64(uint32(i)*2654435761) % uint64(max(m, 1)))
+}
+
+// scanZeroRot is scanZero with ties ranked by index counted from offset o
+// (mod len(row)) instead of from 0.
+func (c *candidates) scanZeroRot(i int, row []float32, b *scanBuf, o int) (lo, hi float32) {
 	k := c.k
 	inf := float32(math.Inf(1))
 	t0 := b.t0
+	m := len(row)
+	full0 := row
 	for {
 		lo = inf
 		b.cnt = 0
 		bv, bj := b.v, b.j
 		full := len(bv)
 		cnt := 0
-		lo1 := inf
-		j := 0
-		for ; j+2 <= len(row); j += 2 {
-			a0, a1 := row[j], row[j+1]
-			if a0 < lo {
-				lo = a0
+		for seg := 0; seg < 2; seg++ {
+			// Indexes in bj are rotated: r = j - o (mod m).
+			row, base := full0[o:], 0
+			if seg == 1 {
+				row, base = full0[:o], m-o
 			}
-			if a1 < lo1 {
-				lo1 = a1
+			lo1 := inf
+			j := 0
+			for ; j+2 <= len(row); j += 2 {
+				a0, a1 := row[j], row[j+1]
+				if a0 < lo {
+					lo = a0
+				}
+				if a1 < lo1 {
+					lo1 = a1
+				}
+				if a0 < t0 && a1 < t0 {
+					continue
+				}
+				for x, a := range row[j : j+2] {
+					if a >= t0 {
+						bv[cnt], bj[cnt] = a, int32(base+j+x)
+						cnt++
+						if cnt == full {
+							b.cnt = cnt
+							b.keep(2 * k)
+							cnt = b.cnt
+							// Later scores equal to the last kept one rank
+							// after it (higher index), so only strictly
+							// better ones matter.
+							t0 = math.Nextafter32(bv[cnt-1], inf)
+						}
+					}
+				}
 			}
-			if a0 < t0 && a1 < t0 {
-				continue
+			if lo1 < lo {
+				lo = lo1
 			}
-			for x, a := range row[j : j+2] {
+			for ; j < len(row); j++ {
+				a := row[j]
+				if a < lo {
+					lo = a
+				}
 				if a >= t0 {
-					bv[cnt], bj[cnt] = a, int32(j+x)
+					bv[cnt], bj[cnt] = a, int32(base+j)
 					cnt++
 					if cnt == full {
 						b.cnt = cnt
 						b.keep(2 * k)
 						cnt = b.cnt
-						// Later scores equal to the last kept one rank
-						// after it (higher index), so only strictly
-						// better ones matter.
 						t0 = math.Nextafter32(bv[cnt-1], inf)
 					}
-				}
-			}
-		}
-		if lo1 < lo {
-			lo = lo1
-		}
-		for ; j < len(row); j++ {
-			a := row[j]
-			if a < lo {
-				lo = a
-			}
-			if a >= t0 {
-				bv[cnt], bj[cnt] = a, int32(j)
-				cnt++
-				if cnt == full {
-					b.cnt = cnt
-					b.keep(2 * k)
-					cnt = b.cnt
-					t0 = math.Nextafter32(bv[cnt-1], inf)
 				}
 			}
 		}
@@ -172,7 +194,13 @@ func (c *candidates) scanZero(i int, row []float32, b *scanBuf) (lo, hi float32)
 	n := min(b.cnt, k)
 	cols := c.col[i*k : i*k+n]
 	vals := c.val[i*k : i*k+n]
-	copy(cols, b.j[:n])
+	for t, r := range b.j[:n] {
+		j := int(r) + o
+		if j >= m {
+			j -= m
+		}
+		cols[t] = int32(j)
+	}
 	copy(vals, b.v[:n])
 	c.cnt[i] = int32(n)
 	c.thr[i] = math.Inf(-1)
@@ -199,7 +227,13 @@ func (c *candidates) scan(i int, row []float32, p []float64, keys []float64) {
 	thr := math.Inf(-1)
 	kth := math.Inf(-1)
 	n := 0
-	for j, a := range row {
+	o := rowOffset(i, len(row))
+	for jj := range row {
+		j := jj + o
+		if j >= len(row) {
+			j -= len(row)
+		}
+		a := row[j]
 		if a != a {
 			continue
 		}

@@ -17,6 +17,12 @@ type dijkstra struct {
 	rowU    []float64 // per mentee: its dual when reached
 	settled []int32
 	heap    minHeap
+	root    []int32  // per mentee: source of its search tree (batchAugment)
+	rootHit []uint32 // per mentee: epoch in which its tree reached a sink
+	sinks   []int32
+	rowEp   []uint32 // per mentee: epoch in which it was reached
+	rowVis  []uint32 // per mentee: visit mark of batchDFS
+	vis     uint32
 }
 
 func (d *dijkstra) init(n, m int) {
@@ -159,12 +165,18 @@ type heapItem struct {
 	node int32
 }
 
+// less orders by key, then node: at equal keys mentors (nodes below m)
+// come before the list bounds of mentees, whose rescans are costly.
+func (a heapItem) less(b heapItem) bool {
+	return a.key < b.key || a.key == b.key && a.node < b.node
+}
+
 func (h *minHeap) push(key float64, node int32) {
 	a := append(*h, heapItem{key, node})
 	i := len(a) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if a[p].key <= key {
+		if a[p].key < key || a[p].key == key && a[p].node <= node {
 			break
 		}
 		a[i] = a[p]
@@ -186,10 +198,10 @@ func (h *minHeap) pop() (float64, int32) {
 		if c >= n {
 			break
 		}
-		if c+1 < n && a[c+1].key < a[c].key {
+		if c+1 < n && a[c+1].less(a[c]) {
 			c++
 		}
-		if last.key <= a[c].key {
+		if !a[c].less(last) {
 			break
 		}
 		a[i] = a[c]

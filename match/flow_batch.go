@@ -1,0 +1,236 @@
+package match
+
+import "math"
+
+// batchAugment finishes a tight problem (as many seats as mentees) by
+// rounds of multi-source shortest paths, each round augmenting along many
+// paths at once. It returns false when it cannot prove the result optimal
+// (some mentee cannot be matched); the caller then runs the general
+// method.
+//
+// When every seat ends up filled, the term sum(cap[j]·V[j]) of the dual
+// objective is the same for every complete assignment, so mentor prices
+// need not be zero at free seats until the end, when they are shifted so
+// that the cheapest is zero. The only invariants are then dual feasibility
+// (u[i] + p[j] >= a[i][j]) and tight matched pairs. A round runs one
+// Dijkstra from all free mentees at once (each at distance 0 with u its
+// best value), stops at a radius C once enough search trees have reached a
+// mentor with a free seat, and raises every settled mentor's price by
+// C - dist. Every arc of the shortest-path forest is then tight, so
+// augmenting along the tree path of one sink per tree (trees are disjoint)
+// keeps both invariants, however far the sinks are from each other.
+func (s *solver) batchAugment(free []int32) bool {
+	d := &s.dij
+	if d.root == nil {
+		d.root = make([]int32, s.n)
+		d.rootHit = make([]uint32, s.n)
+		d.rowEp = make([]uint32, s.n)
+		d.rowVis = make([]uint32, s.n)
+	}
+	for len(free) > 0 {
+		s.stats.Augmentations++
+		d.epoch++
+		ep := d.epoch
+		d.settled = d.settled[:0]
+		d.heap = d.heap[:0]
+		sinks := d.sinks[:0]
+
+		reach := func(r int, dr, ur float64, root int32) {
+			d.rowDist[r], d.rowU[r], d.root[r], d.rowEp[r] = dr, ur, root, ep
+			cols, vals := s.cand.list(r)
+			for t, l := range cols {
+				if d.done[l] == ep {
+					continue
+				}
+				nd := dr + ur - (float64(vals[t]) - s.p[l])
+				if d.mark[l] != ep || nd < d.dist[l] {
+					d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), vals[t]
+					d.heap.push(nd, l)
+				}
+			}
+			if t := s.cand.thr[r]; t > math.Inf(-1) {
+				d.heap.push(dr+ur-t, int32(s.m+r))
+			}
+		}
+		for _, i := range free {
+			j1, w1 := s.best1(int(i))
+			if j1 < 0 {
+				return false // no allowed mentor
+			}
+			reach(int(i), 0, w1, i)
+		}
+		open := 0
+		for j := range s.m {
+			if s.load[j] < s.cap[j] {
+				open++
+			}
+		}
+		want := max(1, int(math.Ceil(float64(open)*batchReach)))
+		hits, seatsFound := 0, 0
+		radius := 0.0
+		for len(d.heap) > 0 {
+			key, node := d.heap.pop()
+			if int(node) >= s.m {
+				r := int(node) - s.m
+				dr, ur := d.rowDist[r], d.rowU[r]
+				row := s.rescan(r)
+				for l, a := range row {
+					if a != a || d.done[l] == ep {
+						continue
+					}
+					nd := dr + ur - (float64(a) - s.p[l])
+					if d.mark[l] != ep || nd < d.dist[l] {
+						d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), a
+						d.heap.push(nd, int32(l))
+					}
+				}
+				continue
+			}
+			l := int(node)
+			if d.done[l] == ep || key > d.dist[l] {
+				continue
+			}
+			d.done[l] = ep
+			radius = key
+			d.settled = append(d.settled, int32(l))
+			root := d.root[d.pred[l]]
+			if s.load[l] < s.cap[l] {
+				sinks = append(sinks, int32(l))
+				if d.rootHit[root] != ep {
+					d.rootHit[root] = ep
+					hits++
+				}
+				seatsFound++
+				if seatsFound >= want {
+					break // radius = dist[l]: its mentees keep their duals
+				}
+			}
+			// A sink's mentees too: its price may still rise this round.
+			base := int(s.colStart[l])
+			for k := range int(s.load[l]) {
+				r := int(s.seats[base+k])
+				reach(r, key, s.rowA[r]-s.p[l], root)
+			}
+		}
+		d.sinks = sinks
+		if len(sinks) == 0 {
+			return false // no augmenting path: some mentee stays unmatched
+		}
+		// Augment along vertex-disjoint tight paths (depth-first, as in
+		// Hopcroft–Karp), before the prices move: an arc is tight when it
+		// gives its mentor its final distance.
+		d.vis++
+		got := 0
+		for _, i := range free {
+			if s.batchDFS(int(i), ep) {
+				got++
+			}
+		}
+		if got == 0 {
+			// The tree path of the first sink is tight by construction.
+			t := sinks[0]
+			c, seat := int(t), int(s.load[t])
+			s.load[t]++
+			for {
+				r := int(d.pred[c])
+				oc, os := int(s.rowCol[r]), int(s.rowSeat[r])
+				s.seat(r, c, seat, float64(d.predA[c]))
+				if oc < 0 {
+					break
+				}
+				c, seat = oc, os
+			}
+		}
+		for _, l := range d.settled {
+			if dl := d.dist[l]; dl < radius {
+				s.p[l] += radius - dl
+			}
+		}
+		if batchTrace != nil {
+			batchTrace(len(free), len(d.settled), len(sinks), hits, radius, s.stats.Rescans)
+		}
+		k := 0
+		for _, i := range free {
+			if s.rowCol[i] < 0 {
+				free[k] = i
+				k++
+			}
+		}
+		free = free[:k]
+		if s.opt.Progress != nil {
+			s.opt.Progress("augment", s.n-len(free), s.n)
+		}
+	}
+	// Every seat is filled: shift prices so that the cheapest is zero.
+	lam := math.Inf(1)
+	for j := range s.m {
+		lam = math.Min(lam, s.p[j])
+	}
+	if lam > 0 && !math.IsInf(lam, 1) {
+		for j := range s.m {
+			s.p[j] -= lam
+		}
+	}
+	return true
+}
+
+// best1 returns row i's best mentor by a - p and its value, rescanning the
+// row when the list cannot prove it; "unmatched" is not a choice here.
+func (s *solver) best1(i int) (int, float64) {
+	for pass := 0; ; pass++ {
+		cols, vals := s.cand.list(i)
+		j1, w1 := -1, math.Inf(-1)
+		for t, j := range cols {
+			if v := float64(vals[t]) - s.p[j]; v > w1 {
+				w1, j1 = v, int(j)
+			}
+		}
+		if s.cand.thr[i] <= w1 || pass > 0 {
+			return j1, w1
+		}
+		s.rescan(i)
+	}
+}
+
+// batchTrace, when set (by tests), is called after every round.
+var batchTrace func(free, settled, sinks, trees int, radius float64, rescans int)
+
+// batchReach bounds a round's search: it stops once it has settled
+// mentors with batchReach free seats per free mentee.
+var batchReach, batchSlack = 1.0, 0.0
+
+// batchDFS looks for a tight path from mentee r (reached in round ep) to a
+// mentor with a free seat, moving the mentees along it when found. Every
+// mentee is visited at most once per round.
+func (s *solver) batchDFS(r int, ep uint32) bool {
+	d := &s.dij
+	d.rowVis[r] = d.vis
+	dr, ur := d.rowDist[r], d.rowU[r]
+	cols, vals := s.cand.list(r)
+	for t, l := range cols {
+		if d.done[l] != ep {
+			continue
+		}
+		a := vals[t]
+		if dr+ur-(float64(a)-s.p[l]) != d.dist[l] {
+			continue
+		}
+		if s.load[l] < s.cap[l] {
+			s.seat(r, int(l), int(s.load[l]), float64(a))
+			s.load[l]++
+			return true
+		}
+		base := int(s.colStart[l])
+		for k := range int(s.cap[l]) {
+			r2 := int(s.seats[base+k])
+			if d.rowEp[r2] != ep || d.rowVis[r2] == d.vis {
+				continue
+			}
+			if s.batchDFS(r2, ep) {
+				s.seat(r, int(l), k, float64(a))
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,34 @@
+package match_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/match"
+	"github.com/tandemhq/tandem/match/internal/gen"
+)
+
+// TestBatchTrace prints batchAugment's rounds on a benchmark instance
+// (TRACEFAM=family go test -run TestBatchTrace ./match/).
+func TestBatchTrace(t *testing.T) {
+	fam := os.Getenv("TRACEFAM")
+	if fam == "" {
+		t.Skip("TRACEFAM not set")
+	}
+	in, _ := gen.New(fam, 10000, 2000, 5, 42)
+	a := &match.Matrix{N: in.N, M: in.M, Data: in.Scores}
+	match.SetBatchTrace(func(free, settled, sinks, trees int, radius float64, rescans int) {
+		fmt.Println("round free", free, "settled", settled, "sinks", sinks, "trees", trees, "radius", radius, "rescans", rescans)
+	})
+	defer match.SetBatchTrace(nil)
+	if v := os.Getenv("REACH"); v != "" {
+		var f, sl float64
+		fmt.Sscan(v, &f, &sl)
+		match.SetBatchReach(f, sl)
+	}
+	st := time.Now()
+	got, err := match.Assign(a, in.Capacity, match.Options{})
+	fmt.Println(time.Since(st), err, got.Stats)
+}
