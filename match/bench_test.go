@@ -75,29 +75,3 @@ func BenchmarkStable(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkRunProfiles10k goes from 10,000 + 2,000 profiles to matches with
-// explanations: compile the model, score every pair, solve, explain.
-func BenchmarkRunProfiles10k(b *testing.B) {
-	mentees, mentors := gen.People(10000, 2000, 5, 1)
-	capacity := make([]int, len(mentors))
-	for j, p := range mentors {
-		capacity[j] = p.Capacity
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		model, err := match.NewModel(mentees, mentors, match.DefaultWeights(), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		a, err := match.Assign(match.Materialize(model, 0), capacity, match.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i, j := range a.Mentor {
-			if j >= 0 {
-				_ = match.Reasons(model.Explain(i, j, 3))
-			}
-		}
-	}
-}

@@ -30,16 +30,23 @@ const (
 // Dims returns the number of mentees and mentors.
 func (m *Model) Dims() (int, int) { return len(m.Mentees), len(m.Mentors) }
 
-// Row computes mentee i's scores against every mentor into dst.
+// Row computes mentee i's scores against every mentor into dst, with the
+// fast scorer (score_fast.go).
 func (m *Model) Row(i int, dst []float32) []float32 {
+	m.rowFast(i, dst)
+	return dst
+}
+
+// rowRef is the reference scorer: every pair through eval. It is the test
+// oracle of rowFast.
+func (m *Model) rowRef(i int, dst []float32) []float32 {
 	for j := range dst {
 		f, why := m.eval(i, j, nil)
 		if why != "" {
 			dst[j] = Forbidden
 			continue
 		}
-		dst[j] = float32(m.W.Skills*f[0] + m.W.Interests*f[1] + m.W.Languages*f[2] +
-			m.W.TimeZone*f[3] + m.W.Department*f[4] + m.W.Experience*f[5] + f[6])
+		dst[j] = combine(&m.W, f[0], f[1], f[2], f[3], f[4], f[5], f[6])
 	}
 	for _, j := range m.forbidBy[i] {
 		dst[j] = Forbidden
@@ -67,9 +74,7 @@ func (m *Model) eval(i, j int, qs []float64) (f [7]float64, why string) {
 		lv := m.mentorLvl[j*m.nskill : (j+1)*m.nskill]
 		sum := 0.0
 		for _, w := range ws {
-			if l := lv[w.skill]; l > w.cur {
-				sum += math.Min(1, float64(l-w.cur)/float64(w.target-w.cur))
-			}
+			sum += skillPart(lv[w.skill], w)
 		}
 		f[0] = sum / float64(len(ws))
 	}
@@ -80,12 +85,11 @@ func (m *Model) eval(i, j int, qs []float64) (f [7]float64, why string) {
 	// Time zones: distance on the 24-hour circle.
 	a, b := &m.Mentees[i], &m.Mentors[j]
 	if a.HasTZ && b.HasTZ {
-		d := math.Abs(float64(a.TZOffset-b.TZOffset)) / 60
-		d = math.Min(d, 24-d)
-		if m.W.MaxTimeZoneHours > 0 && d > m.W.MaxTimeZoneHours {
+		v, ok := tzFactor(a.TZOffset, b.TZOffset, m.W.MaxTimeZoneHours)
+		if !ok {
 			return f, whyTimeZone
 		}
-		f[3] = 1 - math.Min(d, 12)/12
+		f[3] = v
 	}
 	// Department: mentoring across departments is better.
 	if da, db := m.dept[i], m.dept[t]; da >= 0 && db >= 0 && da != db {
@@ -93,7 +97,7 @@ func (m *Model) eval(i, j int, qs []float64) (f [7]float64, why string) {
 	}
 	// Experience: full credit at ten more years.
 	if a.Years >= 0 && b.Years >= 0 {
-		f[5] = math.Max(0, math.Min(1, (b.Years-a.Years)/10))
+		f[5] = expFactor(a.Years, b.Years)
 	}
 	for q := range m.questions {
 		qc := &m.questions[q]
@@ -108,7 +112,7 @@ func (m *Model) eval(i, j int, qs []float64) (f [7]float64, why string) {
 		if qs != nil {
 			qs[q] = s
 		}
-		f[6] += qc.weight * s
+		f[6] += float64(qc.weight * s)
 	}
 	if len(m.must) > 0 {
 		for name, k := range map[string]int{"skills": 0, "interests": 1, "time_zone": 3, "department": 4, "experience": 5} {

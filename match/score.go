@@ -137,6 +137,7 @@ type Model struct {
 	interN    []int // interests per mentee
 	dept      []int32
 	questions []question
+	fast      fastC // mentor-side arrays of the fast scorer (score_fast.go)
 }
 
 type wantC struct {
@@ -254,6 +255,7 @@ func NewModel(mentees, mentors []Profile, w Weights, forbid [][2]int) (*Model, e
 		}
 		m.questions = append(m.questions, qc)
 	}
+	m.compileFast()
 	return m, nil
 }
 
