@@ -198,3 +198,22 @@ func (a *App) ExportPeopleFrom(ctx context.Context, orgID int64, w io.Writer) er
 	}
 	return pw.Flush()
 }
+
+// PersonIDByEmail finds a person of the actor's organization by email, as
+// a field error on field when there is none.
+func (a *App) PersonIDByEmail(ctx context.Context, email, field string) (int64, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	email = tandem.NormalizeEmail(email)
+	if email == "" {
+		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Choose a person.", Fields: map[string]string{field: "Enter the person's email."}}
+	}
+	id, err := a.DB.PersonIDByEmail(ctx, act.Org.ID, email)
+	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Choose people from your organization.",
+			Fields: map[string]string{field: "No one with this email is in " + act.Org.Name + "."}}
+	}
+	return id, err
+}

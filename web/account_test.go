@@ -276,7 +276,8 @@ func TestPagesRender(t *testing.T) {
 	b.token("script")
 	b.upload("/admin/import", "people.csv", acmeCSV)
 	for _, path := range []string{"/", "/account", "/account/password", "/account/tokens", "/people", "/admin/members", "/admin/mail",
-		"/me", "/people/1", "/people/1/chart", "/people/1/edit", "/skills", "/admin/import", "/no-such-page-at-all"} {
+		"/me", "/people/1", "/people/1/chart", "/people/1/edit", "/skills", "/admin/import", "/admin/settings",
+		"/engagements", "/engagements?all=1", "/engagements/new?kind=coaching", "/engagements/new?kind=mentoring", "/no-such-page-at-all"} {
 		r := b.get(path)
 		if r.status == http.StatusSeeOther {
 			r = b.get(r.header.Get("Location"))

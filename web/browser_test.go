@@ -200,3 +200,76 @@ func TestBrowserFirstRun(t *testing.T) {
 	}
 	screenshot(t, ctx, "org-chart")
 }
+
+// signInAs signs the browser out (if signed in) and in as someone else.
+func signInAs(t *testing.T, ctx context.Context, base, email, password string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/signin"),
+		chromedp.WaitVisible(`form[action="/signin"], details.menu`),
+	)
+	if err != nil {
+		t.Fatalf("open sign-in: %v", err)
+	}
+	if loc := location(t, ctx); !strings.Contains(loc, "/signin") {
+		// Signed in already: sign out first.
+		if err := chromedp.Do(ctx,
+			chromedp.Click(`details.menu summary`),
+			chromedp.Click(`form[action="/signout"] button`),
+			chromedp.WaitVisible(`form[action="/signin"]`),
+		); err != nil {
+			t.Fatalf("sign out: %v", err)
+		}
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(`input[name=email]`, email),
+		chromedp.SendKeys(`input[name=password]`, password),
+		chromedp.Click(`form[action="/signin"] button[type=submit]`),
+		chromedp.WaitVisible(`details.menu`),
+	); err != nil {
+		t.Fatalf("sign in as %s: %v", email, err)
+	}
+}
+
+// TestBrowserMentoringAgreement proposes a mentoring partnership in the
+// browser, has the protégé, the mentor and the protégé's manager agree,
+// and sees it become active.
+func TestBrowserMentoringAgreement(t *testing.T) {
+	e, _ := engagementOrg(t)
+	ctx := chrome(t)
+	const pw = "another good password" // what engagementOrg's invitees chose
+	signInAs(t, ctx, e.srv.URL, "dev@acme.test", pw)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/engagements/new?kind=mentoring"),
+		chromedp.WaitVisible(`textarea[name=outcomes]`),
+		chromedp.SetValue(`input[name=guide_email]`, "ops@acme.test"),
+		chromedp.SendKeys(`textarea[name=outcomes]`, "Grow into a staff role"),
+		chromedp.Click(`form[action="/engagements"] button[type=submit]`),
+		chromedp.WaitVisible(`#h-agreement`),
+	)
+	if err != nil {
+		t.Fatalf("propose: %v", err)
+	}
+	page := location(t, ctx)
+	if a := text(t, ctx, "#h-agreement + p"); !strings.Contains(a, "Waiting for: Dev One, Ops Two, Zoë Ångström (manager)") {
+		t.Fatalf("after proposing: %q", a)
+	}
+	for _, who := range []string{"dev@acme.test", "ops@acme.test", "vp@acme.test"} {
+		if who != "dev@acme.test" {
+			signInAs(t, ctx, e.srv.URL, who, pw)
+		}
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(page),
+			chromedp.WaitVisible(`button[value=agree]`),
+			chromedp.Click(`button[value=agree]`),
+			chromedp.WaitVisible(`.flash`),
+		)
+		if err != nil {
+			t.Fatalf("%s agrees: %v", who, err)
+		}
+	}
+	if st := text(t, ctx, ".kindline .status"); !strings.EqualFold(st, "active") {
+		t.Fatalf("status after three agreements: %q", st)
+	}
+	screenshot(t, ctx, "mentoring-active")
+}

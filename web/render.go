@@ -71,9 +71,29 @@ func formFrom(r *http.Request, err error) Form {
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"roleLabel": tandem.RoleLabel,
-		"date":      func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"date":      func(t any) string { return formatDate(t) },
 		"datetime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
 		"field":     newField,
+		"lower":     func(s string) string { return strings.ToLower(s) },
+		"inc":       func(n int) int { return n + 1 },
+		"dec":       func(n int) int { return n - 1 },
+		"join":      strings.Join,
+		"viewerLabel": func(v tandem.Viewer) string {
+			switch v {
+			case tandem.ViewerLearner:
+				return "the learner"
+			case tandem.ViewerGuide:
+				return "the coach or mentor"
+			case tandem.ViewerManager:
+				return "the learner's manager: you see the agreement, never the conversation"
+			case tandem.ViewerSuccessor:
+				return "the coach of a later engagement for this skill (shared by the coachee)"
+			case tandem.ViewerProgramAdmin, tandem.ViewerAdmin:
+				return "an administrator: you see status and dates only"
+			}
+			return ""
+		},
+		"eventLabel": eventLabel,
 		// optional marks a field as not required.
 		"optional": func(f Field) Field { f.Required = false; return f },
 		// formFor gives a form's values and errors to the one of several
@@ -191,4 +211,54 @@ func safeNext(next string) string {
 		return next
 	}
 	return "/"
+}
+
+// formatDate writes a time, or a pointer to one, as "2 Jan 2006".
+func formatDate(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.Format("2 Jan 2006")
+	case *time.Time:
+		if v != nil {
+			return v.Format("2 Jan 2006")
+		}
+	}
+	return ""
+}
+
+// eventLabel names a timeline event for people.
+func eventLabel(t tandem.EventType) string {
+	switch t {
+	case tandem.EventProposed:
+		return "Proposed"
+	case tandem.EventRevised:
+		return "Agreement changed"
+	case tandem.EventAgreed:
+		return "Agreed"
+	case tandem.EventChangesRequested:
+		return "Changes requested"
+	case tandem.EventActivated:
+		return "Active"
+	case tandem.EventExtended:
+		return "Extended"
+	case tandem.EventPhase:
+		return "Phase"
+	case tandem.EventReversalProposed:
+		return "Role reversal proposed"
+	case tandem.EventReversalDeclined:
+		return "Role reversal declined"
+	case tandem.EventReversed:
+		return "Roles reversed"
+	case tandem.EventException:
+		return "Exception allowed"
+	case tandem.EventReview:
+		return "Review point"
+	case tandem.EventHistoryShared:
+		return "History"
+	case tandem.EventEnded:
+		return "Ended"
+	case tandem.EventExpired:
+		return "Expired"
+	}
+	return string(t)
 }

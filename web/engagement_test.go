@@ -1,0 +1,116 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// engagementOrg is acmeCSV's organization with accounts for the people the
+// engagement tests act as: Dev (reports to the VP), the VP, Ops (the VP's
+// other report) and Chidi (the CEO).
+func engagementOrg(t *testing.T) (*env, map[string]*browser) {
+	t.Helper()
+	e := newEnv(t)
+	admin := e.setup("Acme", "Ada", "ada@acme.test")
+	admin.upload("/admin/import", "people.csv", acmeCSV)
+	b := map[string]*browser{"admin": admin}
+	for _, p := range []struct{ key, email, name string }{{"dev", "dev@acme.test", "Dev One"}, {"vp", "vp@acme.test", "Zoë Ångström"},
+		{"ops", "ops@acme.test", "Ops Two"}, {"ceo", "ceo@acme.test", "Chidi Okafor"}} {
+		b[p.key] = admin.invite(p.email, p.name, "member")
+	}
+	return e, b
+}
+
+var idFromLocation = regexp.MustCompile(`/engagements/(\d+)$`)
+
+func proposalForm(kind, learner, guide string) url.Values {
+	return url.Values{"kind": {kind}, "learner_email": {learner}, "guide_email": {guide}, "areas_sent": {"1"},
+		"areas": {"career", "purpose"}, "outcomes": {"Grow into a staff role\nFind my voice in design reviews"},
+		"cadence": {"Monthly"}, "confidentiality": {"Between us"}, "exit_terms": {"Either of us, after a talk"}}
+}
+
+func TestEngagementPages(t *testing.T) {
+	e, b := engagementOrg(t)
+	r := b["dev"].post("/engagements", proposalForm("mentoring", "dev@acme.test", "ceo@acme.test"))
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "outside the supervisory hierarchy") {
+		t.Fatalf("mentor in the chain: %d\n%s", r.status, r.body)
+	}
+	r = b["dev"].post("/engagements", proposalForm("mentoring", "dev@acme.test", "ops@acme.test"))
+	m := idFromLocation.FindStringSubmatch(r.header.Get("Location"))
+	if r.status != http.StatusSeeOther || m == nil {
+		t.Fatalf("propose: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
+	}
+	page := "/engagements/" + m[1]
+	r = b["dev"].get(page)
+	if !strings.Contains(r.body, "Waiting for: Dev One, Ops Two, Zoë Ångström (manager)") || !strings.Contains(r.body, "Purpose") || strings.Contains(r.body, "Ethics") {
+		t.Fatalf("draft page:\n%s", r.body)
+	}
+	for _, who := range []string{"dev", "ops"} {
+		if r := b[who].post(page+"/respond", url.Values{"version": {"1"}, "answer": {"agree"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("%s agrees: %d\n%s", who, r.status, r.body)
+		}
+	}
+	if r := b["vp"].post(page+"/respond", url.Values{"version": {"1"}, "answer": {"changes"}}); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.body, "Say what you would like changed") {
+		t.Errorf("changes without a comment: %d", r.status)
+	}
+	b["vp"].post(page+"/respond", url.Values{"version": {"1"}, "answer": {"agree"}})
+	r = b["dev"].get(page)
+	if !strings.Contains(r.body, "in effect") || !strings.Contains(r.body, "status-active") || !strings.Contains(r.body, "initiation") {
+		t.Fatalf("not active after all three agreed:\n%s", r.body)
+	}
+	// The manager sees the agreement, not the agenda, learnings or phases.
+	b["dev"].post(page+"/items", url.Values{"kind": {"agenda"}, "body": {"Private worry about my team"}})
+	b["ops"].post(page+"/phase", url.Values{"phase": {"cultivation"}, "note": {"We trust each other now"}})
+	vp := b["vp"].get(page)
+	if !strings.Contains(vp.body, "Grow into a staff role") || strings.Contains(vp.body, "Private worry") || strings.Contains(vp.body, "We trust each other") {
+		t.Errorf("the manager's view is wrong")
+	}
+	if r := b["dev"].get(page); !strings.Contains(r.body, "Private worry") || !strings.Contains(r.body, "initiation → cultivation") {
+		t.Errorf("the partner does not see the agenda and phase history")
+	}
+	if r := b["ceo"].get(page); r.status != http.StatusNotFound {
+		t.Errorf("someone outside sees the partnership: %d", r.status)
+	}
+	if r := b["ceo"].post(page+"/end", url.Values{"reason": {"x"}}); r.status != http.StatusNotFound {
+		t.Errorf("someone outside ends it: %d", r.status)
+	}
+	if r := b["admin"].get(page); r.status != http.StatusOK || strings.Contains(r.body, "Grow into a staff role") || strings.Contains(r.body, "Private worry") {
+		t.Errorf("the administrator sees more than status and dates: %d", r.status)
+	}
+	list := b["dev"].get("/engagements")
+	if !strings.Contains(list.body, "Dev One</strong> mentored by <strong>Ops Two") {
+		t.Errorf("my engagements lacks the partnership:\n%s", list.body)
+	}
+
+	t.Run("CoachingForm", func(t *testing.T) {
+		f := url.Values{"kind": {"coaching"}, "learner_email": {"dev@acme.test"}, "guide_email": {"vp@acme.test"}, "setting": {"Online"},
+			"outcomes": {"Ship the service"}, "cadence": {"Weekly"}, "confidentiality": {"Between us"}, "exit_terms": {"Either"},
+			"evaluation_method": {"Rubric"}, "start": {"2026-03-02"}, "end": {"2026-02-01"}}
+		r := b["dev"].post("/engagements", f)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="e-skill"`) || !strings.Contains(r.body, `id="e-end"`) {
+			t.Fatalf("bad coaching: %d\n%s", r.status, r.body)
+		}
+		_, out, _ := e.api("GET", "/api/v1/skills", b["admin"].token("s"), "")
+		var goID string
+		for _, s := range out["skills"].([]any) {
+			if s.(map[string]any)["name"] == "Go" {
+				goID = fmt.Sprint(int64(s.(map[string]any)["id"].(float64)))
+			}
+		}
+		f.Set("skill", goID)
+		f.Set("end", "2026-05-29")
+		r = b["dev"].post("/engagements", f)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("coaching: %d\n%s", r.status, r.body)
+		}
+		r = b["dev"].post("/engagements", f)
+		if r.status != http.StatusConflict || !strings.Contains(r.body, "already has an open coaching engagement for Go") {
+			t.Errorf("second Go coaching: %d", r.status)
+		}
+	})
+}
