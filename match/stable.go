@@ -17,6 +17,8 @@ type StableMatching struct {
 	Score float64
 	// Proposals counts the proposals made.
 	Proposals int
+	// Refills counts the rows read again after the first pass.
+	Refills int
 	// Build is the time spent building preference lists.
 	Build time.Duration
 	// Propose is the time spent in deferred acceptance.
@@ -76,161 +78,9 @@ func Stable(src Scores, capacity []int, opt Options) (*StableMatching, error) {
 	res.Build = time.Since(start)
 
 	start = time.Now()
-	stableGreedy(src, cand, capacity, res)
+	stableGreedy(src, cand, capacity, res, k)
 	res.Propose = time.Since(start)
 	return res, nil
-}
-
-// stableGreedy fills res with the greedy matching: pairs taken in the one
-// global order (higher score, then lower mentee, then lower mentor), each
-// kept when the mentee is free and the mentor has a seat. Both sides'
-// preferences agree with that order, so this is the unique stable
-// matching, the one deferred acceptance finds. A heap holds every free
-// mentee's best remaining mentor; popping gives the next pair in global
-// order, and a mentee whose mentor is full moves down its list.
-func stableGreedy(src Scores, cand *candidates, capacity []int, res *StableMatching) {
-	n, m := src.Dims()
-	left := make([]int32, m)
-	for j, c := range capacity {
-		left[j] = int32(min(c, n))
-	}
-	next := make([]int32, n)
-	rowBuf := make([]float32, m)
-	refillK := cand.k
-	sel := make(pairHeap, 0, refillK+1)
-	h := make(pairHeap, 0, n)
-	for i := range n {
-		res.Mentor[i] = -1
-		if cols, vals := cand.list(i); len(cols) > 0 {
-			h = append(h, pairItem{vals[0], int32(i), cols[0]})
-			next[i] = 1
-		}
-	}
-	h.init()
-	for len(h) > 0 {
-		top := h[0]
-		res.Proposals++
-		if left[top.j] > 0 {
-			left[top.j]--
-			res.Mentor[top.i] = int(top.j)
-			res.Matched++
-			res.Score += float64(top.v)
-			h.pop()
-			continue
-		}
-		// Mentor full: move to the mentee's next mentor with a seat.
-		// Mentors never reopen, so when the list runs out, the row is
-		// read again for its best open mentors only.
-		i := int(top.i)
-		found := false
-		for {
-			cols, vals := cand.list(i)
-			t := int(next[i])
-			for t < len(cols) && left[cols[t]] == 0 {
-				t++
-			}
-			next[i] = int32(t)
-			if t < len(cols) {
-				next[i]++
-				h[0] = pairItem{vals[t], top.i, cols[t]}
-				h.down(0)
-				found = true
-				break
-			}
-			if cand.thr[i] == math.Inf(-1) || !refillOpen(cand, i, src.Row(i, rowBuf), left, &sel, refillK) {
-				break
-			}
-			next[i] = 0
-		}
-		if !found {
-			h.pop()
-		}
-	}
-}
-
-// refillOpen refills row i's list with its best k+1 open mentors (in the
-// global order), keeping k and setting thr to tell whether more remain.
-// It returns false when no open mentor is left. sel is scratch space.
-func refillOpen(cand *candidates, i int, row []float32, left []int32, sel *pairHeap, k int) bool {
-	// sel is a heap with the worst selected pair on top: "before"
-	// reversed, by storing pairs with negated order through worse().
-	h := (*sel)[:0]
-	for j, v := range row {
-		if v != v || left[j] == 0 {
-			continue
-		}
-		it := pairItem{v, int32(i), int32(j)}
-		if len(h) == k+1 {
-			w := h[0]
-			if w.v > v || w.v == v && w.j < int32(j) {
-				continue // worse than every selected one
-			}
-			h[0] = it
-			h.downWorst(0)
-			continue
-		}
-		h = append(h, it)
-		for x := len(h) - 1; x > 0; {
-			p := (x - 1) / 2
-			if !h.worse(x, p) {
-				break
-			}
-			h[x], h[p] = h[p], h[x]
-			x = p
-		}
-	}
-	*sel = h
-	if len(h) == 0 {
-		return false
-	}
-	slices.SortFunc(h, func(x, y pairItem) int {
-		if x.v != y.v {
-			if x.v > y.v {
-				return -1
-			}
-			return 1
-		}
-		return int(x.j - y.j)
-	})
-	n := min(len(h), k)
-	cand.setList(i, n)
-	cols, vals := cand.list(i)
-	for t := range n {
-		cols[t], vals[t] = h[t].j, h[t].v
-	}
-	cand.thr[i] = math.Inf(-1)
-	if len(h) > k {
-		cand.thr[i] = float64(h[k].v) // more open mentors remain
-	}
-	return true
-}
-
-// worse reports whether pair a comes after pair b in the global order
-// (same mentee).
-func (h pairHeap) worse(a, b int) bool {
-	x, y := h[a], h[b]
-	if x.v != y.v {
-		return x.v < y.v
-	}
-	return x.j > y.j
-}
-
-func (h pairHeap) downWorst(x int) {
-	n := len(h)
-	for {
-		c := 2*x + 1
-		if c >= n {
-			return
-		}
-		if c+1 < n && h.worse(c+1, c) {
-			c++
-		}
-		if !h.worse(c, x) {
-			return
-		}
-		h[x], h[c] = h[c], h[x]
-		x = c
-	}
 }
 
 // pairItem is a free mentee's best remaining pair.
