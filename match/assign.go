@@ -38,6 +38,16 @@ const (
 
 var auctionEpsFactor = 1.0
 
+// warmEps is the last ε of the auction that sets the starting prices of
+// tight problems, relative to the score range; zero skips it.
+var warmEps, warmEps0 = 0.0, 16.0
+
+// tightBid turns on solver.tightBid for tight problems.
+var tightBid = false
+
+// warmCols turns on warmPrices for tight problems.
+var warmCols = true
+
 // defaultK is the default of Options.Candidates for Assign.
 var defaultK = 24
 
@@ -123,8 +133,17 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 		}
 	}
 	s := newSolver(src, capacity, opt)
+	seats := 0
+	for _, c := range capacity {
+		seats += c
+	}
+	tight := seats == s.n && opt.Method != MethodDijkstra && opt.Method != MethodAuction
 	start := time.Now()
-	if err := s.readCandidates(); err != nil {
+	read := s.readCandidates
+	if tight && warmCols && s.warmPrices() {
+		read = s.readCandidatesPriced
+	}
+	if err := read(); err != nil {
 		return nil, err
 	}
 	s.stats.Candidates = time.Since(start)
@@ -153,15 +172,23 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	}
 
 	start = time.Now()
+	s.tightBid = tight && tightBid
+	if tight && warmEps > 0 {
+		// Warm prices from a coarse auction; its assignment is dropped.
+		s.eps0 = math.Max(s.hi-s.lo, 1e-30) * warmEps * warmEps0
+		s.auction(math.Max(s.hi-s.lo, 1e-30)*warmEps, true)
+		for i := range s.rowCol {
+			s.rowCol[i] = -1
+		}
+		for j := range s.load {
+			s.load[j] = 0
+		}
+	}
 	free := s.bid()
 	s.stats.Bidding = time.Since(start)
 
 	start = time.Now()
-	seats := 0
-	for _, c := range capacity {
-		seats += c
-	}
-	if seats == s.n && opt.Method != MethodDijkstra {
+	if tight {
 		// Tight: every seat will be filled, batch rounds apply.
 		free = free[:0]
 		for i, j := range s.rowCol {
@@ -219,8 +246,13 @@ type solver struct {
 
 	rowBuf []float32
 	keys   []float64
-	dij    dijkstra
-	stats  Stats
+	// tightBid lets bid leave free seats at positive prices (tight
+	// problems, finished by batchAugment).
+	tightBid bool
+	// eps0, when positive, caps the first ε of the auction (warm prices).
+	eps0  float64
+	dij   dijkstra
+	stats Stats
 }
 
 func newSolver(src Scores, capacity []int, opt Options) *solver {
@@ -288,8 +320,13 @@ func (s *solver) readCandidates() error {
 			s.opt.Progress("read", int(min(int64(to), int64(s.n))), s.n)
 		}
 	})
+	return s.setRange(los, his)
+}
+
+// setRange sets the score range and the bonus from per-worker extremes.
+func (s *solver) setRange(los, his []float32) error {
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for t := range w {
+	for t := range los {
 		lo = math.Min(lo, float64(los[t]))
 		hi = math.Max(hi, float64(his[t]))
 	}
@@ -407,6 +444,12 @@ func (s *solver) bid() []int32 {
 			continue
 		}
 		delta := max(0, min(w1-w2, s2))
+		if s.tightBid {
+			// Any price is allowed at a free seat (see batchAugment):
+			// raise by the bidder's whole gap and evict whoever it leaves
+			// short of its best.
+			delta = max(0, w1-w2)
+		}
 		budget--
 		s.p[j1] += delta
 		out := int(s.seats[base+kmin])
@@ -414,6 +457,24 @@ func (s *solver) bid() []int32 {
 		queue = append(queue, int32(out))
 		s.seat(i, j1, kmin, s.scoreOf(i, j1))
 		s.second[i] = w2
+		if s.tightBid && delta > 0 {
+			for k := 0; k < int(s.load[j1]); {
+				r := s.seats[base+k]
+				if int(r) == i || s.rowA[r]-s.p[j1] >= s.second[r] {
+					k++
+					continue
+				}
+				s.rowCol[r] = -1
+				queue = append(queue, r)
+				last := int(s.load[j1]) - 1
+				if k != last {
+					mv := s.seats[base+last]
+					s.seats[base+k] = mv
+					s.rowSeat[mv] = int32(k)
+				}
+				s.load[j1]--
+			}
+		}
 	}
 	return free
 }

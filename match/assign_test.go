@@ -141,3 +141,40 @@ func TestAssignAllForbiddenRow(t *testing.T) {
 		t.Errorf("got %v", got.Mentor)
 	}
 }
+
+// TestAssignBruteForceTight checks the tight path (seats = mentees: warm
+// prices, batched shortest-path rounds, fallback) against brute force.
+func TestAssignBruteForceTight(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	batched := 0
+	for _, family := range gen.Families {
+		for iter := range 1500 {
+			a, capacity := tiny(r, family)
+			for j := range capacity {
+				capacity[j] = 0
+			}
+			for range a.N {
+				capacity[r.IntN(a.M)]++
+			}
+			k := 2 + r.IntN(2)
+			got, err := match.Assign(a, capacity, match.Options{Candidates: k, Workers: 1 + iter%2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Stats.Fallback {
+				batched++
+			}
+			wantN, wantS := bruteForce(a, capacity)
+			if got.Matched != wantN || math.Abs(got.Score-wantS) > 1e-6 {
+				t.Fatalf("%s #%d: got %d matched, score %g; want %d, %g\nscores %v\ncapacity %v\nmentor %v",
+					family, iter, got.Matched, got.Score, wantN, wantS, a.Data, capacity, got.Mentor)
+			}
+			if _, err := match.Certify(a, capacity, got, 0); err != nil {
+				t.Fatalf("%s #%d: %v\nscores %v\ncapacity %v", family, iter, err, a.Data, capacity)
+			}
+		}
+	}
+	if batched < 1000 {
+		t.Errorf("only %d instances solved without fallback", batched)
+	}
+}

@@ -32,14 +32,55 @@ func benchInstance(b *testing.B, family string) (*match.Matrix, []int) {
 }
 
 // BenchmarkAssign solves and certifies each family at 10,000 × 2,000.
-func BenchmarkAssign(b *testing.B) {
+func BenchmarkAssign(b *testing.B) { benchAssign(b, match.MethodAuto) }
+
+// BenchmarkAssignBaseline is the in-process baseline of BenchmarkAssign:
+// the previous exact method (bidding, then one shortest-path search per
+// remaining mentee), certified the same way. Popular and ties take seconds
+// per solve: run them with -benchtime 1x.
+func BenchmarkAssignBaseline(b *testing.B) { benchAssign(b, match.MethodDijkstra) }
+
+// BenchmarkAssignGreedy is a floor, not a solver: one parallel read of the
+// matrix in which each mentee takes its best mentor with a free seat (not
+// optimal, no certificate). Assign cannot beat one read of the scores.
+func BenchmarkAssignGreedy(b *testing.B) {
+	for _, family := range gen.Families {
+		b.Run(family, func(b *testing.B) {
+			a, capacity := benchInstance(b, family)
+			for b.Loop() {
+				greedyFloor(a, capacity)
+			}
+		})
+	}
+}
+
+// greedyFloor gives each mentee in turn its best mentor with a free seat.
+func greedyFloor(a *match.Matrix, capacity []int) []int {
+	load := make([]int, a.M)
+	mentor := make([]int, a.N)
+	for i := range a.N {
+		best, bj := float32(0), -1
+		for j, v := range a.Data[i*a.M : (i+1)*a.M] {
+			if v == v && load[j] < capacity[j] && (bj < 0 || v > best) {
+				best, bj = v, j
+			}
+		}
+		mentor[i] = bj
+		if bj >= 0 {
+			load[bj]++
+		}
+	}
+	return mentor
+}
+
+func benchAssign(b *testing.B, method string) {
 	for _, family := range gen.Families {
 		b.Run(family, func(b *testing.B) {
 			a, capacity := benchInstance(b, family)
 			b.ReportAllocs()
 			var st match.Stats
 			for b.Loop() {
-				got, err := match.Assign(a, capacity, match.Options{})
+				got, err := match.Assign(a, capacity, match.Options{Method: method})
 				if err != nil {
 					b.Fatal(err)
 				}

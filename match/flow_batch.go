@@ -196,8 +196,8 @@ func (s *solver) best1(i int) (int, float64) {
 var batchTrace func(free, settled, sinks, trees int, radius float64, rescans int)
 
 // batchReach bounds a round's search: it stops once it has settled
-// mentors with batchReach free seats per free mentee.
-var batchReach, batchSlack = 1.0, 0.0
+// half (batchReach) of the mentors with a free seat.
+var batchReach, batchSlack = 0.5, 0.0
 
 // batchDFS looks for a tight path from mentee r (reached in round ep) to a
 // mentor with a free seat, moving the mentees along it when found. Every

@@ -28,6 +28,13 @@ func TestBatchTrace(t *testing.T) {
 		fmt.Sscan(v, &f, &sl)
 		match.SetBatchReach(f, sl)
 	}
+	if v := os.Getenv("WARM"); v != "" {
+		e, f := 0.0, 16.0
+		fmt.Sscan(v, &e, &f)
+		match.SetWarmEps(e, f)
+	}
+	match.SetWarmCols(os.Getenv("NOCOLS") == "")
+	match.SetTightBid(os.Getenv("NOTB") == "")
 	st := time.Now()
 	got, err := match.Assign(a, in.Capacity, match.Options{})
 	fmt.Println(time.Since(st), err, got.Stats)
