@@ -90,7 +90,11 @@ func (a *App) loadDemo(ctx context.Context, in SetupInput, people int,
 		}
 		return nil, fmt.Errorf("load demo people: %w", err)
 	}
-	a.Log.InfoContext(ctx, "loaded demo organization", "org", org.Name, "people", rep.Created, "skills", len(rep.NewSkills))
+	engagements, err := a.seedDemoEngagements(ctx, org, admin.ID)
+	if err != nil {
+		return nil, err
+	}
+	a.Log.InfoContext(ctx, "loaded demo organization", "org", org.Name, "people", rep.Created, "skills", len(rep.NewSkills), "engagements", engagements)
 	return admin, nil
 }
 
