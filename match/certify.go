@@ -68,25 +68,50 @@ func Certify(src Scores, capacity []int, a *Assignment, tol float64) (*Certifica
 		// Accumulate in locals: writing parts[w] per score would bounce its
 		// cache line between cores.
 		pt := parts[w]
+		V := a.V[:m]
 		for i := from; i < to; i++ {
-			row := src.Row(i, buf)
-			ui := a.U[i]
+			row := src.Row(i, buf)[:m]
 			lo, hi := float32(pt.lo), float32(pt.hi)
-			for j, s := range row {
-				if s != s {
-					continue
+			// max_j s - V[j] in four independent chains; NaN (forbidden)
+			// fails every comparison, so it needs no test of its own.
+			x0, x1, x2, x3 := math.Inf(-1), math.Inf(-1), math.Inf(-1), math.Inf(-1)
+			j := 0
+			for ; j+4 <= m; j += 4 {
+				s0, s1, s2, s3 := row[j], row[j+1], row[j+2], row[j+3]
+				lo = min32(lo, s0, s1, s2, s3)
+				hi = max32(hi, s0, s1, s2, s3)
+				if v := float64(s0) - V[j]; v > x0 {
+					x0 = v
 				}
-				if s < lo {
-					lo = s
+				if v := float64(s1) - V[j+1]; v > x1 {
+					x1 = v
 				}
-				if s > hi {
-					hi = s
+				if v := float64(s2) - V[j+2]; v > x2 {
+					x2 = v
 				}
-				if v := float64(s) - ui - a.V[j]; v > pt.viol {
-					pt.viol, pt.bi, pt.bj = v, i, j
+				if v := float64(s3) - V[j+3]; v > x3 {
+					x3 = v
+				}
+			}
+			for ; j < m; j++ {
+				s := row[j]
+				lo = min32(lo, s, s, s, s)
+				hi = max32(hi, s, s, s, s)
+				if v := float64(s) - V[j]; v > x0 {
+					x0 = v
 				}
 			}
 			pt.lo, pt.hi = float64(lo), float64(hi)
+			if math.Max(math.Max(x0, x1), math.Max(x2, x3))-a.U[i] <= pt.viol {
+				continue
+			}
+			// A violation: find where, in the same arithmetic as before.
+			ui := a.U[i]
+			for j, s := range row {
+				if v := float64(s) - ui - V[j]; v > pt.viol {
+					pt.viol, pt.bi, pt.bj = v, i, j
+				}
+			}
 		}
 		parts[w] = pt
 	})
@@ -151,4 +176,38 @@ func Certify(src Scores, capacity []int, a *Assignment, tol float64) (*Certifica
 		return c, fmt.Errorf("match: certify: %s (tolerance %g)", bad, tol)
 	}
 	return c, nil
+}
+
+// min32 returns the least of lo and the four scores, ignoring NaN ones.
+func min32(lo, a, b, c, d float32) float32 {
+	if a < lo {
+		lo = a
+	}
+	if b < lo {
+		lo = b
+	}
+	if c < lo {
+		lo = c
+	}
+	if d < lo {
+		lo = d
+	}
+	return lo
+}
+
+// max32 returns the largest of hi and the four scores, ignoring NaN ones.
+func max32(hi, a, b, c, d float32) float32 {
+	if a > hi {
+		hi = a
+	}
+	if b > hi {
+		hi = b
+	}
+	if c > hi {
+		hi = c
+	}
+	if d > hi {
+		hi = d
+	}
+	return hi
 }
