@@ -16,9 +16,10 @@ import (
 
 // fastC is the mentor-side data of the fast scorer.
 type fastC struct {
-	lvMin int8    // smallest mentor level of any skill (0 = not stated)
-	nlv   int     // number of level values, lvMax-lvMin+1
-	lvlT  []uint8 // skill s, mentor j at s*M+j: level minus lvMin
+	lvMin  int8    // smallest mentor level of any skill (0 = not stated)
+	nlv    int     // number of level values, lvMax-lvMin+1
+	lvlT   []uint8 // skill s, mentor j at s*M+j: level minus lvMin
+	zeroLv []uint8 // M zeros: the levels of a missing wanted skill
 	// one says every bit set (languages, interests, answers) fits one
 	// word, so the row loop reads the per-mentor words below.
 	one   bool
@@ -44,6 +45,8 @@ type fastC struct {
 type rowScratch struct {
 	skill []float64 // per mentor: sum of the wanted skills' credit
 	tab   []float64 // skill credit per level value
+	stab  []float64 // weighted skill factor by the levels of up to 3 skills
+	parts []float64 // credit of wanted skill x at level l, x*nlv+l
 	tz    []float64 // per tzID: factor, NaN when forbidden
 	inter []float64 // x shared interests: x / count
 	exp   []float64 // per yID: experience factor
@@ -65,6 +68,7 @@ func (m *Model) compileFast() {
 	}
 	f.lvMin, f.nlv = lo, int(hi)-int(lo)+1
 	f.lvlT = make([]uint8, m.nskill*k)
+	f.zeroLv = make([]uint8, k)
 	for j := range k {
 		for s := range m.nskill {
 			f.lvlT[s*k+j] = uint8(int(m.mentorLvl[j*m.nskill+s]) - int(lo))
@@ -192,7 +196,9 @@ func (m *Model) rowFast(i int, dst []float32) {
 	ws := m.want[i]
 	sc.tab = grow(sc.tab, f.nlv)
 	var skill []float64
-	if len(ws) > 0 {
+	nq := len(m.questions)
+	one := f.one && f.yID != nil && nq <= 1 && (nq == 0 || f.qmax[0] <= maxQTab)
+	if len(ws) > 0 && !(one && len(ws) <= 3) { // else rowOne uses a table by levels
 		sc.skill = grow(sc.skill, k)
 		skill = sc.skill
 		clear(skill)
@@ -265,11 +271,10 @@ func (m *Model) rowFast(i int, dst []float32) {
 		}
 	}
 	qtab, qoff := sc.q, sc.qoff
-	nq := len(m.questions)
 
 	aLang := popcount(m.lang[i*m.langW:(i+1)*m.langW]) > 0
 	nan := float32(math.NaN())
-	if f.one && f.yID != nil && nq <= 1 && (nq == 0 || f.qmax[0] <= maxQTab) {
+	if one {
 		m.rowOne(i, dst, sc, skill, aLang, tz, inter, exp, qtab)
 	} else {
 		m.rowGeneric(i, dst, skill, aLang, tz, inter, exp, qtab, qoff)
@@ -314,6 +319,65 @@ func (m *Model) rowOne(i int, dst []float32, sc *rowScratch, skill []float64, aL
 	if f.mustSkills {
 		skill0 = nan
 	}
+	// Up to three wanted skills: one table by the mentor's levels in them,
+	// index l0 + nlv*l1 + nlv²*l2, each entry summed as eval sums.
+	ws := m.want[i]
+	nlv := f.nlv
+	var stab []float64
+	lv0, lv1, lv2 := f.zeroLv[:k], f.zeroLv[:k], f.zeroLv[:k]
+	if skill == nil && len(ws) > 0 {
+		size := 1
+		for range ws {
+			size *= nlv
+		}
+		sc.stab = grow(sc.stab, size)
+		sc.parts = grow(sc.parts, 3*nlv)
+		for x, wc := range ws {
+			for l := range nlv {
+				sc.parts[x*nlv+l] = skillPart(int8(l+int(f.lvMin)), wc)
+			}
+		}
+		nw := float64(len(ws))
+		d1, d2 := 1, 1
+		if len(ws) > 1 {
+			d1 = nlv
+		}
+		if len(ws) > 2 {
+			d2 = nlv
+		}
+		for l2 := range d2 {
+			for l1 := range d1 {
+				for l0 := range nlv {
+					sum := 0.0
+					sum += sc.parts[l0]
+					if len(ws) > 1 {
+						sum += sc.parts[nlv+l1]
+					}
+					if len(ws) > 2 {
+						sum += sc.parts[2*nlv+l2]
+					}
+					c := float64(w.Skills * (sum / nw))
+					if f.mustSkills && sum/nw == 0 {
+						c = nan
+					}
+					sc.stab[l0+nlv*l1+nlv*nlv*l2] = c
+				}
+			}
+		}
+		stab = sc.stab
+		lvOf := func(x int) []uint8 {
+			s := int(ws[x].skill)
+			return f.lvlT[s*k : (s+1)*k]
+		}
+		lv0 = lvOf(0)
+		if len(ws) > 1 {
+			lv1 = lvOf(1)
+		}
+		if len(ws) > 2 {
+			lv2 = lvOf(2)
+		}
+	}
+	nlv2 := nlv * nlv
 	for x, v := range inter {
 		c := float64(w.Interests * v)
 		if f.mustInterests && v == 0 {
@@ -372,6 +436,8 @@ func (m *Model) rowOne(i int, dst []float32, sc *rowScratch, skill []float64, aL
 		s := skill0
 		if skillC != nil {
 			s = skillC[j]
+		} else if stab != nil {
+			s = stab[int(lv0[j])+nlv*int(lv1[j])+nlv2*int(lv2[j])]
 		}
 		if ic > 0 {
 			s += inter[bits.OnesCount64(ia&mInter[j])]

@@ -64,7 +64,7 @@ func randomProfiles(r *rand.Rand, n, m int, wide bool, questions int, fineYears 
 	}
 	for i := range n {
 		p := person("mentee", i)
-		p.Wants = skills(3)
+		p.Wants = skills(5) // more than 3 wanted skills takes the per-skill passes
 		mentees = append(mentees, p)
 	}
 	for j := range m {
