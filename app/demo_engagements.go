@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tandemhq/tandem"
@@ -121,25 +122,25 @@ type coachOffer struct {
 	skill tandem.PersonSkill
 }
 
-// offers lists what people are open to coach; with nobody open (a tiny
-// demo), their strongest skills stand in.
+// offers lists what people are open to coach, then, since few people say
+// so in a generated organization, everyone's skills at intermediate level
+// or above, strongest first: the coaches a coachee would find by asking
+// around.
 func (s *demoSeed) offers() []coachOffer {
-	var out []coachOffer
+	var open, strong []coachOffer
 	for _, p := range s.people {
 		for _, sk := range p.Skills {
-			if sk.Coaches && !sk.Retired {
-				out = append(out, coachOffer{p, sk})
+			switch {
+			case sk.Retired:
+			case sk.Coaches:
+				open = append(open, coachOffer{p, sk})
+			case sk.Level >= tandem.Intermediate:
+				strong = append(strong, coachOffer{p, sk})
 			}
 		}
 	}
-	if len(out) == 0 {
-		for _, p := range s.people {
-			if len(p.Skills) > 0 && !p.Skills[0].Retired && p.Skills[0].Level >= tandem.Advanced {
-				out = append(out, coachOffer{p, p.Skills[0]})
-			}
-		}
-	}
-	return out
+	slices.SortStableFunc(strong, func(a, b coachOffer) int { return int(b.skill.Level - a.skill.Level) })
+	return append(open, strong...)
 }
 
 // from lists the people starting at a fraction of the list, so that the
@@ -408,26 +409,30 @@ func growth(from tandem.Level, skill string) string {
 }
 
 // coachFor finds another coach for the skill, not the learner, their
-// manager or avoid; best one open to coaching it.
+// manager, the administrator or avoid: best someone open to coaching it or
+// stronger in it than the learner, else anyone with the skill, else anyone.
 func (s *demoSeed) coachFor(l *tandem.Person, k tandem.PersonSkill, avoid int64) *tandem.Person {
-	var fallback *tandem.Person
-	for _, p := range s.from(0.6) {
-		if p.ID == l.ID || p.ID == l.ManagerID || p.ID == avoid || p.ID == s.admin.ID {
-			continue
-		}
-		for _, x := range p.Skills {
-			if x.SkillID == k.SkillID && x.Coaches && !s.busy[p.ID] {
-				return p
-			}
-			if x.SkillID == k.SkillID && fallback == nil {
-				fallback = p
-			}
-		}
-		if fallback == nil && !s.busy[p.ID] {
-			fallback = p
+	ok := func(p *tandem.Person) bool {
+		return p.ID != l.ID && p.ID != l.ManagerID && p.ID != avoid && p.ID != s.admin.ID && !s.busy[p.ID]
+	}
+	for _, o := range s.offers() {
+		if o.skill.SkillID == k.SkillID && ok(o.coach) && o.skill.Level > level(l, k.SkillID) {
+			return o.coach
 		}
 	}
-	return fallback
+	var anyone *tandem.Person
+	for _, p := range s.from(0.6) {
+		if !ok(p) {
+			continue
+		}
+		if level(p, k.SkillID) > 0 {
+			return p
+		}
+		if anyone == nil {
+			anyone = p
+		}
+	}
+	return anyone
 }
 
 // mentoring seeds the mentoring partnerships: the administrator's in the
