@@ -28,6 +28,7 @@ type Invitation struct {
 	Email     string
 	Name      string
 	Role      string
+	Guest     bool // invited as a guest, such as an external coach
 	InvitedBy int64
 	CreatedAt time.Time
 	ExpiresAt time.Time

@@ -469,7 +469,11 @@ func (t EventType) Facet() Facet {
 	switch t {
 	case EventRevised, EventAgreed, EventChangesRequested, EventExtended:
 		return FacetAgreement
-	case EventPhase, EventReversalProposed, EventReversalDeclined, EventReversed, EventReview, EventHistoryShared:
+	case EventHistoryShared:
+		// The coachee's choice about their earlier coaching: for those who
+		// see the agreement, not only the partners.
+		return FacetAgreement
+	case EventPhase, EventReversalProposed, EventReversalDeclined, EventReversed, EventReview:
 		return FacetPhaseHistory
 	}
 	return FacetStatus

@@ -54,6 +54,9 @@ type Person struct {
 	CreatedAt time.Time
 	// ManagerID is the person's manager in the organization, 0 for none.
 	ManagerID int64
+	// Guest marks someone from outside the organization, such as an
+	// external coach: they see only the engagements they are a party to.
+	Guest bool
 	Profile
 }
 

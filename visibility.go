@@ -5,8 +5,10 @@ package tandem
 // try every cell through the API.
 //
 //	                 learner guide manager successor program-admin admin other
-//	status, dates      yes    yes    yes      yes         yes        yes    -
-//	agreement          yes    yes    yes      yes         -          -      -
+//	status, dates,     yes    yes    yes      yes         yes        yes    -
+//	current phase
+//	agreement, and     yes    yes    yes      yes         -          -      -
+//	the end reason
 //	timeline           yes    yes    agreement and status events only   -
 //	shared notes       yes    yes    -        -           -          -      -
 //	private notes      author only, whoever the author is; nobody else

@@ -277,13 +277,26 @@ func (a *App) ResetPassword(ctx context.Context, secret, password string) (accou
 }
 
 // Invite sends a one-time invitation link to join the actor's organization.
-// Only administrators may invite.
-func (a *App) Invite(ctx context.Context, email, name, role string) (*tandem.Invitation, error) {
-	act, err := admin(ctx)
+// Only administrators may invite members; administrators and program
+// admins may invite guests (external coaches), who join as members limited
+// to the engagements they are a party to.
+func (a *App) Invite(ctx context.Context, email, name, role string, guest bool) (*tandem.Invitation, error) {
+	act, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	inv := &tandem.Invitation{OrgID: act.Org.ID, Email: tandem.NormalizeEmail(email), Name: strings.TrimSpace(name), Role: role, InvitedBy: act.Person.ID}
+	switch {
+	case act.Person.Guest:
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Guests cannot invite.")
+	case guest && act.Person.Role == tandem.RoleMember:
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Program admins and administrators invite guest coaches.")
+	case !guest && !act.Person.IsAdmin():
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Only administrators of %s can invite members.", act.Org.Name)
+	}
+	if guest {
+		role = tandem.RoleMember
+	}
+	inv := &tandem.Invitation{OrgID: act.Org.ID, Email: tandem.NormalizeEmail(email), Name: strings.TrimSpace(name), Role: role, Guest: guest, InvitedBy: act.Person.ID}
 	var fe tandem.FieldErrors
 	if msg := tandem.CheckEmail(inv.Email); msg != "" {
 		fe.Add("email", msg)
@@ -379,7 +392,7 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password strin
 
 // ListMembers lists the people of the actor's organization.
 func (a *App) ListMembers(ctx context.Context) ([]tandem.Person, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
 	}

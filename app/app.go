@@ -38,6 +38,20 @@ func actor(ctx context.Context) (*tandem.Actor, error) {
 	return a, nil
 }
 
+// member returns the actor unless they are a guest: guests (external
+// coaches) see only the engagements they are a party to, not the
+// organization's directory or catalogue.
+func member(ctx context.Context) (*tandem.Actor, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Person.Guest {
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "As a guest of %s you see the engagements you are part of.", a.Org.Name)
+	}
+	return a, nil
+}
+
 // admin returns the actor when they administer their organization, or
 // EFORBIDDEN.
 func admin(ctx context.Context) (*tandem.Actor, error) {

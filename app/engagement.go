@@ -16,7 +16,7 @@ import (
 // mentoring is refused when either partner is in the other's management
 // chain, unless an administrator proposes it with an exception and reason.
 func (a *App) Propose(ctx context.Context, p tandem.Proposal, exception string) (*tandem.Engagement, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,9 @@ func (v *EngagementView) ResponsesTo(version int) []tandem.Response {
 // Waiting lists the required parties who have not agreed to the current
 // version yet, by name.
 func (v *EngagementView) Waiting() []string {
+	if !v.See(tandem.FacetAgreement) {
+		return nil // without the answers, everyone would look late
+	}
 	e := v.Engagement
 	agreed := map[tandem.Party]bool{}
 	for _, r := range v.ResponsesTo(e.CurrentVersion) {
@@ -369,6 +372,15 @@ func (a *App) AllowException(ctx context.Context, id int64, reason string) (*tan
 	r, err := note(reason, "reason", true)
 	if err != nil {
 		return nil, err
+	}
+	if e.Kind == tandem.Mentoring {
+		related, err := a.DB.Related(ctx, e.OrgID, e.Learner.ID, e.Guide.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !related {
+			return nil, tandem.Errorf(tandem.EINVALID, "%s and %s are not in the same management chain: no exception is needed.", e.Learner.Name, e.Guide.Name)
+		}
 	}
 	return a.DB.AllowException(ctx, e.OrgID, id, act.Person.ID, r)
 }

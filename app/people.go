@@ -12,7 +12,7 @@ import (
 // SearchPeople returns a page of the organization's directory. Every
 // member may search it.
 func (a *App) SearchPeople(ctx context.Context, f sqldb.PeopleFilter) ([]tandem.Person, int, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -21,7 +21,7 @@ func (a *App) SearchPeople(ctx context.Context, f sqldb.PeopleFilter) ([]tandem.
 
 // DirectoryFacets lists the departments and locations to filter on.
 func (a *App) DirectoryFacets(ctx context.Context) (sqldb.Facets, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return sqldb.Facets{}, err
 	}
@@ -50,6 +50,9 @@ func (a *App) Person(ctx context.Context, id int64) (*PersonView, error) {
 	p, err := a.DB.PersonByID(ctx, act.Org.ID, id)
 	if err != nil {
 		return nil, err
+	}
+	if act.Person.Guest && p.ID != act.Person.ID {
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "As a guest of %s you see the engagements you are part of.", act.Org.Name)
 	}
 	v := &PersonView{Person: p, IsViewer: p.ID == act.Person.ID, CanManage: act.Person.IsAdmin()}
 	v.CanEdit = v.IsViewer || v.CanManage
@@ -137,7 +140,7 @@ func (a *App) SetRole(ctx context.Context, personID int64, role string) error {
 
 // InChain reports whether manager is in person's management chain.
 func (a *App) InChain(ctx context.Context, manager, person int64) (bool, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -202,7 +205,7 @@ func (a *App) ExportPeopleFrom(ctx context.Context, orgID int64, w io.Writer) er
 // PersonIDByEmail finds a person of the actor's organization by email, as
 // a field error on field when there is none.
 func (a *App) PersonIDByEmail(ctx context.Context, email, field string) (int64, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return 0, err
 	}

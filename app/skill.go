@@ -9,7 +9,7 @@ import (
 // ListSkills returns the organization's skill catalogue; every member may
 // read it.
 func (a *App) ListSkills(ctx context.Context) ([]tandem.Skill, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ type NewMember struct {
 	Name         string
 	Role         string
 	PasswordHash string
+	Guest        bool
 }
 
 // CountOrgs returns how many organizations exist; zero means a fresh
@@ -114,9 +115,9 @@ func addMember(ctx context.Context, tx *Tx, orgID int64, m NewMember) (*tandem.P
 	p, err := personByEmail(ctx, tx, orgID, m.Email)
 	switch {
 	case tandem.ErrorCode(err) == tandem.ENOTFOUND:
-		p = &tandem.Person{OrgID: orgID, AccountID: acct.ID, Email: m.Email, Name: m.Name, Role: m.Role, CreatedAt: tx.now}
-		p.ID, err = tx.insert(ctx, `INSERT INTO people (org_id, account_id, email, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			orgID, acct.ID, m.Email, m.Name, m.Role, tx.now, tx.now)
+		p = &tandem.Person{OrgID: orgID, AccountID: acct.ID, Email: m.Email, Name: m.Name, Role: m.Role, Guest: m.Guest, CreatedAt: tx.now}
+		p.ID, err = tx.insert(ctx, `INSERT INTO people (org_id, account_id, email, name, role, guest, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			orgID, acct.ID, m.Email, m.Name, m.Role, m.Guest, tx.now, tx.now)
 		if err != nil {
 			return nil, fmt.Errorf("insert person: %w", err)
 		}

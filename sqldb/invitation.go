@@ -20,8 +20,8 @@ func (db *DB) CreateInvitation(ctx context.Context, inv *tandem.Invitation, hash
 		}
 		inv.CreatedAt = tx.now
 		inv.ExpiresAt = tx.now.Add(tandem.InvitationTTL)
-		inv.ID, err = tx.insert(ctx, `INSERT INTO invitations (org_id, email, name, role, token_hash, invited_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, inv.OrgID, inv.Email, inv.Name, inv.Role, hash, inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt)
+		inv.ID, err = tx.insert(ctx, `INSERT INTO invitations (org_id, email, name, role, guest, token_hash, invited_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.OrgID, inv.Email, inv.Name, inv.Role, inv.Guest, hash, inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt)
 		if err != nil {
 			return fmt.Errorf("insert invitation: %w", err)
 		}
@@ -31,7 +31,7 @@ func (db *DB) CreateInvitation(ctx context.Context, inv *tandem.Invitation, hash
 
 // ListInvitations lists the organization's invitations, newest first.
 func (db *DB) ListInvitations(ctx context.Context, orgID int64) ([]tandem.Invitation, error) {
-	rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT id, org_id, email, name, role, COALESCE(invited_by, 0), created_at, expires_at, used_at
+	rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT id, org_id, email, name, role, guest, COALESCE(invited_by, 0), created_at, expires_at, used_at
 		FROM invitations WHERE org_id = ? ORDER BY created_at DESC, id DESC`), orgID)
 	if err != nil {
 		return nil, mapError(err)
@@ -41,7 +41,7 @@ func (db *DB) ListInvitations(ctx context.Context, orgID int64) ([]tandem.Invita
 	for rows.Next() {
 		var inv tandem.Invitation
 		var used sql.NullTime
-		if err := rows.Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &inv.Role, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &used); err != nil {
+		if err := rows.Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &inv.Role, &inv.Guest, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &used); err != nil {
 			return nil, err
 		}
 		inv.UsedAt = timePtr(used)
@@ -68,10 +68,10 @@ func usableInvitation(ctx context.Context, tx *Tx, hash string) (*tandem.Invitat
 	var inv tandem.Invitation
 	var org tandem.Org
 	var used sql.NullTime
-	err := tx.QueryRow(ctx, `SELECT i.id, i.org_id, i.email, i.name, i.role, COALESCE(i.invited_by, 0), i.created_at, i.expires_at, i.used_at,
+	err := tx.QueryRow(ctx, `SELECT i.id, i.org_id, i.email, i.name, i.role, i.guest, COALESCE(i.invited_by, 0), i.created_at, i.expires_at, i.used_at,
 			o.id, o.name, o.slug, o.kind, o.demo, o.created_at
 		FROM invitations i JOIN orgs o ON o.id = i.org_id WHERE i.token_hash = ?`, hash).
-		Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &inv.Role, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &used,
+		Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &inv.Role, &inv.Guest, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &used,
 			&org.ID, &org.Name, &org.Slug, &org.Kind, &org.Demo, &org.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, tandem.Errorf(tandem.ENOTFOUND, "This invitation link is not valid. Ask your administrator for a new one.")
@@ -110,7 +110,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, hash, name, passwordHash str
 		if name == "" {
 			name = inv.Name
 		}
-		p, err = addMember(ctx, tx, inv.OrgID, NewMember{Email: inv.Email, Name: name, Role: inv.Role, PasswordHash: passwordHash})
+		p, err = addMember(ctx, tx, inv.OrgID, NewMember{Email: inv.Email, Name: name, Role: inv.Role, PasswordHash: passwordHash, Guest: inv.Guest})
 		return err
 	})
 	return p, err

@@ -13,7 +13,7 @@ import (
 // personColumns are the columns scanPerson reads, from people aliased p.
 const personColumns = `p.id, p.org_id, p.account_id, p.email, p.name, p.role, p.created_at,
 	p.manager_id, p.title, p.department, p.location, p.time_zone, p.languages, p.interests, p.bio,
-	p.years_experience, p.mentor_capacity`
+	p.years_experience, p.mentor_capacity, p.guest`
 
 type scanner interface{ Scan(...any) error }
 
@@ -22,7 +22,7 @@ func scanPerson(sc scanner, p *tandem.Person, extra ...any) error {
 	var langs, interests string
 	dest := []any{&p.ID, &p.OrgID, &acct, &p.Email, &p.Name, &p.Role, &p.CreatedAt,
 		&mgr, &p.Title, &p.Department, &p.Location, &p.TimeZone, &langs, &interests, &p.Bio,
-		&p.YearsExperience, &p.MentorCapacity}
+		&p.YearsExperience, &p.MentorCapacity, &p.Guest}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return err
 	}

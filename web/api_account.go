@@ -115,13 +115,14 @@ type invitationJSON struct {
 	Email     string     `json:"email"`
 	Name      string     `json:"name"`
 	Role      string     `json:"role"`
+	Guest     bool       `json:"guest"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt time.Time  `json:"expires_at"`
 	UsedAt    *time.Time `json:"used_at"`
 }
 
 func toInvitationJSON(i *tandem.Invitation) invitationJSON {
-	return invitationJSON{ID: i.ID, Email: i.Email, Name: i.Name, Role: i.Role, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, UsedAt: i.UsedAt}
+	return invitationJSON{ID: i.ID, Email: i.Email, Name: i.Name, Role: i.Role, Guest: i.Guest, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, UsedAt: i.UsedAt}
 }
 
 func (s *Server) apiInvitations(w http.ResponseWriter, r *http.Request) {
@@ -142,6 +143,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 		Email string `json:"email"`
 		Name  string `json:"name"`
 		Role  string `json:"role"`
+		Guest bool   `json:"guest"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiError(w, r, err)
@@ -150,7 +152,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 	if in.Role == "" {
 		in.Role = tandem.RoleMember
 	}
-	inv, err := s.app.Invite(r.Context(), in.Email, in.Name, in.Role)
+	inv, err := s.app.Invite(r.Context(), in.Email, in.Name, in.Role, in.Guest)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

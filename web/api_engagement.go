@@ -20,8 +20,12 @@ import (
 //	"agreement" (versions,       yes    yes    yes            yes         -          -     404
 //	  responses), "waiting_for"
 //	"timeline"                   all events   agreement and status events  status only     404
-//	phase history: "phase",      mentoring    -              -           -          -     404
+//	"phase" (where a mentoring   yes    yes    yes            yes         yes        yes   404
+//	  partnership is now)
+//	phase history:               mentoring    -              -           -          -     404
 //	  "reversal_by", phase events
+//	"end_reason" (the words of   yes    yes    yes            yes         -          -     404
+//	  whoever ended it)
 //	"agenda" (agenda items       mentoring    -              -           -          -     404
 //	  and learnings)
 //	shared notes                 not built yet: partners only
@@ -56,7 +60,8 @@ type engagementJSON struct {
 	End          string `json:"end,omitempty"`
 	PreviousID   int64  `json:"previous_id,omitempty"`
 	ShareHistory bool   `json:"share_history"`
-	// Mentoring. Phase and ReversalBy are phase history: left out for
+	// Mentoring. The current phase is status (program dashboards count
+	// partnerships by phase); ReversalBy is phase history, left out for
 	// viewers who may not see it.
 	Areas        []string `json:"areas,omitempty"`
 	Phase        string   `json:"phase,omitempty"`
@@ -87,22 +92,24 @@ func optRef(p tandem.PersonRef) *refJSON {
 	return &r
 }
 
-// toEngagementJSON writes the engagement's status, dates and parties;
-// phaseHistory says whether the viewer may also see where a mentoring
-// partnership is in its phases.
-func toEngagementJSON(e *tandem.Engagement, phaseHistory bool) engagementJSON {
+// toEngagementJSON writes the engagement's status, dates and parties, and
+// what else of the engagement itself the viewer may see.
+func toEngagementJSON(e *tandem.Engagement, v tandem.Viewer) engagementJSON {
 	out := engagementJSON{ID: e.ID, Kind: string(e.Kind), Status: string(e.Status), Title: e.Title(),
 		Learner: toRefJSON(e.Learner), Guide: toRefJSON(e.Guide), Manager: optRef(e.Manager), ManagerRequired: e.ManagerRequired,
 		SkillID: e.SkillID, Skill: e.SkillName, Setting: e.Setting, Start: string(e.Start), End: string(e.End),
 		PreviousID: e.PreviousID, ShareHistory: e.ShareHistory,
 		ReviewMonths: e.ReviewMonths, NextReview: string(e.NextReview), Exception: e.Exception, ExceptionBy: optRef(e.ExceptionBy),
 		CurrentVersion: e.CurrentVersion, AgreedVersion: e.AgreedVersion, CreatedAt: e.CreatedAt, ActivatedAt: e.ActivatedAt,
-		EndedOn: string(e.EndedOn), EndReason: e.EndReason, EndedBy: optRef(e.EndedBy)}
+		EndedOn: string(e.EndedOn), EndedBy: optRef(e.EndedBy), Phase: string(e.Phase)}
 	for _, a := range e.Areas {
 		out.Areas = append(out.Areas, string(a))
 	}
-	if phaseHistory {
-		out.Phase, out.ReversalBy = string(e.Phase), e.ReversalBy
+	if tandem.Can(e.Kind, v, tandem.FacetPhaseHistory) {
+		out.ReversalBy = e.ReversalBy
+	}
+	if tandem.Can(e.Kind, v, tandem.FacetAgreement) {
+		out.EndReason = e.EndReason
 	}
 	return out
 }
@@ -210,7 +217,7 @@ type engagementViewJSON struct {
 
 func toViewJSON(v *app.EngagementView) engagementViewJSON {
 	e := v.Engagement
-	out := engagementViewJSON{engagementJSON: toEngagementJSON(e, v.See(tandem.FacetPhaseHistory)),
+	out := engagementViewJSON{engagementJSON: toEngagementJSON(e, v.Viewer),
 		Viewer: string(v.Viewer), Timeline: []eventJSON{}, ReviewDue: v.ReviewDue,
 		Actions: actionsJSON{Revise: v.CanRevise, Respond: v.CanRespond, End: v.CanEnd, MovePhase: v.CanMovePhase,
 			Reverse: v.CanReverse, AnswerReversal: v.CanAnswerReversal, Review: v.CanReview,
@@ -252,7 +259,8 @@ func toViewJSON(v *app.EngagementView) engagementViewJSON {
 	if v.Previous != nil {
 		// app only sets Previous when the viewer may see that engagement;
 		// its conversation stays on its own page.
-		p := toEngagementJSON(v.Previous, false)
+		// The summary carries only what every viewer of it may see.
+		p := toEngagementJSON(v.Previous, tandem.ViewerProgramAdmin)
 		out.Previous = &p
 	}
 	return out
@@ -318,7 +326,7 @@ func (s *Server) apiEngagements(w http.ResponseWriter, r *http.Request) {
 	out := make([]engagementJSON, len(list))
 	for i := range list {
 		e := &list[i]
-		out[i] = toEngagementJSON(e, tandem.Can(e.Kind, e.ViewerOf(me.ID, me.Role, false), tandem.FacetPhaseHistory))
+		out[i] = toEngagementJSON(e, e.ViewerOf(me.ID, me.Role, false))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"engagements": out})
 }

@@ -212,8 +212,13 @@ func (o *engOrg) checkCell(t *testing.T, kind tandem.Kind, id int64, c cell) {
 			t.Errorf("%s sees the phase history: %v", c.who, ev)
 		}
 	}
-	if _, has := v["phase"]; has != (c.phase && kind == tandem.Mentoring) {
+	// The current phase is status (dashboards count partnerships by phase);
+	// the history of phases and a pending reversal are not.
+	if _, has := v["phase"]; has != (kind == tandem.Mentoring) {
 		t.Errorf("%s: phase present %v", c.who, has)
+	}
+	if _, has := v["end_reason"]; has && !c.agreement {
+		t.Errorf("%s sees the end reason", c.who)
 	}
 	agenda, hasAgenda := v["agenda"]
 	if hasAgenda != c.agenda {
@@ -278,7 +283,7 @@ func TestEngagementMatrixAPI(t *testing.T) {
 	// Mentoring: Lee with Max, agreed by all three, moved to cultivation,
 	// with an agenda item and a learning.
 	m1 := o.propose("lee", o.mentoringBody("lee", "mentor"))
-	if v := o.agree(m1, "lee", "mentor", "boss"); v["status"] != "active" || v["phase"] != nil {
+	if v := o.agree(m1, "lee", "mentor", "boss"); v["status"] != "active" || v["phase"] != "initiation" {
 		t.Fatalf("mentoring after agreements, as the manager sees it: %v phase %v", v["status"], v["phase"])
 	}
 	if v := o.must(http.StatusOK, "lee", "GET", engPath(m1, ""), nil); v["phase"] != "initiation" {
@@ -385,7 +390,7 @@ func TestEngagementMatrixAPI(t *testing.T) {
 				if m["status"] == nil || m["learner"] == nil || m["created_at"] == nil {
 					t.Errorf("%s's list lacks status, dates or parties: %v", who, m)
 				}
-				for _, hidden := range []string{"agreement", "timeline", "agenda", "phase", "waiting_for"} {
+				for _, hidden := range []string{"agreement", "timeline", "agenda", "reversal_by", "end_reason", "waiting_for"} {
 					if _, ok := m[hidden]; ok {
 						t.Errorf("%s's list carries %s: %v", who, hidden, m)
 					}
@@ -402,7 +407,8 @@ func TestEngagementMatrixAPI(t *testing.T) {
 		if st, p := o.call("prog", "GET", "/api/v1/engagements?all=1&kind=pairing", nil); st != http.StatusUnprocessableEntity || p["errors"].(map[string]any)["kind"] == nil {
 			t.Errorf("unknown kind filter: %d %v", st, p)
 		}
-		// The partners' own list shows the phase; the manager's does not.
+		// The current phase is status: every list that shows the
+		// partnership shows where it is.
 		phaseOf := func(who string) any {
 			for _, e := range o.must(http.StatusOK, who, "GET", "/api/v1/engagements", nil)["engagements"].([]any) {
 				if m := e.(map[string]any); m["id"] == float64(m1) {
@@ -411,7 +417,7 @@ func TestEngagementMatrixAPI(t *testing.T) {
 			}
 			return "missing"
 		}
-		if phaseOf("lee") != "cultivation" || phaseOf("boss") != nil {
+		if phaseOf("lee") != "cultivation" || phaseOf("boss") != "cultivation" {
 			t.Errorf("phase in lists: Lee %v, manager %v", phaseOf("lee"), phaseOf("boss"))
 		}
 	})

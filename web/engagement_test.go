@@ -114,3 +114,58 @@ func TestEngagementPages(t *testing.T) {
 		}
 	})
 }
+
+// TestGuestCoach invites an external coach as a guest: they coach one
+// engagement and see nothing else of the organization.
+func TestGuestCoach(t *testing.T) {
+	e, b := engagementOrg(t)
+	r := b["dev"].post("/admin/invitations", url.Values{"email": {"kim@practice.test"}, "name": {"Kim Coach"}, "guest": {"1"}})
+	if r.status != http.StatusForbidden {
+		t.Errorf("a member invited a guest: %d", r.status)
+	}
+	r = b["admin"].post("/admin/invitations", url.Values{"email": {"kim@practice.test"}, "name": {"Kim Coach"}, "role": {"admin"}, "guest": {"1"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("invite guest: %d\n%s", r.status, r.body)
+	}
+	guest := e.browser()
+	if r := guest.post(e.mail.MustLastLink(t, "kim@practice.test"), url.Values{"name": {"Kim Coach"}, "password": {"another good password"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", r.status)
+	}
+	tok := b["admin"].token("t")
+	_, out, _ := e.api("GET", "/api/v1/skills", tok, "")
+	var goID string
+	for _, s := range out["skills"].([]any) {
+		if s.(map[string]any)["name"] == "Go" {
+			goID = fmt.Sprint(int64(s.(map[string]any)["id"].(float64)))
+		}
+	}
+	f := url.Values{"kind": {"coaching"}, "learner_email": {"dev@acme.test"}, "guide_email": {"kim@practice.test"}, "setting": {"Online"},
+		"skill": {goID}, "outcomes": {"Ship the service"}, "cadence": {"Weekly"}, "confidentiality": {"Between us"}, "exit_terms": {"Either"},
+		"evaluation_method": {"Rubric"}, "start": {"2026-03-02"}, "end": {"2026-05-29"}}
+	r = b["dev"].post("/engagements", f)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("coaching with a guest coach: %d\n%s", r.status, r.body)
+	}
+	page := r.header.Get("Location")
+	if r := guest.get(page); r.status != http.StatusOK || !strings.Contains(r.body, "Ship the service") {
+		t.Errorf("the guest coach cannot see their engagement: %d", r.status)
+	}
+	if r := guest.get("/"); r.status != http.StatusOK || !strings.Contains(r.body, "Guest") || strings.Contains(r.body, `href="/people"`) {
+		t.Errorf("guest home: %d", r.status)
+	}
+	for _, path := range []string{"/people", "/skills", "/people/2", "/engagements/new?kind=coaching"} {
+		if r := guest.get(path); r.status != http.StatusForbidden && path != "/engagements/new?kind=coaching" {
+			t.Errorf("guest GET %s: %d", path, r.status)
+		}
+	}
+	if r := guest.post("/engagements", proposalForm("mentoring", "kim@practice.test", "dev@acme.test")); r.status != http.StatusForbidden && r.status != http.StatusUnprocessableEntity {
+		t.Errorf("guest proposes: %d", r.status)
+	}
+	other := b["ops"].post("/engagements", proposalForm("mentoring", "ops@acme.test", "dev@acme.test"))
+	if other.status != http.StatusSeeOther {
+		t.Fatalf("propose: %d", other.status)
+	}
+	if r := guest.get(other.header.Get("Location")); r.status != http.StatusNotFound {
+		t.Errorf("the guest sees someone else's engagement: %d", r.status)
+	}
+}

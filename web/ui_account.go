@@ -35,15 +35,43 @@ func (s *Server) requireSignIn(next http.HandlerFunc) http.HandlerFunc {
 type homePage struct {
 	Page
 	MemberCount int
+	Open        []tandem.Engagement // the actor's open engagements
+	ToAgree     []tandem.Engagement // agreements waiting for the actor's answer
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	members, err := s.app.ListMembers(r.Context())
+	ctx := r.Context()
+	p := &homePage{Page: Page{Title: "Home", Nav: "home"}}
+	if !tandem.ActorFrom(ctx).Person.Guest {
+		members, err := s.app.ListMembers(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.MemberCount = len(members)
+	}
+	mine, err := s.app.MyEngagements(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", &homePage{Page: Page{Title: "Home", Nav: "home"}, MemberCount: len(members)})
+	for _, e := range mine {
+		if e.Status.Closed() {
+			continue
+		}
+		p.Open = append(p.Open, e)
+		if e.Status == tandem.StatusDraft || e.AgreedVersion != e.CurrentVersion {
+			v, err := s.app.Engagement(ctx, e.ID)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			if v.CanRespond && v.MyResponse == nil {
+				p.ToAgree = append(p.ToAgree, e)
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", p)
 }
 
 type formPage struct {
@@ -424,7 +452,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	inv, err := s.app.Invite(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("name"), r.PostForm.Get("role"))
+	inv, err := s.app.Invite(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("name"), r.PostForm.Get("role"), r.PostForm.Get("guest") != "")
 	switch tandem.ErrorCode(err) {
 	case "":
 		s.redirect(w, r, "/admin/members", "Invitation sent to "+inv.Email+".")
