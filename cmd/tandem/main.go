@@ -26,14 +26,15 @@ const usage = `Tandem: coaching engagements and mentoring partnerships.
 Usage: tandem <command> [flags]
 
 Commands:
-  serve      run the web server (runs migrations first)
-  migrate    bring the database schema up to date
-  user       create, reset-password, list: manage accounts
-  import     people FILE: import a people CSV, all or nothing
-  export     people: write the people CSV that import reads
-  demo       create an organization filled with generated demo people
-  match      run, solve: compute optimal or stable mentoring matches
-  version    print the version
+  serve        run the web server (runs migrations first)
+  migrate      bring the database schema up to date
+  user         create, reset-password, list: manage accounts
+  import       people FILE: import a people CSV, all or nothing
+  export       people: write the people CSV that import reads
+  demo         create an organization filled with generated demo people
+  match        run, solve: compute optimal or stable mentoring matches
+  engagements  list, show: coaching engagements and mentoring partnerships
+  version      print the version
 
 Run 'tandem <command> -h' for the flags of a command. Every flag can also be
 set with a TANDEM_* environment variable; see the README.
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, cfg, args[1:], stdin, stdout, stderr)
 	case "match":
 		return runMatch(ctx, args[1:], stdout, stderr)
+	case "engagements":
+		return runEngagements(ctx, cfg, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tandem", buildVersion())
 		return nil
