@@ -42,6 +42,9 @@ var auctionEpsFactor = 1.0
 // tight problems, relative to the score range; zero skips it.
 var warmEps, warmEps0 = 0.0, 16.0
 
+// bidBudget is the bidding phase's budget of evictions per mentee.
+var bidBudget = 4
+
 // tightBid turns on solver.tightBid for tight problems.
 var tightBid = false
 
@@ -409,7 +412,7 @@ func (s *solver) bid() []int32 {
 		queue = append(queue, int32(i))
 	}
 	var free []int32
-	budget := 4*s.n + 1000
+	budget := bidBudget*s.n + 1000
 	for h := 0; h < len(queue); h++ {
 		i := int(queue[h])
 		if budget <= 0 {

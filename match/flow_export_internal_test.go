@@ -16,3 +16,6 @@ func SetWarmCols(on bool) { warmCols = on }
 
 // SetTightBid turns the whole-gap bidding of tight problems on or off.
 func SetTightBid(on bool) { tightBid = on }
+
+// SetBidBudget sets the bidding phase's evictions per mentee.
+func SetBidBudget(b int) { bidBudget = b }

@@ -34,7 +34,12 @@ func TestBatchTrace(t *testing.T) {
 		match.SetWarmEps(e, f)
 	}
 	match.SetWarmCols(os.Getenv("NOCOLS") == "")
-	match.SetTightBid(os.Getenv("NOTB") == "")
+	match.SetTightBid(os.Getenv("TIGHTBID") != "")
+	if v := os.Getenv("BUDGET"); v != "" {
+		b := 4
+		fmt.Sscan(v, &b)
+		match.SetBidBudget(b)
+	}
 	st := time.Now()
 	got, err := match.Assign(a, in.Capacity, match.Options{})
 	fmt.Println(time.Since(st), err, got.Stats)
