@@ -104,6 +104,7 @@ func BenchmarkRunProfiles10k(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			b.ReportAllocs()
 			var score, solve, explain time.Duration
+			c := startCPU()
 			for b.Loop() {
 				t0 := time.Now()
 				model, err := match.NewModel(mentees, mentors, match.DefaultWeights(), nil)
@@ -143,6 +144,7 @@ func BenchmarkRunProfiles10k(b *testing.B) {
 			b.ReportMetric(float64(score.Milliseconds())/float64(b.N), "score-ms")
 			b.ReportMetric(float64(solve.Milliseconds())/float64(b.N), "solve-ms")
 			b.ReportMetric(float64(explain.Milliseconds())/float64(b.N), "explain-ms")
+			b.ReportMetric(float64(c.since().Milliseconds())/float64(b.N), "cpu-ms")
 		})
 	}
 }
