@@ -461,6 +461,19 @@ const (
 	EventHistoryShared    EventType = "history_shared"
 	EventEnded            EventType = "ended"
 	EventExpired          EventType = "expired"
+
+	// Working together (sessions, goals, evaluations, reflections).
+	EventSessionScheduled   EventType = "session_scheduled"
+	EventSessionRescheduled EventType = "session_rescheduled"
+	EventSessionCancelled   EventType = "session_cancelled"
+	EventSessionHeld        EventType = "session_held"
+	EventSessionNoShow      EventType = "session_no_show"
+	EventNotAGoodFit        EventType = "not_a_good_fit"
+	EventGoalSet            EventType = "goal_set"
+	EventGoalReached        EventType = "goal_reached"
+	EventEvaluated          EventType = "evaluated"
+	EventThemeAdded         EventType = "theme_added"
+	EventReflected          EventType = "reflected"
 )
 
 // Facet returns the part of the engagement an event belongs to, so the
@@ -475,7 +488,16 @@ func (t EventType) Facet() Facet {
 		return FacetAgreement
 	case EventPhase, EventReversalProposed, EventReversalDeclined, EventReversed, EventReview:
 		return FacetPhaseHistory
+	case EventSessionScheduled, EventSessionRescheduled, EventSessionCancelled, EventSessionHeld, EventSessionNoShow:
+		return FacetSessions
+	case EventGoalSet, EventGoalReached, EventThemeAdded:
+		return FacetGoals
+	case EventEvaluated:
+		return FacetEvaluations
+	case EventReflected:
+		return FacetReflections
 	}
+	// Status events, and the "not a good fit" flag, which program admins see.
 	return FacetStatus
 }
 

@@ -96,14 +96,16 @@ func TestVisibilityMatrix(t *testing.T) {
 	}
 	partnerCoaching := with(all(true), FacetReflections, false, FacetPhaseHistory, false, FacetAgenda, false)
 	partnerMentoring := with(all(true), FacetEvaluations, false)
-	managerCoaching := with(all(false), FacetStatus, true, FacetAgreement, true, FacetEvaluations, true)
-	managerMentoring := with(all(false), FacetStatus, true, FacetAgreement, true)
-	statusOnly := with(all(false), FacetStatus, true)
+	managerCoaching := with(all(false), FacetStatus, true, FacetAgreement, true, FacetEvaluations, true, FacetGoals, true, FacetSessions, true)
+	managerMentoring := with(all(false), FacetStatus, true, FacetAgreement, true, FacetSessions, true)
+	successorCoaching := with(all(false), FacetStatus, true, FacetAgreement, true, FacetEvaluations, true, FacetGoals, true)
+	successorMentoring := with(all(false), FacetStatus, true, FacetAgreement, true)
+	statusOnly := with(all(false), FacetStatus, true, FacetSessions, true)
 	want := map[Kind]map[Viewer]row{
 		Coaching: {ViewerLearner: partnerCoaching, ViewerGuide: partnerCoaching, ViewerManager: managerCoaching,
-			ViewerSuccessor: managerCoaching, ViewerProgramAdmin: statusOnly, ViewerAdmin: statusOnly, ViewerNone: all(false)},
+			ViewerSuccessor: successorCoaching, ViewerProgramAdmin: statusOnly, ViewerAdmin: statusOnly, ViewerNone: all(false)},
 		Mentoring: {ViewerLearner: partnerMentoring, ViewerGuide: partnerMentoring, ViewerManager: managerMentoring,
-			ViewerSuccessor: managerMentoring, ViewerProgramAdmin: statusOnly, ViewerAdmin: statusOnly, ViewerNone: all(false)},
+			ViewerSuccessor: successorMentoring, ViewerProgramAdmin: statusOnly, ViewerAdmin: statusOnly, ViewerNone: all(false)},
 	}
 	for kind, viewers := range want {
 		for v, facets := range viewers {

@@ -10,7 +10,13 @@ package tandem
 //	agreement, and     yes    yes    yes      yes         -          -      -
 //	the end reason
 //	timeline           yes    yes    agreement and status events only   -
+//	sessions (time,    yes    yes    yes      -           yes        yes    -
+//	place, outcome)
+//	feedback ratings   yes    yes    -        -           aggregate and the "not a good fit" flag, never comments
 //	shared notes       yes    yes    -        -           -          -      -
+//	action items       yes    yes    -        -           -          -      -
+//	goals (coaching)   yes    yes    yes      yes         -          -      -
+//	themes (mentoring) yes    yes    -        -           -          -      -
 //	private notes      author only, whoever the author is; nobody else
 //	evaluations        yes    yes    coaching  yes        -          -      -
 //	reflections        yes    yes    -        -           -          -      -
@@ -51,10 +57,14 @@ const (
 	FacetReflections  Facet = "reflections"
 	FacetPhaseHistory Facet = "phase_history"
 	FacetAgenda       Facet = "agenda"
+	FacetSessions     Facet = "sessions"     // when and where partners meet, and whether it was held
+	FacetGoals        Facet = "goals"        // coaching goals and progress; mentoring themes
+	FacetActionItems  Facet = "action_items" // what partners agreed to do after a session
 )
 
 // Facets lists every facet, for the tests of the matrix.
-var Facets = []Facet{FacetStatus, FacetAgreement, FacetSharedNotes, FacetEvaluations, FacetReflections, FacetPhaseHistory, FacetAgenda}
+var Facets = []Facet{FacetStatus, FacetAgreement, FacetSharedNotes, FacetEvaluations, FacetReflections, FacetPhaseHistory, FacetAgenda,
+	FacetSessions, FacetGoals, FacetActionItems}
 
 // ViewerOf returns how the person with the given id and organization role
 // relates to the engagement. Being a party comes before any role: an
@@ -93,9 +103,9 @@ func Can(kind Kind, v Viewer, f Facet) bool {
 		return true
 	case ViewerManager:
 		switch f {
-		case FacetStatus, FacetAgreement:
+		case FacetStatus, FacetAgreement, FacetSessions:
 			return true
-		case FacetEvaluations:
+		case FacetEvaluations, FacetGoals:
 			return kind == Coaching
 		}
 		return false
@@ -103,12 +113,12 @@ func Can(kind Kind, v Viewer, f Facet) bool {
 		switch f {
 		case FacetStatus, FacetAgreement:
 			return true
-		case FacetEvaluations:
+		case FacetEvaluations, FacetGoals:
 			return kind == Coaching
 		}
 		return false
 	case ViewerProgramAdmin, ViewerAdmin:
-		return f == FacetStatus
+		return f == FacetStatus || f == FacetSessions
 	}
 	return false
 }

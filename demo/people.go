@@ -21,7 +21,7 @@ var lastNames = strings.Fields(`Abara Achterberg Adeyemi Alvarez Andersson Bakke
 Costa Dahl Diallo Dubois Eriksen Fernández Fischer Fujita Garcia Gupta Haddad Hansen Hernández Hoang Ibrahim Ito Jansen Johansson
 Kaur Kim Kowalski Kruger Larsen Lee Lindqvist Lopez Mahlangu Martin Mbeki Mehta Moreau Müller Nakamura Ndlovu Nguyen Novak Nowak
 Okafor Okonkwo Olsen Ortiz Park Patel Pereira Petrov Popescu Quispe Rahman Ramos Reyes Rossi Sato Schmidt Silva Singh Sokolov
-Suzuki Tanaka Torres Van Dijk Varga Wagner Wang Weber Wiśniewski Yamamoto Yilmaz Zhang Zhou`)
+Suzuki Tanaka Torres Dijkstra Varga Wagner Wang Weber Wiśniewski Yamamoto Yilmaz Zhang Zhou`)
 
 // Department is a part of the demo organization with its skills and titles.
 type Department struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/tandemhq/tandem"
 )
@@ -179,7 +178,10 @@ func (db *DB) RecordReview(ctx context.Context, orgID, id, actorID int64, d tand
 			return err
 		}
 		if d == tandem.ReviewClose {
-			return endEngagement(ctx, tx, e, actorID, strings.TrimSpace("Closed at a review point. "+note))
+			// The partners' words stay in the review event (phase
+			// history); the end reason, which the manager sees, does not
+			// carry the conversation.
+			return endEngagement(ctx, tx, e, actorID, "Closed at a review point.")
 		}
 		next := tandem.DateOf(tx.now).AddMonths(e.ReviewMonths)
 		_, err := tx.Exec(ctx, `UPDATE engagements SET next_review_on = ? WHERE id = ?`, string(next), id)
