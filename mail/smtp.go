@@ -26,6 +26,7 @@ type SMTPMailer struct {
 	auth     smtp.Auth
 	from     string
 	attempts int
+	pause    time.Duration // before the second attempt; doubled after
 }
 
 // NewSMTPMailer parses a URL of the form
@@ -43,7 +44,7 @@ func NewSMTPMailer(rawURL string) (*SMTPMailer, error) {
 	if port == "" {
 		port = "587"
 	}
-	m := &SMTPMailer{addr: net.JoinHostPort(u.Hostname(), port), host: u.Hostname(), from: from, attempts: 3}
+	m := &SMTPMailer{addr: net.JoinHostPort(u.Hostname(), port), host: u.Hostname(), from: from, attempts: 3, pause: 2 * time.Second}
 	if u.User != nil {
 		pw, _ := u.User.Password()
 		m.auth = smtp.PlainAuth("", u.User.Username(), pw, u.Hostname())
@@ -64,7 +65,7 @@ func (s *SMTPMailer) Send(ctx context.Context, m *tandem.Message) error {
 			select {
 			case <-ctx.Done():
 				return fmt.Errorf("send mail to %s: %w (last error: %v)", m.To, ctx.Err(), lastErr)
-			case <-time.After(time.Duration(i) * 2 * time.Second):
+			case <-time.After(time.Duration(i) * s.pause):
 			}
 		}
 		if lastErr = smtp.SendMail(s.addr, s.auth, s.from, []string{m.To}, body); lastErr == nil {

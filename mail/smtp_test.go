@@ -1,0 +1,111 @@
+package mail
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tandemhq/tandem"
+)
+
+// fakeSMTP is a minimal SMTP server on loopback that records messages. The
+// first failFirst connections are dropped at once, to exercise the retry.
+type fakeSMTP struct {
+	ln        net.Listener
+	mu        sync.Mutex
+	got       []string
+	failFirst int
+}
+
+func newFakeSMTP(t *testing.T, failFirst int) *fakeSMTP {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeSMTP{ln: ln, failFirst: failFirst}
+	go f.serve()
+	t.Cleanup(func() { ln.Close() })
+	return f
+}
+
+func (f *fakeSMTP) serve() {
+	for {
+		c, err := f.ln.Accept()
+		if err != nil {
+			return
+		}
+		f.mu.Lock()
+		drop := f.failFirst > 0
+		f.failFirst--
+		f.mu.Unlock()
+		if drop {
+			c.Close()
+			continue
+		}
+		go f.session(c)
+	}
+}
+
+func (f *fakeSMTP) session(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	say := func(s string) { c.Write([]byte(s + "\r\n")) }
+	say("220 fake ESMTP")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		cmd := strings.ToUpper(strings.TrimSpace(line))
+		switch {
+		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+			say("250 fake")
+		case strings.HasPrefix(cmd, "MAIL"), strings.HasPrefix(cmd, "RCPT"), strings.HasPrefix(cmd, "RSET"):
+			say("250 ok")
+		case cmd == "DATA":
+			say("354 go on")
+			var b strings.Builder
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if l == ".\r\n" {
+					break
+				}
+				b.WriteString(l)
+			}
+			f.mu.Lock()
+			f.got = append(f.got, b.String())
+			f.mu.Unlock()
+			say("250 queued")
+		case cmd == "QUIT":
+			say("221 bye")
+			return
+		default:
+			say("502 not implemented")
+		}
+	}
+}
+
+func TestSMTPMailerSend(t *testing.T) {
+	f := newFakeSMTP(t, 1) // the first attempt fails: Send retries
+	m, err := NewSMTPMailer("smtp://" + f.ln.Addr().String() + "?from=tandem@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.pause = 0
+	err = m.Send(context.Background(), &tandem.Message{To: "zoe@acme.test", Subject: "Hello", Text: "Plain", HTML: "<p>Rich</p>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.got) != 1 || !strings.Contains(f.got[0], "To: zoe@acme.test") || !strings.Contains(f.got[0], "text/html") {
+		t.Fatalf("server got %q", f.got)
+	}
+}
