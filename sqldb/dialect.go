@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -131,4 +132,78 @@ func (db *DB) Rebind(query string) string { return db.rebind(query) }
 func analyze(ctx context.Context, tx *Tx, table string) error {
 	_, err := tx.Exec(ctx, "ANALYZE "+table)
 	return err
+}
+
+// column is a column of a bulk insert, with its PostgreSQL type.
+type column struct{ name, pgType string }
+
+// insertMany returns an INSERT of n rows into table and its arguments,
+// taken row by row from value. SQLite gets a VALUES list. PostgreSQL gets
+// one typed array per column, unnested: a handful of parameters instead of
+// thousands binds and parses several times faster, which is most of what a
+// 100,000-person import spends outside the server's own work.
+func (db *DB) insertMany(table string, cols []column, n int, value func(row, col int) any) (string, []any) {
+	names := make([]string, len(cols))
+	for j, c := range cols {
+		names[j] = c.name
+	}
+	head := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") "
+	if db.dialect != Postgres {
+		args := make([]any, 0, n*len(cols))
+		for i := 0; i < n; i++ {
+			for j := range cols {
+				args = append(args, value(i, j))
+			}
+		}
+		row := "(" + placeholders(len(cols)) + ")"
+		return head + "VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), args
+	}
+	args := make([]any, len(cols))
+	casts := make([]string, len(cols))
+	for j, c := range cols {
+		casts[j] = "?::" + c.pgType + "[]"
+		switch c.pgType {
+		case "bigint", "integer":
+			a := make([]*int64, n)
+			for i := range a {
+				switch v := value(i, j).(type) {
+				case int64:
+					a[i] = &v
+				case int:
+					x := int64(v)
+					a[i] = &x
+				}
+			}
+			args[j] = a
+		case "boolean":
+			a := make([]bool, n)
+			for i := range a {
+				a[i], _ = value(i, j).(bool)
+			}
+			args[j] = a
+		case "timestamptz":
+			a := make([]time.Time, n)
+			for i := range a {
+				a[i], _ = value(i, j).(time.Time)
+			}
+			args[j] = a
+		default:
+			a := make([]string, n)
+			for i := range a {
+				a[i], _ = value(i, j).(string)
+			}
+			args[j] = a
+		}
+	}
+	return head + "SELECT * FROM unnest(" + strings.Join(casts, ", ") + ")", args
+}
+
+// bulkRows is how many rows one bulk insert of cols columns carries: far
+// below SQLite's 32,766 bound parameters, and large batches on PostgreSQL,
+// where the arrays make a row cost no parameters.
+func (db *DB) bulkRows(cols int) int {
+	if db.dialect == Postgres {
+		return 5000
+	}
+	return min(500, 30000/cols)
 }

@@ -8,11 +8,6 @@ import (
 	"github.com/tandemhq/tandem"
 )
 
-// importBatch is how many people one INSERT carries: large enough that
-// 100,000 people take a few hundred statements, small enough to stay far
-// below both databases' limits on bound parameters.
-const importBatch = 500
-
 type knownPerson struct {
 	id        int64
 	managerID int64
@@ -209,20 +204,27 @@ func writePeople(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 	}
 	// Columns written: always email and name, the rest only when the file has them.
 	type col struct {
-		name  string
+		column
 		value func(r *tandem.PersonRow) any
 	}
-	cols := []col{{"name", func(r *tandem.PersonRow) any { return r.Name }}}
+	cols := []col{
+		{column{"org_id", "bigint"}, func(*tandem.PersonRow) any { return orgID }},
+		{column{"email", "text"}, func(r *tandem.PersonRow) any { return r.Email }},
+		{column{"role", "text"}, func(*tandem.PersonRow) any { return tandem.RoleMember }},
+		{column{"created_at", "timestamptz"}, func(*tandem.PersonRow) any { return tx.now }},
+		{column{"updated_at", "timestamptz"}, func(*tandem.PersonRow) any { return tx.now }},
+		{column{"name", "text"}, func(r *tandem.PersonRow) any { return r.Name }},
+	}
 	optional := []col{
-		{"title", func(r *tandem.PersonRow) any { return r.Title }},
-		{"department", func(r *tandem.PersonRow) any { return r.Department }},
-		{"location", func(r *tandem.PersonRow) any { return r.Location }},
-		{"time_zone", func(r *tandem.PersonRow) any { return r.TimeZone }},
-		{"languages", func(r *tandem.PersonRow) any { return tandem.JoinList(r.Languages) }},
-		{"interests", func(r *tandem.PersonRow) any { return tandem.JoinList(r.Interests) }},
-		{"bio", func(r *tandem.PersonRow) any { return r.Bio }},
-		{"years_experience", func(r *tandem.PersonRow) any { return r.YearsExperience }},
-		{"mentor_capacity", func(r *tandem.PersonRow) any { return r.MentorCapacity }},
+		{column{"title", "text"}, func(r *tandem.PersonRow) any { return r.Title }},
+		{column{"department", "text"}, func(r *tandem.PersonRow) any { return r.Department }},
+		{column{"location", "text"}, func(r *tandem.PersonRow) any { return r.Location }},
+		{column{"time_zone", "text"}, func(r *tandem.PersonRow) any { return r.TimeZone }},
+		{column{"languages", "text"}, func(r *tandem.PersonRow) any { return tandem.JoinList(r.Languages) }},
+		{column{"interests", "text"}, func(r *tandem.PersonRow) any { return tandem.JoinList(r.Interests) }},
+		{column{"bio", "text"}, func(r *tandem.PersonRow) any { return r.Bio }},
+		{column{"years_experience", "integer"}, func(r *tandem.PersonRow) any { return r.YearsExperience }},
+		{column{"mentor_capacity", "integer"}, func(r *tandem.PersonRow) any { return r.MentorCapacity }},
 	}
 	for _, c := range optional {
 		if present[c.name] {
@@ -230,21 +232,26 @@ func writePeople(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 		}
 	}
 	if present["manager_email"] {
-		cols = append(cols, col{"manager_id", func(r *tandem.PersonRow) any {
+		cols = append(cols, col{column{"manager_id", "bigint"}, func(r *tandem.PersonRow) any {
 			if r.ManagerEmail == "" {
 				return nil
 			}
 			return idOf[r.ManagerEmail]
 		}})
 	}
-	names := []string{"org_id", "email", "role", "created_at", "updated_at"}
+	// On conflict, update what the file has: never org_id, email, role or
+	// created_at.
 	var set []string
-	for _, c := range cols {
-		names = append(names, c.name)
-		set = append(set, c.name+" = excluded."+c.name)
+	plain := make([]column, len(cols))
+	for j, c := range cols {
+		plain[j] = c.column
+		switch c.name {
+		case "org_id", "email", "role", "created_at":
+		default:
+			set = append(set, c.name+" = excluded."+c.name)
+		}
 	}
-	set = append(set, "updated_at = excluded.updated_at")
-	rowPH := "(" + placeholders(len(names)) + ")"
+	per := tx.db.bulkRows(len(cols))
 
 	order := managersFirst(rows, present)
 	written := 0
@@ -252,21 +259,12 @@ func writePeople(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 		// A batch never mixes levels, so managers are written (and have
 		// ids) before the batch that needs them.
 		end := start
-		for end < len(order) && end-start < importBatch && order[end].level == order[start].level {
+		for end < len(order) && end-start < per && order[end].level == order[start].level {
 			end++
 		}
 		batch := order[start:end]
-		args := make([]any, 0, len(batch)*len(names))
-		for _, o := range batch {
-			r := &rows[o.index]
-			args = append(args, orgID, r.Email, tandem.RoleMember, tx.now, tx.now)
-			for _, c := range cols {
-				args = append(args, c.value(r))
-			}
-		}
-		q := `INSERT INTO people (` + strings.Join(names, ", ") + `) VALUES ` + strings.TrimSuffix(strings.Repeat(rowPH+", ", len(batch)), ", ") +
-			` ON CONFLICT (org_id, email) DO UPDATE SET ` + strings.Join(set, ", ") + ` RETURNING id, email`
-		rs, err := tx.Query(ctx, q, args...)
+		q, args := tx.db.insertMany("people", plain, len(batch), func(i, j int) any { return cols[j].value(&rows[batch[i].index]) })
+		rs, err := tx.Query(ctx, q+` ON CONFLICT (org_id, email) DO UPDATE SET `+strings.Join(set, ", ")+` RETURNING id, email`, args...)
 		if err != nil {
 			return fmt.Errorf("upsert people: %w", err)
 		}
@@ -376,24 +374,32 @@ func writeSkills(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 			return fmt.Errorf("clear skills: %w", err)
 		}
 	}
-	var args []any
+	type skillRow struct {
+		person, skill int64
+		level         int
+		coaches       bool
+	}
+	skillCols := []column{{"org_id", "bigint"}, {"person_id", "bigint"}, {"skill_id", "bigint"}, {"level", "integer"}, {"coaches", "boolean"}}
+	per := tx.db.bulkRows(len(skillCols))
+	var pending []skillRow
 	flush := func() error {
-		if len(args) == 0 {
+		if len(pending) == 0 {
 			return nil
 		}
-		n := len(args) / 5
-		_, err := tx.Exec(ctx, `INSERT INTO person_skills (org_id, person_id, skill_id, level, coaches) VALUES `+
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", "), args...)
-		args = args[:0]
-		if err != nil {
+		q, args := tx.db.insertMany("person_skills", skillCols, len(pending), func(i, j int) any {
+			r := pending[i]
+			return [...]any{orgID, r.person, r.skill, r.level, r.coaches}[j]
+		})
+		pending = pending[:0]
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("insert skills: %w", err)
 		}
 		return nil
 	}
 	for i, r := range rows {
 		for _, s := range r.Skills {
-			args = append(args, orgID, idOf[r.Email], skillIDs[tandem.SkillKey(s.Name)], int(s.Level), s.Coaches)
-			if len(args) >= batch*5 {
+			pending = append(pending, skillRow{idOf[r.Email], skillIDs[tandem.SkillKey(s.Name)], int(s.Level), s.Coaches})
+			if len(pending) >= per {
 				if err := flush(); err != nil {
 					return err
 				}
