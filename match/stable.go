@@ -17,8 +17,12 @@ type StableMatching struct {
 	Score float64
 	// Proposals counts the proposals made.
 	Proposals int
-	// Refills counts the rows read again after the first pass.
+	// Refills counts the rows read again by the heap greedy (after the
+	// rounds, if they did not finish).
 	Refills int
+	// Rounds counts the rounds over pools of pairs above a threshold, and
+	// Pooled the pairs they collected in all.
+	Rounds, Pooled int
 	// Build is the time spent building preference lists.
 	Build time.Duration
 	// Propose is the time spent in deferred acceptance.
@@ -67,18 +71,43 @@ func Stable(src Scores, capacity []int, opt Options) (*StableMatching, error) {
 	res := &StableMatching{Mentor: make([]int, n)}
 
 	start := time.Now()
+	left := make([]int32, m)
+	for j, c := range capacity {
+		left[j] = int32(min(c, n))
+	}
+	for i := range res.Mentor {
+		res.Mentor[i] = -1
+	}
+	rest := stableRounds(src, left, res, workers)
+	res.Build = time.Since(start)
+	if len(rest) == 0 {
+		return res, nil
+	}
+
+	// The rest by the heap greedy: lists of the open mentors only.
+	start = time.Now()
 	cand := newCandidates(n, k)
-	parallelRows(n, workers, func(_, from, to int) {
+	for i := range cand.thr {
+		cand.thr[i] = math.Inf(-1)
+	}
+	parallelRows(len(rest), workers, func(_, from, to int) {
 		buf := make([]float32, m)
+		masked := make([]float32, m)
 		sb := newScanBuf(k)
-		for i := from; i < to; i++ {
-			cand.scanZero(i, src.Row(i, buf), sb)
+		for _, i := range rest[from:to] {
+			row := src.Row(int(i), buf)
+			for j, v := range row {
+				if left[j] == 0 {
+					v = Forbidden
+				}
+				masked[j] = v
+			}
+			cand.scanZero(int(i), masked, sb)
 		}
 	})
-	res.Build = time.Since(start)
-
+	res.Build += time.Since(start)
 	start = time.Now()
-	stableGreedy(src, cand, capacity, res, k)
+	stableGreedy(src, cand, left, res, k)
 	res.Propose = time.Since(start)
 	return res, nil
 }

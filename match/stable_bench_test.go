@@ -26,6 +26,8 @@ func BenchmarkStableCPU(b *testing.B) {
 			b.ReportMetric(float64(s.Build.Microseconds())/1000, "build-ms")
 			b.ReportMetric(float64(s.Propose.Microseconds())/1000, "greedy-ms")
 			b.ReportMetric(float64(s.Refills), "refills")
+			b.ReportMetric(float64(s.Rounds), "rounds")
+			b.ReportMetric(float64(s.Pooled), "pooled")
 		})
 	}
 }

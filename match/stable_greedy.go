@@ -20,29 +20,30 @@ import (
 // its previous one, so that a mentee chasing popular mentors that keep
 // filling up refills O(log m) times, not once per k full mentors. The loop
 // allocates nothing per pair; lists beyond the first k live in one arena.
-func stableGreedy(src Scores, cand *candidates, capacity []int, res *StableMatching, k int) {
+//
+// It continues from the state in res.Mentor and left (free seats per
+// mentor, updated): only mentees with a non-empty list take part.
+func stableGreedy(src Scores, cand *candidates, left []int32, res *StableMatching, k int) {
 	n, m := src.Dims()
 	g := &greedy{
 		src:  src,
 		cand: cand,
-		left: make([]int32, m),
+		left: left,
 		next: make([]int32, n),
 		ext:  make([]int32, n),
 		size: make([]int32, n),
 		k:    k,
 		row:  make([]float32, m),
 	}
-	for j, c := range capacity {
-		g.left[j] = int32(min(c, n))
-		if g.left[j] > 0 {
+	for j, l := range left {
+		if l > 0 {
 			g.open = append(g.open, int32(j))
 		}
 	}
 	h := make(pairHeap, 0, n)
 	for i := range n {
-		res.Mentor[i] = -1
 		g.ext[i] = -1
-		if cols, vals := cand.list(i); len(cols) > 0 {
+		if cols, vals := cand.list(i); len(cols) > 0 && res.Mentor[i] < 0 {
 			h = append(h, pairItem{vals[0], int32(i), cols[0]})
 			g.next[i] = 1
 		}
@@ -70,7 +71,7 @@ func stableGreedy(src Scores, cand *candidates, capacity []int, res *StableMatch
 			h.pop()
 		}
 	}
-	res.Refills = g.refills
+	res.Refills += g.refills
 }
 
 // greedy is the state of stableGreedy.
