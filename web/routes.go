@@ -78,6 +78,20 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/settings", ui(s.handleSettingsForm))
 	mux.HandleFunc("POST /admin/settings", ui(s.handleSettings))
 
+	// Sessions.
+	mux.HandleFunc("POST /engagements/{id}/sessions", ui(s.handleScheduleMeeting))
+	mux.HandleFunc("GET /engagements/{id}/sessions/{session}", ui(s.handleMeeting)) // {session}.ics downloads it
+	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/reschedule", ui(s.handleRescheduleMeeting()))
+	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/outcome", ui(s.handleRecordMeeting()))
+	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/notes", ui(s.handleAddNote()))
+	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/actions", ui(s.handleAddActionItem()))
+	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/actions/{item}/done", ui(s.handleActionItemDone()))
+	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/feedback", ui(s.handleRateMeeting()))
+	mux.HandleFunc("GET /actions", ui(s.handleMyActionItems))
+	mux.HandleFunc("GET /account/calendar", ui(s.handleCalendarPage))
+	mux.HandleFunc("POST /account/calendar", ui(s.handleNewCalendarLink))
+	mux.HandleFunc("GET /calendar/{file}", s.handleCalendarFeed) // no sign-in: the secret {token}.ics is the credential
+
 	// Administration.
 	mux.HandleFunc("GET /admin/members", ui(s.handleMembers))
 	mux.HandleFunc("GET /admin/import", ui(s.handleImportForm))
@@ -126,6 +140,18 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/engagements/{id}/items/{item}/done", api(s.apiCompleteItem))
 	mux.HandleFunc("GET /api/v1/settings", api(s.apiSettings))
 	mux.HandleFunc("PUT /api/v1/settings", api(s.apiSetSettings))
+	// Sessions API.
+	mux.HandleFunc("GET /api/v1/engagements/{id}/sessions", api(s.apiMeetings))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions", api(s.apiScheduleMeeting))
+	mux.HandleFunc("GET /api/v1/engagements/{id}/sessions/{session}", api(s.apiMeeting))
+	mux.HandleFunc("PUT /api/v1/engagements/{id}/sessions/{session}", api(s.apiRescheduleMeeting))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/outcome", api(s.apiRecordMeeting))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/notes", api(s.apiAddNote))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/action-items", api(s.apiAddActionItem))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/action-items/{item}/done", api(s.apiCompleteActionItem))
+	mux.HandleFunc("PUT /api/v1/engagements/{id}/sessions/{session}/feedback", api(s.apiRateMeeting))
+	mux.HandleFunc("GET /api/v1/me/action-items", api(s.apiMyActionItems))
+	mux.HandleFunc("POST /api/v1/me/calendar", api(s.apiNewCalendar))
 	mux.HandleFunc("/api/", s.apiNotFound)
 	mux.HandleFunc("/", s.handleNotFound)
 

@@ -227,6 +227,8 @@ type engagementPage struct {
 	Me      int64
 	Phases  []tandem.Phase
 	Today   tandem.Date
+	// Sessions is the sessions section (eng_sessions.html).
+	Sessions *sessionsSection
 }
 
 // engagementID reads the {id} of an engagement route.
@@ -241,8 +243,14 @@ func (s *Server) showEngagement(w http.ResponseWriter, r *http.Request, status i
 		s.serverError(w, r, err)
 		return
 	}
+	sessions, err := s.sessionsFor(r, v.Engagement.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "engagement", &engagementPage{Page: Page{Title: v.Engagement.Title(), Nav: "engagements"}, EngagementView: v,
-		Form: form, FormFor: formFor, Me: tandem.ActorFrom(r.Context()).Person.ID, Phases: tandem.Phases, Today: tandem.DateOf(s.app.DB.Now())})
+		Form: form, FormFor: formFor, Me: tandem.ActorFrom(r.Context()).Person.ID, Phases: tandem.Phases, Today: tandem.DateOf(s.app.DB.Now()),
+		Sessions: sessions})
 }
 
 func (s *Server) handleEngagement(w http.ResponseWriter, r *http.Request) {
