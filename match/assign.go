@@ -38,18 +38,15 @@ const (
 
 var auctionEpsFactor = 1.0
 
-// warmEps is the last ε of the auction that sets the starting prices of
-// tight problems, relative to the score range; zero skips it.
-var warmEps, warmEps0 = 0.0, 16.0
-
 // bidBudget is the bidding phase's budget of evictions per mentee.
 var bidBudget = 4
 
-// tightBid turns on solver.tightBid for tight problems.
-var tightBid = false
-
 // warmCols turns on warmPrices for tight problems.
 var warmCols = true
+
+// adjPasses and adjDamp set adjustPrices for tight problems with warm
+// prices.
+var adjPasses, adjDamp = 10, 0.5
 
 // defaultK is the default of Options.Candidates for Assign.
 var defaultK = 24
@@ -143,11 +140,19 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	tight := seats == s.n && opt.Method != MethodDijkstra && opt.Method != MethodAuction
 	start := time.Now()
 	read := s.readCandidates
-	if tight && warmCols && s.warmPrices() {
+	warm := tight && warmCols && s.warmPrices()
+	if warm {
 		read = s.readCandidatesPriced
 	}
 	if err := read(); err != nil {
 		return nil, err
+	}
+	if warm && adjPasses > 0 {
+		// Better prices from the lists, then lists at those prices.
+		s.adjustPrices(adjPasses, adjDamp)
+		if err := s.readCandidatesPriced(); err != nil {
+			return nil, err
+		}
 	}
 	s.stats.Candidates = time.Since(start)
 
@@ -175,18 +180,6 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	}
 
 	start = time.Now()
-	s.tightBid = tight && tightBid
-	if tight && warmEps > 0 {
-		// Warm prices from a coarse auction; its assignment is dropped.
-		s.eps0 = math.Max(s.hi-s.lo, 1e-30) * warmEps * warmEps0
-		s.auction(math.Max(s.hi-s.lo, 1e-30)*warmEps, true)
-		for i := range s.rowCol {
-			s.rowCol[i] = -1
-		}
-		for j := range s.load {
-			s.load[j] = 0
-		}
-	}
 	free := s.bid()
 	s.stats.Bidding = time.Since(start)
 
@@ -249,13 +242,8 @@ type solver struct {
 
 	rowBuf []float32
 	keys   []float64
-	// tightBid lets bid leave free seats at positive prices (tight
-	// problems, finished by batchAugment).
-	tightBid bool
-	// eps0, when positive, caps the first ε of the auction (warm prices).
-	eps0  float64
-	dij   dijkstra
-	stats Stats
+	dij    dijkstra
+	stats  Stats
 }
 
 func newSolver(src Scores, capacity []int, opt Options) *solver {
@@ -447,12 +435,6 @@ func (s *solver) bid() []int32 {
 			continue
 		}
 		delta := max(0, min(w1-w2, s2))
-		if s.tightBid {
-			// Any price is allowed at a free seat (see batchAugment):
-			// raise by the bidder's whole gap and evict whoever it leaves
-			// short of its best.
-			delta = max(0, w1-w2)
-		}
 		budget--
 		s.p[j1] += delta
 		out := int(s.seats[base+kmin])
@@ -460,24 +442,6 @@ func (s *solver) bid() []int32 {
 		queue = append(queue, int32(out))
 		s.seat(i, j1, kmin, s.scoreOf(i, j1))
 		s.second[i] = w2
-		if s.tightBid && delta > 0 {
-			for k := 0; k < int(s.load[j1]); {
-				r := s.seats[base+k]
-				if int(r) == i || s.rowA[r]-s.p[j1] >= s.second[r] {
-					k++
-					continue
-				}
-				s.rowCol[r] = -1
-				queue = append(queue, r)
-				last := int(s.load[j1]) - 1
-				if k != last {
-					mv := s.seats[base+last]
-					s.seats[base+k] = mv
-					s.rowSeat[mv] = int32(k)
-				}
-				s.load[j1]--
-			}
-		}
 	}
 	return free
 }

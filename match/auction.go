@@ -37,9 +37,6 @@ func (s *solver) auction(epsFinal float64, scaled bool) bool {
 	eps := epsFinal
 	if scaled {
 		eps = math.Max(hi/theta, epsFinal)
-		if s.eps0 > 0 {
-			eps = math.Max(math.Min(eps, s.eps0), epsFinal)
-		}
 	}
 	queue := make([]int32, 0, s.n)
 	open := func(j int32) bool { return seatR[s.colStart[j]] < 0 }

@@ -28,17 +28,18 @@ func TestBatchTrace(t *testing.T) {
 		fmt.Sscan(v, &f, &sl)
 		match.SetBatchReach(f, sl)
 	}
-	if v := os.Getenv("WARM"); v != "" {
-		e, f := 0.0, 16.0
-		fmt.Sscan(v, &e, &f)
-		match.SetWarmEps(e, f)
-	}
 	match.SetWarmCols(os.Getenv("NOCOLS") == "")
-	match.SetTightBid(os.Getenv("TIGHTBID") != "")
 	if v := os.Getenv("BUDGET"); v != "" {
 		b := 4
 		fmt.Sscan(v, &b)
 		match.SetBidBudget(b)
+	}
+	if v := os.Getenv("ADJ"); v != "" {
+		var p int
+		var d float64
+		fmt.Sscan(v, &p, &d)
+		match.SetAdjust(p, d)
+		defer match.SetAdjust(10, 0.5)
 	}
 	st := time.Now()
 	got, err := match.Assign(a, in.Capacity, match.Options{})

@@ -1,0 +1,137 @@
+package match
+
+import (
+	"math"
+	"slices"
+)
+
+// priceIndex is the candidate lists turned around: for every mentor, the
+// mentees that list it and their scores (compressed rows).
+type priceIndex struct {
+	start []int32 // m+1 offsets
+	row   []int32
+	val   []float32
+}
+
+func (s *solver) buildPriceIndex() *priceIndex {
+	x := &priceIndex{start: make([]int32, s.m+1)}
+	for i := range s.n {
+		cols, _ := s.cand.list(i)
+		for _, l := range cols {
+			x.start[l+1]++
+		}
+	}
+	for j := range s.m {
+		x.start[j+1] += x.start[j]
+	}
+	total := x.start[s.m]
+	x.row = make([]int32, total)
+	x.val = make([]float32, total)
+	pos := append([]int32(nil), x.start[:s.m]...)
+	for i := range s.n {
+		cols, vals := s.cand.list(i)
+		for t, l := range cols {
+			x.row[pos[l]], x.val[pos[l]] = int32(i), vals[t]
+			pos[l]++
+		}
+	}
+	return x
+}
+
+// adjustPrices moves the prices of a tight problem toward a market
+// equilibrium on the candidate lists, in a few Jacobi passes: every mentee
+// picks its best listed mentor (gap to its second choice, the list bound
+// counting as one); a mentor wanted by more mentees than it has seats
+// rises until only cap of them still want it (by its (cap+1)-th largest
+// gap), a mentor with free seats falls until the missing mentees would
+// come (by the matching smallest attraction gap). Steps are damped since
+// every mentor moves at once. Any prices are valid in a tight problem;
+// these only shorten the exact phases. Prices may fall, so the caller must
+// read the lists again.
+func (s *solver) adjustPrices(passes int, damp float64) {
+	x := s.buildPriceIndex()
+	bidJ := make([]int32, s.n)
+	w1s := make([]float64, s.n)
+	gaps := make([]float64, s.n)
+	np := make([]float64, s.m)
+	w := s.opt.Workers
+	scratchB := make([][]float64, w)
+	scratchA := make([][]float64, w)
+	for range passes {
+		parallelRows(s.n, w, func(_, from, to int) {
+			for i := from; i < to; i++ {
+				cols, vals := s.cand.list(i)
+				j1, w1, w2 := int32(-1), math.Inf(-1), s.cand.thr[i]
+				for t, l := range cols {
+					v := float64(vals[t]) - s.p[l]
+					if v > w1 {
+						w2 = math.Max(w2, w1)
+						w1, j1 = v, l
+					} else if v > w2 {
+						w2 = v
+					}
+				}
+				bidJ[i], w1s[i], gaps[i] = j1, w1, math.Max(0, w1-w2)
+			}
+		})
+		var sum float64
+		cnt := 0
+		for i := range s.n {
+			if t := s.cand.thr[i]; t > math.Inf(-1) && w1s[i] > t {
+				sum += w1s[i] - t
+				cnt++
+			}
+		}
+		reach := 0.0
+		if cnt > 0 {
+			reach = sum / float64(cnt)
+		}
+		parallelRows(s.m, w, func(worker, from, to int) {
+			bs, as := scratchB[worker], scratchA[worker]
+			for j := from; j < to; j++ {
+				bs, as = bs[:0], as[:0]
+				pj := s.p[j]
+				for t := x.start[j]; t < x.start[j+1]; t++ {
+					r := x.row[t]
+					if bidJ[r] == int32(j) {
+						bs = append(bs, gaps[r])
+					} else {
+						as = append(as, w1s[r]-(float64(x.val[t])-pj))
+					}
+				}
+				c := int(s.cap[j])
+				np[j] = pj
+				switch d := len(bs); {
+				case d > c:
+					slices.Sort(bs)
+					np[j] = pj + damp*bs[d-1-c]
+				case d < c && len(as) >= c-d:
+					slices.Sort(as)
+					np[j] = pj - damp*as[c-d-1]
+				case d < c:
+					// Too few mentees list j: fall at least to the
+					// typical list bound.
+					g := reach
+					for _, a := range as {
+						g = math.Max(g, a)
+					}
+					np[j] = pj - damp*g
+				}
+			}
+			scratchB[worker], scratchA[worker] = bs, as
+		})
+		copy(s.p, np)
+	}
+	// Keep the prices in [0, score range], as warmPrices does: the exact
+	// phases only raise them from there, and a mentee's dual stays above
+	// -bonus.
+	lo := math.Inf(1)
+	for j := range s.m {
+		if s.cap[j] > 0 {
+			lo = math.Min(lo, s.p[j])
+		}
+	}
+	for j := range s.m {
+		s.p[j] = math.Max(0, math.Min(s.p[j]-lo, s.hi-s.lo))
+	}
+}
