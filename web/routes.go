@@ -92,6 +92,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /account/calendar", ui(s.handleNewCalendarLink))
 	mux.HandleFunc("GET /calendar/{file}", s.handleCalendarFeed) // no sign-in: the secret {token}.ics is the credential
 
+	// Goals and evaluations.
+	mux.HandleFunc("POST /engagements/{id}/goals", ui(s.handleSetGoal()))
+	mux.HandleFunc("POST /engagements/{id}/goals/{goal}/updates", ui(s.handleGoalUpdate()))
+	mux.HandleFunc("POST /engagements/{id}/evaluations", ui(s.handleEvaluate()))
+	mux.HandleFunc("POST /engagements/{id}/themes", ui(s.handleAddTheme()))
+	mux.HandleFunc("POST /engagements/{id}/reflections", ui(s.handleReflect()))
+	mux.HandleFunc("GET /admin/rubric", ui(s.handleRubricForm))
+	mux.HandleFunc("POST /admin/rubric", ui(s.handleRubric))
+
 	// Administration.
 	mux.HandleFunc("GET /admin/members", ui(s.handleMembers))
 	mux.HandleFunc("GET /admin/import", ui(s.handleImportForm))
@@ -152,6 +161,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT /api/v1/engagements/{id}/sessions/{session}/feedback", api(s.apiRateMeeting))
 	mux.HandleFunc("GET /api/v1/me/action-items", api(s.apiMyActionItems))
 	mux.HandleFunc("POST /api/v1/me/calendar", api(s.apiNewCalendar))
+	// Goals API.
+	mux.HandleFunc("GET /api/v1/engagements/{id}/goals", api(s.apiGoals))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/goals", api(s.apiSetGoal()))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/goals/{goal}/updates", api(s.apiUpdateGoal()))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/evaluations", api(s.apiEvaluate()))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/themes", api(s.apiAddTheme()))
+	mux.HandleFunc("POST /api/v1/engagements/{id}/reflections", api(s.apiReflect()))
+	mux.HandleFunc("GET /api/v1/rubric", api(s.apiRubric))
+	mux.HandleFunc("PUT /api/v1/rubric", api(s.apiSetRubric))
 	mux.HandleFunc("/api/", s.apiNotFound)
 	mux.HandleFunc("/", s.handleNotFound)
 

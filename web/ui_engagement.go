@@ -229,6 +229,9 @@ type engagementPage struct {
 	Today   tandem.Date
 	// Sessions is the sessions section (eng_sessions.html).
 	Sessions *sessionsSection
+	// Goals is the goals and evaluations, or themes and reflections,
+	// section (eng_goals.html).
+	Goals *app.GoalsView
 }
 
 // engagementID reads the {id} of an engagement route.
@@ -248,9 +251,14 @@ func (s *Server) showEngagement(w http.ResponseWriter, r *http.Request, status i
 		s.serverError(w, r, err)
 		return
 	}
+	goals, err := s.app.Goals(r.Context(), v.Engagement.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "engagement", &engagementPage{Page: Page{Title: v.Engagement.Title(), Nav: "engagements"}, EngagementView: v,
 		Form: form, FormFor: formFor, Me: tandem.ActorFrom(r.Context()).Person.ID, Phases: tandem.Phases, Today: tandem.DateOf(s.app.DB.Now()),
-		Sessions: sessions})
+		Sessions: sessions, Goals: goals})
 }
 
 func (s *Server) handleEngagement(w http.ResponseWriter, r *http.Request) {
