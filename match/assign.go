@@ -142,7 +142,7 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	read := s.readCandidates
 	warm := tight && warmCols && s.warmPrices()
 	if warm {
-		read = s.readCandidatesPriced
+		read = func() error { return s.readCandidatesPriced(true) }
 	}
 	if err := read(); err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	if warm && adjPasses > 0 {
 		// Better prices from the lists, then lists at those prices.
 		s.adjustPrices(adjPasses, adjDamp)
-		if err := s.readCandidatesPriced(); err != nil {
+		if err := s.readCandidatesPriced(false); err != nil {
 			return nil, err
 		}
 	}

@@ -1,9 +1,6 @@
 package match
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // priceIndex is the candidate lists turned around: for every mentor, the
 // mentees that list it and their scores (compressed rows).
@@ -89,31 +86,33 @@ func (s *solver) adjustPrices(passes int, damp float64) {
 		parallelRows(s.m, w, func(worker, from, to int) {
 			bs, as := scratchB[worker], scratchA[worker]
 			for j := from; j < to; j++ {
-				bs, as = bs[:0], as[:0]
 				pj := s.p[j]
+				c := int(s.cap[j])
+				// bs: the c+1 largest bidder gaps, descending; as: the c
+				// smallest attraction gaps, ascending.
+				bs, as = bs[:0], as[:0]
+				d := 0
 				for t := x.start[j]; t < x.start[j+1]; t++ {
 					r := x.row[t]
 					if bidJ[r] == int32(j) {
-						bs = append(bs, gaps[r])
-					} else {
-						as = append(as, w1s[r]-(float64(x.val[t])-pj))
+						d++
+						bs = insertTop(bs, gaps[r], c+1, func(a, b float64) bool { return a > b })
+					} else if c > 0 {
+						as = insertTop(as, w1s[r]-(float64(x.val[t])-pj), c, func(a, b float64) bool { return a < b })
 					}
 				}
-				c := int(s.cap[j])
 				np[j] = pj
-				switch d := len(bs); {
+				switch {
 				case d > c:
-					slices.Sort(bs)
-					np[j] = pj + damp*bs[d-1-c]
+					np[j] = pj + damp*bs[c]
 				case d < c && len(as) >= c-d:
-					slices.Sort(as)
 					np[j] = pj - damp*as[c-d-1]
 				case d < c:
 					// Too few mentees list j: fall at least to the
 					// typical list bound.
 					g := reach
-					for _, a := range as {
-						g = math.Max(g, a)
+					if len(as) > 0 {
+						g = math.Max(g, as[len(as)-1])
 					}
 					np[j] = pj - damp*g
 				}
@@ -134,4 +133,24 @@ func (s *solver) adjustPrices(passes int, damp float64) {
 	for j := range s.m {
 		s.p[j] = math.Max(0, math.Min(s.p[j]-lo, s.hi-s.lo))
 	}
+}
+
+// insertTop inserts v into top, which is sorted by before and holds at
+// most size entries, dropping the last one when full.
+func insertTop(top []float64, v float64, size int, before func(a, b float64) bool) []float64 {
+	n := len(top)
+	if n == size {
+		if !before(v, top[n-1]) {
+			return top
+		}
+		n--
+	} else {
+		top = append(top, 0)
+	}
+	for n > 0 && before(v, top[n-1]) {
+		top[n] = top[n-1]
+		n--
+	}
+	top[n] = v
+	return top
 }

@@ -95,8 +95,9 @@ func (s *solver) warmPrices() bool {
 
 // readCandidatesPriced is readCandidates at the current prices: each list
 // holds the row's best mentors by a - p, which after warmPrices saves most
-// of the rescans that lists by raw score would need.
-func (s *solver) readCandidatesPriced() error {
+// of the rescans that lists by raw score would need. With withRange it also
+// finds the score range and sets the bonus (the first read of a solve).
+func (s *solver) readCandidatesPriced(withRange bool) error {
 	s.cand = newCandidates(s.n, s.opt.Candidates)
 	w := s.opt.Workers
 	los := make([]float32, w)
@@ -106,76 +107,138 @@ func (s *solver) readCandidatesPriced() error {
 	}
 	parallelRows(s.n, w, func(worker, from, to int) {
 		buf := make([]float32, s.m)
-		keys := make([]float64, s.cand.k+1)
-		cols := make([]int32, s.cand.k+1)
-		vals := make([]float32, s.cand.k+1)
+		b := newPricedBuf(s.cand.k)
 		lo, hi := los[worker], his[worker]
 		for i := from; i < to; i++ {
-			row := s.src.Row(i, buf)
-			lo, hi = s.scanPriced(i, row, keys, cols, vals, lo, hi)
+			row := s.src.Row(i, buf)[:s.m]
+			if withRange {
+				lo, hi = rowRange(row, lo, hi)
+			}
+			s.scanPriced(i, row, b)
 		}
 		los[worker], his[worker] = lo, hi
 		if s.opt.Progress != nil && worker == 0 {
 			s.opt.Progress("read", int(min(int64(to), int64(s.n))), s.n)
 		}
 	})
+	if !withRange {
+		return nil
+	}
 	return s.setRange(los, his)
 }
 
+// rowRange widens [lo, hi] by the allowed scores of row (four independent
+// chains; NaN fails every comparison).
+func rowRange(row []float32, lo, hi float32) (float32, float32) {
+	j := 0
+	for ; j+4 <= len(row); j += 4 {
+		s0, s1, s2, s3 := row[j], row[j+1], row[j+2], row[j+3]
+		lo = min32(lo, s0, s1, s2, s3)
+		hi = max32(hi, s0, s1, s2, s3)
+	}
+	for ; j < len(row); j++ {
+		a := row[j]
+		lo = min32(lo, a, a, a, a)
+		hi = max32(hi, a, a, a, a)
+	}
+	return lo, hi
+}
+
+// pricedBuf is per-worker scratch space of scanPriced; t0 carries a guess
+// of the row threshold (about the 2k-th best key of the previous row).
+type pricedBuf struct {
+	key  []float64
+	col  []int32
+	val  []float32
+	t0   float64
+	k    int
+	full int
+}
+
+func newPricedBuf(k int) *pricedBuf {
+	n := 4*k + 4
+	return &pricedBuf{key: make([]float64, n), col: make([]int32, n), val: make([]float32, n), t0: math.Inf(-1), k: k, full: n}
+}
+
+// keep sorts the first cnt entries best first (higher key, then earlier in
+// the row's tie order: rotated index r) and keeps the first keep of them.
+func (b *pricedBuf) keep(cnt, keep, o, m int) int {
+	key, col, val := b.key[:cnt], b.col[:cnt], b.val[:cnt]
+	rot := func(j int32) int32 {
+		r := j - int32(o)
+		if r < 0 {
+			r += int32(m)
+		}
+		return r
+	}
+	for x := 1; x < len(key); x++ {
+		a, c, v := key[x], col[x], val[x]
+		rc := rot(c)
+		y := x
+		for y > 0 && (key[y-1] < a || key[y-1] == a && rot(col[y-1]) > rc) {
+			key[y], col[y], val[y] = key[y-1], col[y-1], val[y-1]
+			y--
+		}
+		key[y], col[y], val[y] = a, c, v
+	}
+	return min(cnt, keep)
+}
+
 // scanPriced fills row i's list with its best k mentors by a - p (ties by
-// index from rowOffset) and its bound thr, and widens [lo, hi] by the row's
-// allowed scores. keys, cols and vals are scratch of length k+1.
-func (s *solver) scanPriced(i int, row []float32, keys []float64, cols []int32, vals []float32, lo, hi float32) (float32, float32) {
+// index from rowOffset) and its bound thr. Like scanZero it skips every
+// key under a guessed threshold with one comparison and collects the rest
+// in a buffer that is sorted and cut when full; a row whose guess was too
+// high is read again without it.
+func (s *solver) scanPriced(i int, row []float32, b *pricedBuf) {
 	k := s.cand.k
 	m := len(row)
 	o := rowOffset(i, m)
 	p := s.p[:m]
-	n := 0
-	kth := math.Inf(-1) // (k+1)-th best key once n == k+1
-	for seg := range 2 {
-		from, to := o, m
-		if seg == 1 {
-			from, to = 0, o
-		}
-		for j := from; j < to; j++ {
-			a := row[j]
-			if a < lo {
-				lo = a
+	t0 := b.t0
+	var cnt int
+	for {
+		cnt = 0
+		t := t0
+		for seg := range 2 {
+			from, to := o, m
+			if seg == 1 {
+				from, to = 0, o
 			}
-			if a > hi {
-				hi = a
-			}
-			key := float64(a) - p[j]
-			if !(key > kth) && n > k {
-				continue // also skips NaN
-			}
-			if key != key {
-				continue
-			}
-			pos := n
-			if n > k {
-				pos = k
-			} else {
-				n++
-			}
-			for pos > 0 && keys[pos-1] < key {
-				keys[pos], cols[pos], vals[pos] = keys[pos-1], cols[pos-1], vals[pos-1]
-				pos--
-			}
-			keys[pos], cols[pos], vals[pos] = key, int32(j), a
-			if n > k {
-				kth = keys[k]
+			rs := row[from:to]
+			ps := p[from:to]
+			ps = ps[:len(rs)]
+			for x, a := range rs {
+				key := float64(a) - ps[x]
+				if !(key >= t) {
+					continue // also NaN
+				}
+				b.key[cnt], b.col[cnt], b.val[cnt] = key, int32(from+x), a
+				cnt++
+				if cnt == b.full {
+					// Dropped keys are at most the last kept one, t.
+					cnt = b.keep(cnt, 2*k, o, m)
+					t = b.key[cnt-1]
+				}
 			}
 		}
+		if cnt > k || t0 == math.Inf(-1) {
+			break
+		}
+		t0 = math.Inf(-1) // fewer than k+1 keys reached the guess: read again
 	}
+	// Every buffered key is at least t, every other one at most t: the
+	// (k+1)-th buffered key bounds the unlisted mentors.
+	cnt = b.keep(cnt, cnt, o, m)
+	n := min(cnt, k)
 	c := s.cand
-	cnt := min(n, k)
-	copy(c.col[i*k:i*k+cnt], cols[:cnt])
-	copy(c.val[i*k:i*k+cnt], vals[:cnt])
-	c.cnt[i] = int32(cnt)
+	copy(c.col[i*k:i*k+n], b.col[:n])
+	copy(c.val[i*k:i*k+n], b.val[:n])
+	c.cnt[i] = int32(n)
 	c.thr[i] = math.Inf(-1)
-	if n > k {
-		c.thr[i] = keys[k]
+	if cnt > k {
+		c.thr[i] = b.key[k]
 	}
-	return lo, hi
+	if cnt >= 2*k {
+		b.t0 = b.key[2*k-1]
+	}
 }

@@ -79,6 +79,7 @@ func benchAssign(b *testing.B, method string) {
 			a, capacity := benchInstance(b, family)
 			b.ReportAllocs()
 			var st match.Stats
+			c := startCPU()
 			for b.Loop() {
 				got, err := match.Assign(a, capacity, match.Options{Method: method})
 				if err != nil {
@@ -89,6 +90,7 @@ func benchAssign(b *testing.B, method string) {
 				}
 				st = got.Stats
 			}
+			b.ReportMetric(float64(c.since().Microseconds())/1000/float64(b.N), "cpu-ms")
 			b.ReportMetric(float64(st.Candidates.Microseconds())/1000, "read-ms")
 			b.ReportMetric(float64(st.Bidding.Microseconds())/1000, "bid-ms")
 			b.ReportMetric(float64(st.Augment.Microseconds())/1000, "augment-ms")
