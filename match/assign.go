@@ -46,7 +46,7 @@ var warmCols = true
 
 // adjPasses and adjDamp set adjustPrices for tight problems with warm
 // prices.
-var adjPasses, adjDamp = 10, 0.5
+var adjPasses, adjDamp = 6, 0.7
 
 // defaultK is the default of Options.Candidates for Assign.
 var defaultK = 24

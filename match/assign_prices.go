@@ -96,9 +96,9 @@ func (s *solver) adjustPrices(passes int, damp float64) {
 					r := x.row[t]
 					if bidJ[r] == int32(j) {
 						d++
-						bs = insertTop(bs, gaps[r], c+1, func(a, b float64) bool { return a > b })
+						bs = insertLargest(bs, gaps[r], c+1)
 					} else if c > 0 {
-						as = insertTop(as, w1s[r]-(float64(x.val[t])-pj), c, func(a, b float64) bool { return a < b })
+						as = insertSmallest(as, w1s[r]-(float64(x.val[t])-pj), c)
 					}
 				}
 				np[j] = pj
@@ -135,19 +135,39 @@ func (s *solver) adjustPrices(passes int, damp float64) {
 	}
 }
 
-// insertTop inserts v into top, which is sorted by before and holds at
-// most size entries, dropping the last one when full.
-func insertTop(top []float64, v float64, size int, before func(a, b float64) bool) []float64 {
+// insertLargest inserts v into top, which holds at most size values in
+// descending order, dropping the smallest when full.
+func insertLargest(top []float64, v float64, size int) []float64 {
 	n := len(top)
 	if n == size {
-		if !before(v, top[n-1]) {
+		if !(v > top[n-1]) {
 			return top
 		}
 		n--
 	} else {
 		top = append(top, 0)
 	}
-	for n > 0 && before(v, top[n-1]) {
+	for n > 0 && v > top[n-1] {
+		top[n] = top[n-1]
+		n--
+	}
+	top[n] = v
+	return top
+}
+
+// insertSmallest inserts v into top, which holds at most size values in
+// ascending order, dropping the largest when full.
+func insertSmallest(top []float64, v float64, size int) []float64 {
+	n := len(top)
+	if n == size {
+		if !(v < top[n-1]) {
+			return top
+		}
+		n--
+	} else {
+		top = append(top, 0)
+	}
+	for n > 0 && v < top[n-1] {
 		top[n] = top[n-1]
 		n--
 	}

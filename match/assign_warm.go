@@ -207,15 +207,34 @@ func (s *solver) scanPriced(i int, row []float32, b *pricedBuf) {
 			rs := row[from:to]
 			ps := p[from:to]
 			ps = ps[:len(rs)]
-			for x, a := range rs {
-				key := float64(a) - ps[x]
-				if !(key >= t) {
+			x := 0
+			for ; x+2 <= len(rs); x += 2 {
+				k0 := float64(rs[x]) - ps[x]
+				k1 := float64(rs[x+1]) - ps[x+1]
+				if !(k0 >= t) && !(k1 >= t) {
 					continue // also NaN
 				}
-				b.key[cnt], b.col[cnt], b.val[cnt] = key, int32(from+x), a
+				for y, key := range [2]float64{k0, k1} {
+					if !(key >= t) {
+						continue
+					}
+					b.key[cnt], b.col[cnt], b.val[cnt] = key, int32(from+x+y), rs[x+y]
+					cnt++
+					if cnt == b.full {
+						// Dropped keys are at most the last kept one, t.
+						cnt = b.keep(cnt, 2*k, o, m)
+						t = b.key[cnt-1]
+					}
+				}
+			}
+			for ; x < len(rs); x++ {
+				key := float64(rs[x]) - ps[x]
+				if !(key >= t) {
+					continue
+				}
+				b.key[cnt], b.col[cnt], b.val[cnt] = key, int32(from+x), rs[x]
 				cnt++
 				if cnt == b.full {
-					// Dropped keys are at most the last kept one, t.
 					cnt = b.keep(cnt, 2*k, o, m)
 					t = b.key[cnt-1]
 				}

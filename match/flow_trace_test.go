@@ -39,7 +39,7 @@ func TestBatchTrace(t *testing.T) {
 		var d float64
 		fmt.Sscan(v, &p, &d)
 		match.SetAdjust(p, d)
-		defer match.SetAdjust(10, 0.5)
+		defer match.SetAdjust(6, 0.7)
 	}
 	st := time.Now()
 	got, err := match.Assign(a, in.Capacity, match.Options{})
