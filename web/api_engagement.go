@@ -28,10 +28,11 @@ import (
 //	  whoever ended it)
 //	"agenda" (agenda items       mentoring    -              -           -          -     404
 //	  and learnings)
-//	shared notes                 not built yet: partners only
-//	private notes                not built yet: the author only
-//	evaluations                  not built yet: partners, manager and successor, coaching only
-//	reflections                  not built yet: partners, mentoring only
+//	sessions, notes, action      GET /api/v1/engagements/{id}/sessions (api_meeting.go):
+//	  items, ratings               private notes the author only, shared notes and action items partners only
+//	goals, evaluations,          GET /api/v1/engagements/{id}/goals (api_goal.go): coaching goals and
+//	  themes, reflections          evaluations partners, manager and successor; mentoring themes and
+//	                               reflections partners only
 //
 // A hidden member is left out of the answer, never sent empty, so a client
 // tells "you may not see this" from "there is nothing yet". Someone who is

@@ -259,6 +259,28 @@ func eventLabel(t tandem.EventType) string {
 		return "Ended"
 	case tandem.EventExpired:
 		return "Expired"
+	case tandem.EventSessionScheduled:
+		return "Session scheduled"
+	case tandem.EventSessionRescheduled:
+		return "Session moved"
+	case tandem.EventSessionCancelled:
+		return "Session cancelled"
+	case tandem.EventSessionHeld:
+		return "Session held"
+	case tandem.EventSessionNoShow:
+		return "Session missed"
+	case tandem.EventNotAGoodFit:
+		return "Flagged as not a good fit"
+	case tandem.EventGoalSet:
+		return "Goal set"
+	case tandem.EventGoalReached:
+		return "Goal reached"
+	case tandem.EventEvaluated:
+		return "Evaluated"
+	case tandem.EventThemeAdded:
+		return "Theme added"
+	case tandem.EventReflected:
+		return "Reflection"
 	}
 	return string(t)
 }
