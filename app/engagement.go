@@ -106,6 +106,9 @@ func (a *App) Propose(ctx context.Context, p tandem.Proposal, exception string) 
 		if exception != "" && me.Role != tandem.RoleAdmin {
 			return nil, tandem.Errorf(tandem.EFORBIDDEN, "Only an administrator can allow an exception to the hierarchy rule.")
 		}
+		if exception != "" && (me.ID == learner.ID || me.ID == guide.ID) {
+			return nil, tandem.Errorf(tandem.EFORBIDDEN, "You would be part of this partnership: another administrator decides on the exception.")
+		}
 		related, err := a.DB.Related(ctx, org, learner.ID, guide.ID)
 		if err != nil {
 			return nil, err

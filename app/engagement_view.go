@@ -164,7 +164,13 @@ func (a *App) Engagement(ctx context.Context, id int64) (*EngagementView, error)
 	view.CanAnswerReversal = isMentoringActive && partner && e.ReversalBy != 0 && e.ReversalBy != me
 	view.CanReview = isMentoringActive && partner
 	view.ReviewDue = isMentoringActive && e.NextReview != "" && e.NextReview <= tandem.DateOf(a.DB.Now())
-	view.CanAllowException = open && e.Kind == tandem.Mentoring && act.Person.Role == tandem.RoleAdmin && e.Exception == ""
+	// An exception is for a partnership inside the management chain, and an
+	// administrator does not grant one to themself.
+	if open && e.Kind == tandem.Mentoring && act.Person.Role == tandem.RoleAdmin && e.Exception == "" && !party {
+		if view.CanAllowException, err = a.DB.Related(ctx, e.OrgID, e.Learner.ID, e.Guide.ID); err != nil {
+			return nil, err
+		}
+	}
 	view.CanShareHistory = open && e.PreviousID != 0 && me == e.Learner.ID
 	view.CanAddItems = open && e.Kind == tandem.Mentoring && partner
 	for i := range view.Responses {
@@ -368,6 +374,9 @@ func (a *App) AllowException(ctx context.Context, id int64, reason string) (*tan
 	}
 	if act.Person.Role != tandem.RoleAdmin {
 		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Only an administrator can allow an exception to the hierarchy rule.")
+	}
+	if e.PartyOf(act.Person.ID) != "" {
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "You are part of this partnership: another administrator decides on the exception.")
 	}
 	r, err := note(reason, "reason", true)
 	if err != nil {
