@@ -46,3 +46,20 @@ func BenchmarkStableDA(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStableHeap is the previous Stable (top-k lists, heap greedy
+// with refills), the in-process baseline of the pool rounds.
+func BenchmarkStableHeap(b *testing.B) {
+	for _, family := range gen.Families {
+		b.Run(family, func(b *testing.B) {
+			a, capacity := benchInstance(b, family)
+			var s *match.StableMatching
+			c := startCPU()
+			for b.Loop() {
+				s = match.StableHeap(a, capacity, 24)
+			}
+			b.ReportMetric(float64(c.since().Microseconds())/1000/float64(b.N), "cpu-ms")
+			b.ReportMetric(float64(s.Refills), "refills")
+		})
+	}
+}

@@ -112,3 +112,28 @@ func TestSortPool(t *testing.T) {
 		}
 	}
 }
+
+// TestStableHeapEqualsDA keeps the heap greedy alone (the baseline of the
+// benchmarks) checked against deferred acceptance.
+func TestStableHeapEqualsDA(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for iter := range 200 {
+		n, m := 1+r.IntN(60), 1+r.IntN(12)
+		a := NewMatrix(n, m)
+		for x := range a.Data {
+			a.Data[x] = float32(r.IntN(4))
+			if r.IntN(10) == 0 {
+				a.Data[x] = Forbidden
+			}
+		}
+		capacity := make([]int, m)
+		for j := range capacity {
+			capacity[j] = r.IntN(6)
+		}
+		k := 1 + r.IntN(4)
+		got, want := StableHeap(a, capacity, k), stableDA(a, capacity, k)
+		if !slices.Equal(got.Mentor, want.Mentor) {
+			t.Fatalf("#%d: heap greedy %v, deferred acceptance %v", iter, got.Mentor, want.Mentor)
+		}
+	}
+}
