@@ -79,6 +79,9 @@ type engagementJSON struct {
 	EndedOn        string     `json:"ended_on,omitempty"`
 	EndReason      string     `json:"end_reason,omitempty"`
 	EndedBy        *refJSON   `json:"ended_by,omitempty"`
+	// Stalled is set in lists: active without a held session for the
+	// organization's stalled_days.
+	Stalled bool `json:"stalled"`
 }
 
 func toRefJSON(p tandem.PersonRef) refJSON {
@@ -323,11 +326,17 @@ func (s *Server) apiEngagements(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	stalled, err := s.app.StalledEngagements(r.Context(), list)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	me := tandem.ActorFrom(r.Context()).Person
 	out := make([]engagementJSON, len(list))
 	for i := range list {
 		e := &list[i]
 		out[i] = toEngagementJSON(e, e.ViewerOf(me.ID, me.Role, false))
+		out[i].Stalled = stalled[e.ID]
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"engagements": out})
 }

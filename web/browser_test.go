@@ -273,3 +273,69 @@ func TestBrowserMentoringAgreement(t *testing.T) {
 	}
 	screenshot(t, ctx, "mentoring-active")
 }
+
+// TestBrowserSessionNotes schedules a session in the browser, records it
+// as held, writes a shared and a private note, and signs in as the other
+// partner, who reads the shared note and not the private one.
+func TestBrowserSessionNotes(t *testing.T) {
+	e, b := engagementOrg(t)
+	const seeOther = 303 // the redirect after a form, without importing net/http here
+	r := b["dev"].post("/engagements", proposalForm("mentoring", "dev@acme.test", "ops@acme.test"))
+	page := r.header.Get("Location")
+	if r.status != seeOther || page == "" {
+		t.Fatalf("propose: %d\n%s", r.status, r.body)
+	}
+	for _, who := range []string{"dev", "ops", "vp"} {
+		if r := b[who].post(page+"/respond", formOf("version", "1", "answer", "agree")); r.status != seeOther {
+			t.Fatalf("%s agrees: %d", who, r.status)
+		}
+	}
+	ctx := chrome(t)
+	const pw = "another good password"
+	signInAs(t, ctx, e.srv.URL, "dev@acme.test", pw)
+	// Dev is in Stockholm: 08:00 there is 07:00 UTC, before the test clock's
+	// 09:00 UTC, so the session can be recorded as held at once.
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+page),
+		chromedp.WaitVisible(`#h-sessions`),
+		chromedp.SetValue(`input[name=start]`, "2026-03-02T08:00"),
+		chromedp.SendKeys(`input[name=minutes]`, "60"),
+		chromedp.SendKeys(`input[name=place]`, "Room 1"),
+		chromedp.Click(`form[action$="/sessions"] button[type=submit]`),
+		chromedp.WaitVisible(`#session-when`),
+		chromedp.Click(`#record-held`),
+		chromedp.WaitNotPresent(`#record-held`), // a recorded session is not recorded again
+	)
+	if err != nil {
+		t.Fatalf("schedule and record: %v", err)
+	}
+	if st := text(t, ctx, "#session-status"); !strings.EqualFold(st, "held") {
+		t.Fatalf("status after recording: %q", st)
+	}
+	session := location(t, ctx)
+	for _, n := range []struct {
+		body    string
+		private bool
+		saved   string // what shows once the note is saved
+	}{{"Shared from Dev", false, `li.note.shared`}, {"Private from Dev", true, `li.note.private`}} {
+		acts := []chromedp.Action[chromedp.Void]{chromedp.Navigate(session), chromedp.WaitVisible(`#f-note`), chromedp.SendKeys(`#f-note`, n.body)}
+		if n.private {
+			acts = append(acts, chromedp.Click(`#f-private`))
+		}
+		acts = append(acts, chromedp.Click(`#save-note`), chromedp.WaitVisible(n.saved))
+		if err := chromedp.Do(ctx, acts...); err != nil {
+			t.Fatalf("note %q: %v", n.body, err)
+		}
+	}
+	if notes := text(t, ctx, "#notes"); !strings.Contains(notes, "Shared from Dev") || !strings.Contains(notes, "Private from Dev") {
+		t.Fatalf("the author's notes: %q", notes)
+	}
+	signInAs(t, ctx, e.srv.URL, "ops@acme.test", pw)
+	if err := chromedp.Do(ctx, chromedp.Navigate(session), chromedp.WaitVisible(`#notes`)); err != nil {
+		t.Fatalf("partner opens the session: %v", err)
+	}
+	if notes := text(t, ctx, "#notes"); !strings.Contains(notes, "Shared from Dev") || strings.Contains(notes, "Private from Dev") {
+		t.Fatalf("the partner's notes: %q", notes)
+	}
+	screenshot(t, ctx, "session-partner")
+}

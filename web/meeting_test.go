@@ -308,6 +308,13 @@ func TestSessionsAPI(t *testing.T) {
 		if r := prog.get(fmt.Sprintf("/engagements/%d", o.eng)); !strings.Contains(r.body, "status-stalled") {
 			t.Errorf("the engagement page does not say stalled:\n%s", r.body)
 		}
+		if r := prog.get("/engagements?all=1"); !strings.Contains(r.body, "status-stalled") {
+			t.Errorf("the list of all engagements does not say stalled")
+		}
+		list := o.must(t, http.StatusOK, "prog", "GET", "/api/v1/engagements?all=1", nil)["engagements"].([]any)
+		if len(list) != 1 || list[0].(map[string]any)["stalled"] != true {
+			t.Errorf("the API list does not say stalled: %v", list)
+		}
 	})
 
 	t.Run("EndedIsReadOnly", func(t *testing.T) {

@@ -18,6 +18,9 @@ type engagementsPage struct {
 	Mentoring []tandem.Engagement
 	All       bool // the organization-wide list of a program admin or administrator
 	Me        int64
+	// Stalled marks active engagements without a held session for the
+	// organization's stalled_days.
+	Stalled map[int64]bool
 }
 
 func (s *Server) handleEngagements(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +33,9 @@ func (s *Server) handleEngagements(w http.ResponseWriter, r *http.Request) {
 		list, err = s.app.AllEngagements(ctx, sqldb.EngagementFilter{Status: tandem.Status(r.URL.Query().Get("status"))})
 	} else {
 		list, err = s.app.MyEngagements(ctx)
+	}
+	if err == nil {
+		p.Stalled, err = s.app.StalledEngagements(ctx, list)
 	}
 	if err != nil {
 		s.serverError(w, r, err)
