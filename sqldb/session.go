@@ -112,14 +112,14 @@ func (db *DB) DeleteExpired(ctx context.Context) error {
 }
 
 const actorColumns = `a.id, a.email, a.name, a.password_hash, a.created_at,
-	p.id, p.org_id, p.account_id, p.email, p.name, p.role, p.created_at, COALESCE(p.manager_id, 0), p.guest,
+	p.id, p.org_id, p.account_id, p.email, p.name, p.role, p.created_at, COALESCE(p.manager_id, 0), p.guest, p.time_zone,
 	o.id, o.name, o.slug, o.kind, o.demo, o.created_at`
 
 func scanActor(row *sql.Row, extra ...any) (*tandem.Actor, error) {
 	a := &tandem.Actor{Account: &tandem.Account{}, Person: &tandem.Person{}, Org: &tandem.Org{}}
 	var acct sql.NullInt64
 	dest := []any{&a.Account.ID, &a.Account.Email, &a.Account.Name, &a.Account.PasswordHash, &a.Account.CreatedAt,
-		&a.Person.ID, &a.Person.OrgID, &acct, &a.Person.Email, &a.Person.Name, &a.Person.Role, &a.Person.CreatedAt, &a.Person.ManagerID, &a.Person.Guest,
+		&a.Person.ID, &a.Person.OrgID, &acct, &a.Person.Email, &a.Person.Name, &a.Person.Role, &a.Person.CreatedAt, &a.Person.ManagerID, &a.Person.Guest, &a.Person.TimeZone,
 		&a.Org.ID, &a.Org.Name, &a.Org.Slug, &a.Org.Kind, &a.Org.Demo, &a.Org.CreatedAt}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err

@@ -67,6 +67,10 @@ func TestEngagementPages(t *testing.T) {
 	b["dev"].post(page+"/items", url.Values{"kind": {"agenda"}, "body": {"Private worry about my team"}})
 	b["ops"].post(page+"/phase", url.Values{"phase": {"cultivation"}, "note": {"We trust each other now"}})
 	vp := b["vp"].get(page)
+	// Zoë's profile says Europe/Stockholm: the timeline is on her clock.
+	if !strings.Contains(vp.body, "2 Mar 2026 10:00 CET") {
+		t.Errorf("times are not in the viewer's time zone")
+	}
 	if !strings.Contains(vp.body, "Grow into a staff role") || strings.Contains(vp.body, "Private worry") || strings.Contains(vp.body, "We trust each other") {
 		t.Errorf("the manager's view is wrong")
 	}

@@ -32,6 +32,18 @@ type Page struct {
 
 func (p *Page) base() *Page { return p }
 
+// Local writes an instant in the signed-in person's time zone (UTC when
+// they have none), with the zone's abbreviation, as "2 Mar 2026 10:00 CET".
+func (p *Page) Local(t time.Time) string {
+	loc := time.UTC
+	if p.Actor != nil && p.Actor.Person.TimeZone != "" {
+		if l, err := time.LoadLocation(p.Actor.Person.TimeZone); err == nil {
+			loc = l
+		}
+	}
+	return t.In(loc).Format("2 Jan 2006 15:04 MST")
+}
+
 // Static returns the content-hashed URL of a static file.
 func (p *Page) Static(name string) string { return p.static.url(name) }
 
@@ -72,7 +84,6 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"roleLabel": tandem.RoleLabel,
 		"date":      func(t any) string { return formatDate(t) },
-		"datetime":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") },
 		"field":     newField,
 		"lower":     func(s string) string { return strings.ToLower(s) },
 		"inc":       func(n int) int { return n + 1 },
