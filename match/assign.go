@@ -83,6 +83,12 @@ type Assignment struct {
 	Bonus float64
 	// Stats tells where the time went.
 	Stats Stats
+	// Certificate is set when Assign has verified its own result for
+	// every condition Certify checks, reusing its last full read of the
+	// scores instead of a new one (see certifyFused in assign_certify.go).
+	// It is nil when that check was not made (MethodAuction) or failed;
+	// Certify is the independent check in every case.
+	Certificate *Certificate
 }
 
 // Stats describes the work a solve did.
@@ -101,6 +107,8 @@ type Stats struct {
 	Augmentations int
 	// Rescans counts full row scans after the first reading.
 	Rescans int
+	// Certify is the time spent on Assign's own check (Certificate).
+	Certify time.Duration
 	// Fallback is true when the auction could not certify its result and
 	// the exact successive-shortest-path method ran instead.
 	Fallback bool
@@ -167,7 +175,7 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 		ok := s.auction(auctionEps(s.lo, s.hi, s.n), seats <= s.n)
 		s.stats.Bidding = time.Since(start)
 		if ok {
-			return s.result(), nil
+			return s.result(), nil // certified up to ε: no fused check
 		}
 		// Rare: fall back to the exact method from scratch.
 		st := s.stats
@@ -194,7 +202,7 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 		}
 		if s.batchAugment(free) {
 			s.stats.Augment = time.Since(start)
-			return s.result(), nil
+			return s.finish(), nil
 		}
 		// Some mentee cannot be matched: solve from scratch.
 		st := s.stats
@@ -213,7 +221,23 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 		}
 	}
 	s.stats.Augment = time.Since(start)
-	return s.result(), nil
+	return s.finish(), nil
+}
+
+// finish packs the result and checks it (certifyFused). Should that check
+// fail, which would be a bug, Certify decides, reading the scores again.
+func (s *solver) finish() *Assignment {
+	start := time.Now()
+	a := s.result()
+	c, err := s.certifyFused(a)
+	if err != nil {
+		c, err = Certify(s.src, s.capOrig, a, 0)
+	}
+	if err == nil {
+		a.Certificate = c
+	}
+	a.Stats.Certify = time.Since(start)
+	return a
 }
 
 // solver holds the state of one Assign call. Row duals are not stored for
@@ -242,6 +266,8 @@ type solver struct {
 
 	rowBuf []float32
 	keys   []float64
+	p0     []float64 // prices during the last full read (certifyFused)
+	dirty  []bool    // rows rescanned since the last full read
 	dij    dijkstra
 	stats  Stats
 }
@@ -265,6 +291,8 @@ func newSolver(src Scores, capacity []int, opt Options) *solver {
 		rowA:     make([]float64, n),
 		second:   make([]float64, n),
 		rowBuf:   make([]float32, m),
+		p0:       make([]float64, m),
+		dirty:    make([]bool, n),
 		keys:     make([]float64, opt.Candidates),
 	}
 	total := 0
@@ -286,7 +314,7 @@ func newSolver(src Scores, capacity []int, opt Options) *solver {
 // readCandidates reads every row once, in parallel, to fill the candidate
 // lists at zero prices and to find the score range that sets the bonus.
 func (s *solver) readCandidates() error {
-	s.cand = newCandidates(s.n, s.opt.Candidates)
+	s.newRead()
 	w := s.opt.Workers
 	los := make([]float32, w)
 	his := make([]float32, w)
@@ -312,6 +340,14 @@ func (s *solver) readCandidates() error {
 		}
 	})
 	return s.setRange(los, his)
+}
+
+// newRead starts a full read of the rows: fresh lists, and the prices
+// and clean rows that certifyFused relies on.
+func (s *solver) newRead() {
+	s.cand = newCandidates(s.n, s.opt.Candidates)
+	copy(s.p0, s.p)
+	clear(s.dirty)
 }
 
 // setRange sets the score range and the bonus from per-worker extremes.
@@ -345,6 +381,7 @@ func Bonus(lo, hi float64, n, m int) float64 {
 // rescan reads row i again and refreshes its list at current prices.
 func (s *solver) rescan(i int) []float32 {
 	s.stats.Rescans++
+	s.dirty[i] = true
 	row := s.src.Row(i, s.rowBuf)
 	s.cand.scan(i, row, s.p, s.keys)
 	return row

@@ -93,6 +93,9 @@ func TestAssignBruteForce(t *testing.T) {
 			if _, err := match.Certify(a, capacity, got, 0); err != nil {
 				t.Fatalf("%s #%d: %v\nscores %v\ncapacity %v", family, iter, err, a.Data, capacity)
 			}
+			if method != match.MethodAuction && got.Certificate == nil {
+				t.Fatalf("%s #%d: no fused certificate", family, iter)
+			}
 		}
 	}
 }
@@ -112,6 +115,13 @@ func TestAssignLarge(t *testing.T) {
 			c, err := match.Certify(a, in.Capacity, got, 0)
 			if err != nil {
 				t.Fatal(err)
+			}
+			f := got.Certificate
+			if f == nil {
+				t.Fatal("no fused certificate")
+			}
+			if f.Tolerance != c.Tolerance || math.Abs(f.Primal-c.Primal) > c.Tolerance || math.Abs(f.Dual-c.Dual) > c.Tolerance {
+				t.Errorf("fused certificate %+v, Certify %+v", *f, *c)
 			}
 			t.Logf("matched %d score %.4f gap %g viol %g tol %g stats %+v", got.Matched, got.Score, c.Gap, c.MaxViolation, c.Tolerance, got.Stats)
 		})
@@ -171,6 +181,9 @@ func TestAssignBruteForceTight(t *testing.T) {
 			}
 			if _, err := match.Certify(a, capacity, got, 0); err != nil {
 				t.Fatalf("%s #%d: %v\nscores %v\ncapacity %v", family, iter, err, a.Data, capacity)
+			}
+			if got.Certificate == nil {
+				t.Fatalf("%s #%d: no fused certificate", family, iter)
 			}
 		}
 	}

@@ -98,7 +98,7 @@ func (s *solver) warmPrices() bool {
 // of the rescans that lists by raw score would need. With withRange it also
 // finds the score range and sets the bonus (the first read of a solve).
 func (s *solver) readCandidatesPriced(withRange bool) error {
-	s.cand = newCandidates(s.n, s.opt.Candidates)
+	s.newRead()
 	w := s.opt.Workers
 	los := make([]float32, w)
 	his := make([]float32, w)

@@ -115,15 +115,31 @@ func Certify(src Scores, capacity []int, a *Assignment, tol float64) (*Certifica
 		}
 		parts[w] = pt
 	})
-	c := &Certificate{}
 	lo, hi := math.Inf(1), math.Inf(-1)
-	bad := ""
+	viol, bi, bj := 0.0, -1, -1
 	for _, pt := range parts {
 		lo, hi = math.Min(lo, pt.lo), math.Max(pt.hi, hi)
-		if pt.viol > c.MaxViolation {
-			c.MaxViolation = pt.viol
-			bad = fmt.Sprintf("dual infeasible at mentee %d, mentor %d by %g", pt.bi, pt.bj, pt.viol)
+		if pt.viol > viol {
+			viol, bi, bj = pt.viol, pt.bi, pt.bj
 		}
+	}
+	buf := make([]float32, m)
+	return certifyRest(capacity, a, tol, lo, hi, viol, bi, bj, func(i, j int) float32 { return src.Row(i, buf)[j] })
+}
+
+// certifyRest finishes a check once the pass over the scores is done: lo
+// and hi are the range of the allowed scores, viol the largest violation
+// of U[i] + V[j] >= s[i][j] found (at mentee bi, mentor bj), score(i, j)
+// the score of a matched pair. It checks the bonus, primal feasibility,
+// U >= -Bonus, V >= 0 and complementary slackness in O(n + m), and sums the
+// objectives. Certify and Assign's own check (certifyFused) share it.
+func certifyRest(capacity []int, a *Assignment, tol, lo, hi, viol float64, bi, bj int, score func(i, j int) float32) (*Certificate, error) {
+	n, m := len(a.Mentor), len(a.V)
+	c := &Certificate{}
+	bad := ""
+	if viol > 0 {
+		c.MaxViolation = viol
+		bad = fmt.Sprintf("dual infeasible at mentee %d, mentor %d by %g", bi, bj, viol)
 	}
 	if lo > hi {
 		lo, hi = 0, 0
@@ -142,7 +158,6 @@ func Certify(src Scores, capacity []int, a *Assignment, tol float64) (*Certifica
 		}
 	}
 	load := make([]int, m)
-	buf := make([]float32, m)
 	for i, j := range a.Mentor {
 		c.Dual += a.U[i] + a.Bonus
 		note(-a.Bonus-a.U[i], "mentee %d dual %g is below -bonus", i, a.U[i])
@@ -153,7 +168,7 @@ func Certify(src Scores, capacity []int, a *Assignment, tol float64) (*Certifica
 		if j >= m {
 			return c, fmt.Errorf("match: certify: mentee %d has mentor %d of %d", i, j, m)
 		}
-		s := src.Row(i, buf)[j]
+		s := score(i, j)
 		if s != s {
 			return c, fmt.Errorf("match: certify: mentee %d is matched to forbidden mentor %d", i, j)
 		}
