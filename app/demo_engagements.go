@@ -36,6 +36,7 @@ func (a *App) seedDemoEngagements(ctx context.Context, org *tandem.Org, adminID 
 	s.busy[adminID] = true // the administrator takes part only where chosen
 	s.coaching()
 	s.mentoring()
+	s.work()
 	return s.n, s.err
 }
 

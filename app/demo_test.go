@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
@@ -83,6 +84,7 @@ func TestLoadDemo(t *testing.T) {
 			t.Error("the administrator reports to nobody")
 		}
 		checkDemoEngagements(t, db, org.ID, admin.ID)
+		checkAdminPage(t, a, db, &org, admin.ID)
 	})
 
 	t.Run("SmallAndDeterministic", func(t *testing.T) {
@@ -248,6 +250,7 @@ func checkDemoEngagements(t *testing.T, db *sqldb.DB, orgID, adminID int64) []st
 			t.Errorf("no %s engagement is %s", st.kind, st.status)
 		}
 	}
+	summary = append(summary, checkDemoWork(t, db, orgID, adminID, all)...)
 	for name, ok := range map[string]bool{"manager as coach": managerCoach, "coaching moved on from an expired one": movedOn,
 		"coaching waiting for the manager": waitingCoaching, "mentoring waiting for the manager": waitingMentoring,
 		"mentoring in cultivation with both partners' items": cultivation, "reversed mentoring": reversed,
@@ -258,4 +261,257 @@ func checkDemoEngagements(t *testing.T, db *sqldb.DB, orgID, adminID int64) []st
 		}
 	}
 	return summary
+}
+
+// checkDemoWork checks how the partners of the demo's active engagements
+// work together: sessions held and ahead, notes of both kinds, action
+// items, ratings, a chain of goals, evaluations over time, themes and
+// reflections by both partners, a stalled partnership with a "not a good
+// fit" flag; and that all of it keeps the rules. It returns a summary to
+// compare demos.
+func checkDemoWork(t *testing.T, db *sqldb.DB, orgID, adminID int64, all []tandem.Engagement) []string {
+	t.Helper()
+	ctx := context.Background()
+	now := db.Now()
+	settings, err := db.OrgSettings(ctx, orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rubric, err := db.Rubric(ctx, orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var summary []string
+	var sharedNotes, privateNotes, doneItems, openItems, noShow, cancelled, stalled, notAFit bool
+	var chain, evaluated, reflected, adminCoaching, adminMentoring bool
+	for _, e := range all {
+		meetings, err := db.Meetings(ctx, orgID, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Status != tandem.StatusActive {
+			if len(meetings) > 0 {
+				t.Errorf("#%d is %s and has sessions", e.ID, e.Status)
+			}
+			continue
+		}
+		partner := func(id int64) bool { return id == e.Learner.ID || id == e.Guide.ID }
+		byStatus := map[tandem.MeetingStatus]int{}
+		upcoming := 0
+		held := map[int64]bool{}
+		for _, m := range meetings {
+			byStatus[m.Status]++
+			if m.Status == tandem.MeetingScheduled && m.Start.After(now) {
+				upcoming++
+			}
+			if m.CreatedAt.After(now) || m.UpdatedAt.After(now) {
+				t.Errorf("#%d: session %d made or recorded in the future: %v, %v", e.ID, m.ID, m.CreatedAt, m.UpdatedAt)
+			}
+			if (m.Status == tandem.MeetingHeld || m.Status == tandem.MeetingNoShow) && m.UpdatedAt.Before(m.Start) {
+				t.Errorf("#%d: session %d recorded %s at %v, before it started at %v", e.ID, m.ID, m.Status, m.UpdatedAt, m.Start)
+			}
+			if !partner(m.CreatedBy) {
+				t.Errorf("#%d: session %d scheduled by %d, not a partner", e.ID, m.ID, m.CreatedBy)
+			}
+			if e.Kind == tandem.Coaching {
+				by, err := db.PersonByID(ctx, orgID, m.CreatedBy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				loc, err := time.LoadLocation(by.TimeZone)
+				if err != nil {
+					loc = time.UTC
+				}
+				if d := tandem.Date(m.Start.In(loc).Format(time.DateOnly)); d < e.Start || d > e.End {
+					t.Errorf("#%d: coaching session on %s outside %s to %s", e.ID, d, e.Start, e.End)
+				}
+			}
+			if m.Status == tandem.MeetingHeld {
+				held[m.ID] = true
+			}
+			for _, reader := range []int64{e.Learner.ID, e.Guide.ID} {
+				notes, err := db.Notes(ctx, orgID, m.ID, reader, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range notes {
+					if !partner(n.Author.ID) {
+						t.Errorf("#%d: a note by %d, not a partner", e.ID, n.Author.ID)
+					}
+					if !n.Shared && n.Author.ID != reader {
+						t.Errorf("#%d: %d reads %d's private note", e.ID, reader, n.Author.ID)
+					}
+					sharedNotes = sharedNotes || n.Shared
+					privateNotes = privateNotes || !n.Shared
+				}
+				if m.Status == tandem.MeetingHeld && !slices.ContainsFunc(notes, func(n tandem.Note) bool { return n.Shared }) {
+					t.Errorf("#%d: held session %d without a shared note", e.ID, m.ID)
+				}
+			}
+			items, err := db.ActionItems(ctx, orgID, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if !partner(it.Owner.ID) {
+					t.Errorf("#%d: action item owned by %d, not a partner", e.ID, it.Owner.ID)
+				}
+				doneItems = doneItems || it.DoneAt != nil
+				openItems = openItems || (it.DoneAt == nil && it.Due != "")
+			}
+		}
+		ratings, err := db.Ratings(ctx, orgID, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raters := map[int64]bool{}
+		for _, r := range ratings {
+			if !held[r.MeetingID] || !partner(r.Person.ID) || r.Score < 1 || r.Score > 5 {
+				t.Errorf("#%d: rating %+v breaks the rules", e.ID, r)
+			}
+			raters[r.Person.ID] = true
+		}
+		sum, err := db.FeedbackSummary(ctx, orgID, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tandem.Stalled(&e, sum.LastHeld, settings.StalledDays, now) {
+			stalled = true
+		}
+		notAFit = notAFit || (e.Kind == tandem.Mentoring && sum.NotAFit > 0)
+		noShow = noShow || byStatus[tandem.MeetingNoShow] > 0
+		cancelled = cancelled || byStatus[tandem.MeetingCancelled] > 0
+		line := fmt.Sprintf("%s %s: held %d, no-show %d, cancelled %d, scheduled %d, ratings %d",
+			e.Kind, e.Learner.Email, byStatus[tandem.MeetingHeld], byStatus[tandem.MeetingNoShow], byStatus[tandem.MeetingCancelled],
+			byStatus[tandem.MeetingScheduled], len(ratings))
+		rich := byStatus[tandem.MeetingHeld] >= 2 && upcoming > 0 && raters[e.Learner.ID] && raters[e.Guide.ID]
+
+		switch e.Kind {
+		case tandem.Coaching:
+			goals, err := db.Goals(ctx, orgID, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			open, reached := 0, false
+			for i, g := range goals {
+				if g.SetBy.ID != e.Guide.ID {
+					t.Errorf("#%d: goal %q set by %d, not the coach", e.ID, g.Title, g.SetBy.ID)
+				}
+				if i > 0 && (g.PreviousGoalID != goals[i-1].ID || !goals[i-1].Reached()) {
+					t.Errorf("#%d: goal %q does not follow a reached goal", e.ID, g.Title)
+				}
+				for _, u := range g.Updates {
+					if u.Reached && u.Author.ID != e.Guide.ID {
+						t.Errorf("#%d: goal %q marked reached by %d, not the coach", e.ID, g.Title, u.Author.ID)
+					}
+				}
+				if g.Reached() {
+					reached = true
+				} else {
+					open++
+				}
+			}
+			if open > 1 {
+				t.Errorf("#%d: %d open goals", e.ID, open)
+			}
+			hasChain := reached && open == 1 && len(goals[len(goals)-1].Updates) > 0
+			chain = chain || hasChain
+			evs, err := db.Evaluations(ctx, orgID, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var levels []int
+			for i, ev := range evs {
+				if _, ok := rubric.Level(ev.Position); !ok || ev.Evidence == "" || ev.Author.ID != e.Guide.ID || ev.At.After(now) {
+					t.Errorf("#%d: evaluation %+v breaks the rules", e.ID, ev)
+				}
+				if i > 0 && !ev.At.After(evs[i-1].At) {
+					t.Errorf("#%d: evaluations at one time, not over time", e.ID)
+				}
+				levels = append(levels, ev.Position)
+			}
+			evaluated = evaluated || len(evs) >= 3
+			line += fmt.Sprintf(", goals %d (reached %v), evaluations %v", len(goals), reached, levels)
+			if e.Learner.ID == adminID || e.Guide.ID == adminID {
+				adminCoaching = adminCoaching || (rich && hasChain && len(evs) >= 3 && byStatus[tandem.MeetingNoShow]+byStatus[tandem.MeetingCancelled] > 0)
+			}
+		case tandem.Mentoring:
+			themes, err := db.Themes(ctx, orgID, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			areas := map[tandem.Area]bool{}
+			for _, th := range themes {
+				if !slices.Contains(e.Areas, th.Area) {
+					t.Errorf("#%d: theme in %s, not one of the areas %v", e.ID, th.Area, e.Areas)
+				}
+				areas[th.Area] = true
+			}
+			refl, err := db.Reflections(ctx, orgID, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			by := map[int64]bool{}
+			for _, r := range refl {
+				if !partner(r.Author.ID) {
+					t.Errorf("#%d: reflection by %d, not a partner", e.ID, r.Author.ID)
+				}
+				by[r.Author.ID] = true
+			}
+			both := by[e.Learner.ID] && by[e.Guide.ID] && len(areas) >= 2
+			reflected = reflected || both
+			line += fmt.Sprintf(", themes %d in %d areas, reflections %d", len(themes), len(areas), len(refl))
+			if e.Learner.ID == adminID || e.Guide.ID == adminID {
+				adminMentoring = adminMentoring || (rich && both)
+			}
+		}
+		summary = append(summary, line)
+	}
+	for name, ok := range map[string]bool{"shared notes": sharedNotes, "private notes": privateNotes, "done action items": doneItems,
+		"open action items with a due date": openItems, "a no-show": noShow, "a cancelled session": cancelled,
+		"a stalled engagement": stalled, "a \"not a good fit\" flag on mentoring": notAFit,
+		"a goal chain, reached and current with progress": chain, "three evaluations on one engagement": evaluated,
+		"reflections by both partners on themes in several areas":             reflected,
+		"the administrator's coaching with sessions, goals and evaluations":   adminCoaching,
+		"the administrator's mentoring with sessions, themes and reflections": adminMentoring} {
+		if !ok {
+			t.Errorf("the demo lacks %s", name)
+		}
+	}
+	return summary
+}
+
+// checkAdminPage checks what the administrator sees of their coaching
+// through the use cases: the chain of goals, the progress chart's line,
+// the sessions with feedback and their own open action items.
+func checkAdminPage(t *testing.T, a *app.App, db *sqldb.DB, org *tandem.Org, adminID int64) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := db.PersonByID(ctx, org.ID, adminID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := tandem.WithActor(ctx, &tandem.Actor{Person: p, Org: org})
+	mine, err := db.ListEngagements(ctx, org.ID, sqldb.EngagementFilter{PartyID: adminID, Kind: tandem.Coaching, Status: tandem.StatusActive})
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("the administrator's coaching: %v, %v", mine, err)
+	}
+	g, err := a.Goals(as, mine[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Current == nil || len(g.Goals) < 2 || len(g.Progress.Points) < 3 {
+		t.Errorf("the administrator sees goals %+v, current %v, %d points", g.Goals, g.Current, len(g.Progress.Points))
+	}
+	mv, err := a.EngagementMeetings(as, mine[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mv.Visible || mv.Stalled || mv.Summary == nil || mv.Summary.Ratings == 0 || len(mv.Meetings) < 4 {
+		t.Errorf("the administrator sees sessions %+v", mv)
+	}
+	items, err := a.MyActionItems(as)
+	if err != nil || len(items) == 0 {
+		t.Errorf("the administrator's open action items: %v, %v", items, err)
+	}
 }
