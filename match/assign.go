@@ -150,16 +150,21 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 	read := s.readCandidates
 	warm := tight && warmCols && s.warmPrices()
 	if warm {
-		read = func() error { return s.readCandidatesPriced(true) }
+		// Longer lists for the price passes, cut to K by narrowLists.
+		read = func() error { return s.readCandidatesPriced(true, s.longK()) }
 	}
 	if err := read(); err != nil {
 		return nil, err
 	}
 	if warm && adjPasses > 0 {
-		// Better prices from the lists, then lists at those prices.
+		// Better prices from the lists, then lists at those prices: cut
+		// from the long lists where the falls allow, else read again.
+		pold := append([]float64(nil), s.p...)
 		s.adjustPrices(adjPasses, adjDamp)
-		if err := s.readCandidatesPriced(false); err != nil {
-			return nil, err
+		if !s.narrowLists(pold) {
+			if err := s.readCandidatesPriced(false, s.opt.Candidates); err != nil {
+				return nil, err
+			}
 		}
 	}
 	s.stats.Candidates = time.Since(start)
@@ -314,7 +319,7 @@ func newSolver(src Scores, capacity []int, opt Options) *solver {
 // readCandidates reads every row once, in parallel, to fill the candidate
 // lists at zero prices and to find the score range that sets the bonus.
 func (s *solver) readCandidates() error {
-	s.newRead()
+	s.newRead(s.opt.Candidates)
 	w := s.opt.Workers
 	los := make([]float32, w)
 	his := make([]float32, w)
@@ -344,8 +349,8 @@ func (s *solver) readCandidates() error {
 
 // newRead starts a full read of the rows: fresh lists, and the prices
 // and clean rows that certifyFused relies on.
-func (s *solver) newRead() {
-	s.cand = newCandidates(s.n, s.opt.Candidates)
+func (s *solver) newRead(k int) {
+	s.cand = newCandidates(s.n, k)
 	copy(s.p0, s.p)
 	clear(s.dirty)
 }

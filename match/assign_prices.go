@@ -1,6 +1,9 @@
 package match
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // priceIndex is the candidate lists turned around: for every mentor, the
 // mentees that list it and their scores (compressed rows).
@@ -173,4 +176,104 @@ func insertSmallest(top []float64, v float64, size int) []float64 {
 	}
 	top[n] = v
 	return top
+}
+
+// longK is the length of the lists of the first priced read when price
+// passes follow (narrowLists cuts them to K).
+func (s *solver) longK() int {
+	if adjPasses <= 0 || longFactor <= 1 {
+		return s.opt.Candidates
+	}
+	return min(s.m, longFactor*s.opt.Candidates)
+}
+
+// longFactor sets longK; outShare is the share of the mentors whose price
+// fell the most that narrowLists reads exactly.
+var longFactor, outShare = 2, 0.02
+
+// narrowLists turns the long lists read at prices pold into lists of K at
+// the current prices without reading the rows again, and reports whether
+// it did (false leaves the lists alone: the caller reads again).
+//
+// For a mentor j off row i's list, a - p[j] = (a - pold[j]) + fall[j] with
+// fall = pold - p, at most thr[i] + fall[j]. The few mentors whose price
+// fell the most (outShare, at most 2K) are read exactly in every row
+// (one score each); the others are bounded by thr[i] + tau, tau the largest
+// fall among them. The new list is the best K of the long list and those
+// scores at the current prices; the new bound is the larger of thr[i] + tau
+// and the best key left out. The bounds hold at the current prices, which
+// become the read's prices for certifyFused.
+func (s *solver) narrowLists(pold []float64) bool {
+	k := s.opt.Candidates
+	old := s.cand
+	if old.k <= k {
+		return false
+	}
+	fall := make([]float64, s.m)
+	for j := range s.m {
+		fall[j] = pold[j] - s.p[j]
+	}
+	sorted := append([]float64(nil), fall...)
+	sort.Float64s(sorted)
+	nout := min(int(outShare*float64(s.m)), 2*k, s.m-1)
+	tau := sorted[s.m-1-nout]
+	var outs []int32
+	for j, f := range fall {
+		if f > tau {
+			outs = append(outs, int32(j))
+		}
+	}
+	nc := newCandidates(s.n, k)
+	w := s.opt.Workers
+	parallelRows(s.n, w, func(_, from, to int) {
+		b := newPricedBuf(old.k + len(outs))
+		mark := make([]int32, s.m)
+		buf := make([]float32, s.m)
+		for i := from; i < to; i++ {
+			cols, vals := old.list(i)
+			cnt := 0
+			stamp := int32(i + 1)
+			for t, j := range cols {
+				mark[j] = stamp
+				b.key[cnt], b.col[cnt], b.val[cnt] = float64(vals[t])-s.p[j], j, vals[t]
+				cnt++
+			}
+			bound := old.thr[i]
+			if bound > math.Inf(-1) {
+				// Some mentors are off the list: read the outliers.
+				var row []float32
+				for _, j := range outs {
+					if mark[j] == stamp {
+						continue
+					}
+					if row == nil {
+						row = s.src.Row(i, buf)
+					}
+					if a := row[j]; a == a {
+						b.key[cnt], b.col[cnt], b.val[cnt] = float64(a)-s.p[j], j, a
+						cnt++
+					}
+				}
+				// Rounding margin: a few ulps above the exact bound.
+				bound += tau
+				bound += 4 * math.Abs(bound) * 0x1p-52
+			}
+			o := rowOffset(i, s.m)
+			if cnt > k {
+				b.sel(cnt, k, o, s.m)
+			}
+			n := min(cnt, k)
+			copy(nc.col[i*k:i*k+n], b.col[:n])
+			copy(nc.val[i*k:i*k+n], b.val[:n])
+			nc.cnt[i] = int32(n)
+			if cnt > k {
+				bound = math.Max(bound, b.key[k])
+			}
+			nc.thr[i] = bound
+		}
+	})
+	s.cand = nc
+	copy(s.p0, s.p)
+	clear(s.dirty)
+	return true
 }

@@ -97,8 +97,9 @@ func (s *solver) warmPrices() bool {
 // holds the row's best mentors by a - p, which after warmPrices saves most
 // of the rescans that lists by raw score would need. With withRange it also
 // finds the score range and sets the bonus (the first read of a solve).
-func (s *solver) readCandidatesPriced(withRange bool) error {
-	s.newRead()
+// k is the length of the lists.
+func (s *solver) readCandidatesPriced(withRange bool, k int) error {
+	s.newRead(k)
 	w := s.opt.Workers
 	los := make([]float32, w)
 	his := make([]float32, w)
@@ -108,15 +109,11 @@ func (s *solver) readCandidatesPriced(withRange bool) error {
 	parallelRows(s.n, w, func(worker, from, to int) {
 		buf := make([]float32, s.m)
 		b := newPricedBuf(s.cand.k)
-		lo, hi := los[worker], his[worker]
+		b.lo, b.hi = los[worker], his[worker]
 		for i := from; i < to; i++ {
-			row := s.src.Row(i, buf)[:s.m]
-			if withRange {
-				lo, hi = rowRange(row, lo, hi)
-			}
-			s.scanPriced(i, row, b)
+			s.scanPriced(i, s.src.Row(i, buf)[:s.m], b, withRange)
 		}
-		los[worker], his[worker] = lo, hi
+		los[worker], his[worker] = b.lo, b.hi
 		if s.opt.Progress != nil && worker == 0 {
 			s.opt.Progress("read", int(min(int64(to), int64(s.n))), s.n)
 		}
@@ -125,23 +122,6 @@ func (s *solver) readCandidatesPriced(withRange bool) error {
 		return nil
 	}
 	return s.setRange(los, his)
-}
-
-// rowRange widens [lo, hi] by the allowed scores of row (four independent
-// chains; NaN fails every comparison).
-func rowRange(row []float32, lo, hi float32) (float32, float32) {
-	j := 0
-	for ; j+4 <= len(row); j += 4 {
-		s0, s1, s2, s3 := row[j], row[j+1], row[j+2], row[j+3]
-		lo = min32(lo, s0, s1, s2, s3)
-		hi = max32(hi, s0, s1, s2, s3)
-	}
-	for ; j < len(row); j++ {
-		a := row[j]
-		lo = min32(lo, a, a, a, a)
-		hi = max32(hi, a, a, a, a)
-	}
-	return lo, hi
 }
 
 // pricedBuf is per-worker scratch space of scanPriced; t0 carries a guess
@@ -153,6 +133,8 @@ type pricedBuf struct {
 	t0   float64
 	k    int
 	full int
+	lo   float32 // range of the allowed scores read so far (with rng)
+	hi   float32
 }
 
 func newPricedBuf(k int) *pricedBuf {
@@ -160,9 +142,11 @@ func newPricedBuf(k int) *pricedBuf {
 	return &pricedBuf{key: make([]float64, n), col: make([]int32, n), val: make([]float32, n), t0: math.Inf(-1), k: k, full: n}
 }
 
-// keep sorts the first cnt entries best first (higher key, then earlier in
-// the row's tie order: rotated index r) and keeps the first keep of them.
-func (b *pricedBuf) keep(cnt, keep, o, m int) int {
+// sel reorders the first cnt entries so that entry nth is the one a sort
+// best first (higher key, then earlier in the row's tie order: rotated
+// index) would put there, the better ones before it and the others after
+// (quickselect; the order within each side is arbitrary).
+func (b *pricedBuf) sel(cnt, nth, o, m int) {
 	key, col, val := b.key[:cnt], b.col[:cnt], b.val[:cnt]
 	rot := func(j int32) int32 {
 		r := j - int32(o)
@@ -171,31 +155,80 @@ func (b *pricedBuf) keep(cnt, keep, o, m int) int {
 		}
 		return r
 	}
-	for x := 1; x < len(key); x++ {
-		a, c, v := key[x], col[x], val[x]
-		rc := rot(c)
-		y := x
-		for y > 0 && (key[y-1] < a || key[y-1] == a && rot(col[y-1]) > rc) {
-			key[y], col[y], val[y] = key[y-1], col[y-1], val[y-1]
-			y--
-		}
-		key[y], col[y], val[y] = a, c, v
+	better := func(x, y int) bool {
+		return key[x] > key[y] || key[x] == key[y] && rot(col[x]) < rot(col[y])
 	}
-	return min(cnt, keep)
+	swap := func(x, y int) {
+		key[x], key[y] = key[y], key[x]
+		col[x], col[y] = col[y], col[x]
+		val[x], val[y] = val[y], val[x]
+	}
+	lo, hi := 0, cnt-1
+	for hi-lo >= 12 {
+		mid := lo + (hi-lo)/2
+		if better(mid, lo) {
+			swap(mid, lo)
+		}
+		if better(hi, lo) {
+			swap(hi, lo)
+		}
+		if better(hi, mid) {
+			swap(hi, mid)
+		}
+		swap(mid, hi) // the median of three is the pivot, at hi
+		st := lo
+		for x := lo; x < hi; x++ {
+			if better(x, hi) {
+				swap(x, st)
+				st++
+			}
+		}
+		swap(st, hi)
+		switch {
+		case st == nth:
+			return
+		case nth < st:
+			hi = st - 1
+		default:
+			lo = st + 1
+		}
+	}
+	for x := lo + 1; x <= hi; x++ {
+		for y := x; y > lo && better(y, y-1); y-- {
+			swap(y, y-1)
+		}
+	}
 }
 
 // scanPriced fills row i's list with its best k mentors by a - p (ties by
 // index from rowOffset) and its bound thr. Like scanZero it skips every
 // key under a guessed threshold with one comparison and collects the rest
-// in a buffer that is sorted and cut when full; a row whose guess was too
-// high is read again without it.
-func (s *solver) scanPriced(i int, row []float32, b *pricedBuf) {
+// in a buffer that is cut to its best 2k when full (sel); a row whose guess was too
+// high is read again without it. With rng it also widens [b.lo, b.hi] by
+// the row's allowed scores, in the same loop (the first read of a solve
+// sets the bonus this way instead of in a pass of its own).
+func (s *solver) scanPriced(i int, row []float32, b *pricedBuf, rng bool) {
 	k := s.cand.k
 	m := len(row)
 	o := rowOffset(i, m)
 	p := s.p[:m]
 	t0 := b.t0
 	var cnt int
+	// push buffers a key at least t and returns the new threshold.
+	push := func(key float64, j int, a float32, t float64) float64 {
+		b.key[cnt], b.col[cnt], b.val[cnt] = key, int32(j), a
+		cnt++
+		if cnt == b.full {
+			// Keep the best 2k; dropped keys are at most the 2k-th, the
+			// new t.
+			b.sel(cnt, 2*k-1, o, m)
+			cnt = 2 * k
+			t = b.key[cnt-1]
+		}
+		return t
+	}
+	lo0, hi0 := b.lo, b.hi
+	lo1, hi1 := lo0, hi0
 	for {
 		cnt = 0
 		t := t0
@@ -208,35 +241,60 @@ func (s *solver) scanPriced(i int, row []float32, b *pricedBuf) {
 			ps := p[from:to]
 			ps = ps[:len(rs)]
 			x := 0
-			for ; x+2 <= len(rs); x += 2 {
-				k0 := float64(rs[x]) - ps[x]
-				k1 := float64(rs[x+1]) - ps[x+1]
-				if !(k0 >= t) && !(k1 >= t) {
-					continue // also NaN
-				}
-				for y, key := range [2]float64{k0, k1} {
-					if !(key >= t) {
+			if rng {
+				for ; x+2 <= len(rs); x += 2 {
+					a0, a1 := rs[x], rs[x+1]
+					// NaN fails every comparison: forbidden pairs are
+					// neither in the range nor buffered.
+					if a0 < lo0 {
+						lo0 = a0
+					}
+					if a1 < lo1 {
+						lo1 = a1
+					}
+					if a0 > hi0 {
+						hi0 = a0
+					}
+					if a1 > hi1 {
+						hi1 = a1
+					}
+					k0 := float64(a0) - ps[x]
+					k1 := float64(a1) - ps[x+1]
+					if !(k0 >= t) && !(k1 >= t) {
 						continue
 					}
-					b.key[cnt], b.col[cnt], b.val[cnt] = key, int32(from+x+y), rs[x+y]
-					cnt++
-					if cnt == b.full {
-						// Dropped keys are at most the last kept one, t.
-						cnt = b.keep(cnt, 2*k, o, m)
-						t = b.key[cnt-1]
+					if k0 >= t {
+						t = push(k0, from+x, a0, t)
+					}
+					if k1 >= t {
+						t = push(k1, from+x+1, a1, t)
+					}
+				}
+			} else {
+				for ; x+2 <= len(rs); x += 2 {
+					k0 := float64(rs[x]) - ps[x]
+					k1 := float64(rs[x+1]) - ps[x+1]
+					if !(k0 >= t) && !(k1 >= t) {
+						continue // also NaN
+					}
+					if k0 >= t {
+						t = push(k0, from+x, rs[x], t)
+					}
+					if k1 >= t {
+						t = push(k1, from+x+1, rs[x+1], t)
 					}
 				}
 			}
 			for ; x < len(rs); x++ {
-				key := float64(rs[x]) - ps[x]
-				if !(key >= t) {
-					continue
+				a := rs[x]
+				if a < lo0 {
+					lo0 = a
 				}
-				b.key[cnt], b.col[cnt], b.val[cnt] = key, int32(from+x), rs[x]
-				cnt++
-				if cnt == b.full {
-					cnt = b.keep(cnt, 2*k, o, m)
-					t = b.key[cnt-1]
+				if a > hi0 {
+					hi0 = a
+				}
+				if key := float64(a) - ps[x]; key >= t {
+					t = push(key, from+x, a, t)
 				}
 			}
 		}
@@ -245,9 +303,19 @@ func (s *solver) scanPriced(i int, row []float32, b *pricedBuf) {
 		}
 		t0 = math.Inf(-1) // fewer than k+1 keys reached the guess: read again
 	}
+	if rng {
+		b.lo, b.hi = min(lo0, lo1), max(hi0, hi1)
+	}
 	// Every buffered key is at least t, every other one at most t: the
-	// (k+1)-th buffered key bounds the unlisted mentors.
-	cnt = b.keep(cnt, cnt, o, m)
+	// (k+1)-th buffered key bounds the unlisted mentors. The list itself
+	// is the best k, in no particular order.
+	if cnt >= 2*k {
+		b.sel(cnt, 2*k-1, o, m)
+		b.t0 = b.key[2*k-1]
+	}
+	if cnt > k {
+		b.sel(min(cnt, 2*k), k, o, m)
+	}
 	n := min(cnt, k)
 	c := s.cand
 	copy(c.col[i*k:i*k+n], b.col[:n])
@@ -256,8 +324,5 @@ func (s *solver) scanPriced(i int, row []float32, b *pricedBuf) {
 	c.thr[i] = math.Inf(-1)
 	if cnt > k {
 		c.thr[i] = b.key[k]
-	}
-	if cnt >= 2*k {
-		b.t0 = b.key[2*k-1]
 	}
 }
