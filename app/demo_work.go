@@ -184,7 +184,8 @@ func (w *demoWork) run(e *tandem.Engagement, steps []demoStep, held func(i int, 
 			return
 		}
 		if st.moveFrom != 0 {
-			w.at(w.local(st.by, min(st.day, first)-2, 9, 30))
+			w.tick(60)
+			w.at(w.local(st.by, min(st.day, first)-1, 18, 0))
 			in.Start = w.local(st.by, st.day, st.hour, 0)
 			m, err = w.app.RescheduleMeeting(w.as(st.by), e.ID, m.ID, in)
 			w.fail("reschedule session", err)
