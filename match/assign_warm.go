@@ -25,58 +25,86 @@ func (s *solver) warmPrices() bool {
 		sqs[t] = make([]float64, s.m)
 		cnts[t] = make([]int32, s.m)
 	}
-	parallelRows(rows, w, func(worker, from, to int) {
-		buf := make([]float32, s.m)
-		sum, sq, cnt := sums[worker], sqs[worker], cnts[worker]
-		for x := from; x < to; x++ {
-			for j, a := range s.src.Row(x*step, buf) {
-				if a == a {
-					v := float64(a)
-					sum[j] += v
-					sq[j] += v * v
-					cnt[j]++
+	// Sample rows x*step: first every warmFirst-th of them (stage 0), then
+	// the others (stage 1), unless the first share already shows no
+	// shared part.
+	add := func(stage int) {
+		sel := func(x int) bool { return (x%warmFirst == 0) == (stage == 0) }
+		parallelRows(rows, w, func(worker, from, to int) {
+			buf := make([]float32, s.m)
+			sum, sq, cnt := sums[worker], sqs[worker], cnts[worker]
+			for x := from; x < to; x++ {
+				if !sel(x) {
+					continue
+				}
+				for j, a := range s.src.Row(x*step, buf) {
+					if a == a {
+						v := float64(a)
+						sum[j] += v
+						sq[j] += v * v
+						cnt[j]++
+					}
 				}
 			}
-		}
-	})
+		})
+	}
 	mean := make([]float64, s.m)
-	var g, noise float64
-	k := 0
-	for j := range s.m {
-		var sm, sv float64
-		var c int32
-		for t := range w {
-			sm += sums[t][j]
-			sv += sqs[t][j]
-			c += cnts[t][j]
+	// stats returns the shrink factor f = 1 - noise/spread for the rows
+	// read so far and the noise it would have with scale times as many.
+	stats := func(scale float64) (f, fFull float64, g float64, ok bool) {
+		var noise float64
+		g = 0
+		k := 0
+		for j := range s.m {
+			var sm, sv float64
+			var c int32
+			for t := range w {
+				sm += sums[t][j]
+				sv += sqs[t][j]
+				c += cnts[t][j]
+			}
+			if c < 2 || s.cap[j] == 0 {
+				mean[j] = math.NaN()
+				continue
+			}
+			mu := sm / float64(c)
+			mean[j] = mu
+			g += mu
+			noise += math.Max(0, sv/float64(c)-mu*mu) / float64(c)
+			k++
 		}
-		if c < 2 || s.cap[j] == 0 {
-			mean[j] = math.NaN()
-			continue
+		if k < 2 {
+			return 0, 0, 0, false
 		}
-		mu := sm / float64(c)
-		mean[j] = mu
-		g += mu
-		noise += math.Max(0, sv/float64(c)-mu*mu) / float64(c)
-		k++
-	}
-	if k < 2 {
-		return false
-	}
-	g /= float64(k)
-	noise /= float64(k)
-	var spread float64
-	for _, mu := range mean {
-		if mu == mu {
-			spread += (mu - g) * (mu - g)
+		g /= float64(k)
+		noise /= float64(k)
+		var spread float64
+		for _, mu := range mean {
+			if mu == mu {
+				spread += (mu - g) * (mu - g)
+			}
 		}
+		spread /= float64(k - 1)
+		if spread <= 0 {
+			return 0, 0, 0, false
+		}
+		// Spread = shared part + noise; the noise falls as 1/rows.
+		nf := noise / scale
+		shared := math.Max(0, spread-noise)
+		return 1 - noise/spread, 1 - nf/(shared+nf), g, true
 	}
-	spread /= float64(k - 1)
-	if spread <= 0 {
-		return false
+	add(0)
+	if warmFirst > 1 {
+		if rows >= 4*warmFirst {
+			_, fFull, _, ok := stats(float64(warmFirst))
+			if !ok || fFull < 0.25 {
+				return false // not even the whole sample would show a shared part
+			}
+		}
+		add(1)
 	}
-	f := 1 - noise/spread
-	if f < 0.5 {
+	f, _, g, ok := stats(1)
+	if !ok || f < 0.5 {
 		return false // no shared part worth the noise
 	}
 	lo := math.Inf(1)
@@ -92,6 +120,11 @@ func (s *solver) warmPrices() bool {
 	}
 	return true
 }
+
+// warmFirst: warmPrices first reads every warmFirst-th sample row and
+// stops there when even the whole sample would be too noisy (about half
+// the threshold f = 0.5), as on uniform scores and ties.
+var warmFirst = 5
 
 // readCandidatesPriced is readCandidates at the current prices: each list
 // holds the row's best mentors by a - p, which after warmPrices saves most
