@@ -38,19 +38,24 @@ func TestStableGreedyEqualsDA(t *testing.T) {
 }
 
 // TestStableRoundsEqualDA runs the rounds with tiny pools, so that every
-// path is taken (thresholds from samples, growing pools, the hand-over to
-// the heap greedy after the last round or on a too large pool), and checks
-// the result against deferred acceptance.
+// path is taken (thresholds from samples, growing pools, buckets cut at a
+// mentee, mentor caps down to one pair with rounds stopped at a capped
+// mentor, the hand-over to the heap greedy after the last round or on a
+// too large pool), and checks the result against deferred acceptance.
 func TestStableRoundsEqualDA(t *testing.T) {
-	defer func(f float64, r, mp, sp int) {
+	defer func(f, cs float64, r, mp, sp, bp, cseats int) {
 		stablePoolFactor, stableMaxRounds, stableMaxPool, stableSmallPool = f, r, mp, sp
-	}(stablePoolFactor, stableMaxRounds, stableMaxPool, stableSmallPool)
+		stableColShare, stableBucketPool, stableColSeats = cs, bp, cseats
+	}(stablePoolFactor, stableColShare, stableMaxRounds, stableMaxPool, stableSmallPool, stableBucketPool, stableColSeats)
 	r := rand.New(rand.NewPCG(7, 8))
-	for iter := range 600 {
+	for iter := range 1500 {
 		stableSmallPool = r.IntN(3) * r.IntN(50)
 		stablePoolFactor = []float64{0.05, 0.3, 1, 4}[r.IntN(4)]
-		stableMaxRounds = r.IntN(6)
-		stableMaxPool = []int{1, 20, 1 << 20}[r.IntN(3)]
+		stableMaxRounds = []int{0, 1, 3, 5, 48}[r.IntN(5)]
+		stableMaxPool = []int{1, 20, 1 << 20, 1 << 20}[r.IntN(4)]
+		stableBucketPool = []int{1, 5, 40, 1 << 18}[r.IntN(4)]
+		stableColSeats = r.IntN(3)
+		stableColShare = []float64{0, 0.1, 1, 2}[r.IntN(4)]
 		n, m := 1+r.IntN(80), 1+r.IntN(15)
 		a := NewMatrix(n, m)
 		levels := 1 + r.IntN(6)

@@ -5,80 +5,133 @@ import (
 	"slices"
 )
 
-// Rounds of the greedy over pools of pairs above a threshold.
+// Rounds of the greedy over pools of pairs.
 //
 // The stable matching is the greedy one over all pairs in the global order
-// (higher score, then lower mentee, then lower mentor). All pairs with a
-// score at least t form a prefix of that order, so the greedy over just
-// them, sorted, leaves exactly the state the full greedy has after that
-// prefix. A round collects the pairs at or above a threshold t among the
-// free mentees and the open mentors (in parallel, row by row), sorts them
-// by a stable radix sort on the score (rows are collected in order, so
-// equal scores stay in mentee then mentor order) and runs the greedy with
-// O(1) checks. After a round every pair of a free mentee and an open
-// mentor scores under t (it would have been taken otherwise), so the next
-// round only lowers the threshold; a round with t = -Inf finishes.
+// (higher score, then lower mentee, then lower mentor). A round ends at a
+// position T of that order: a score tv and a mentee ti, T = the last pair
+// scoring tv of mentee ti (ti = +Inf: all of tv's bucket). The pairs at or
+// before T form a prefix of the order, so the greedy over them, sorted,
+// leaves the state the full greedy has after that prefix. Cutting a
+// bucket of equal scores at a mentee keeps the pool small when one score
+// holds millions of pairs (integer scores).
 //
-// t is a quantile of a sample of the free rows, chosen so that the pool
-// holds about poolFactor times the number of matches still possible. If
-// a round matches few mentees (many pairs go to mentors that fill early,
-// as on popular), the factor grows for the next round. After
-// stableMaxRounds, or when a single score would make the pool too large,
-// the rest goes to the heap greedy (stableGreedy).
+// Per-mentor caps: a round keeps only each open mentor's best q pairs
+// (q = max(stableColSeats × free seats, stableColShare × its share of the
+// pool)), collected in per-worker heaps while the rows are read. A pair
+// left out of a capped ("truncated") mentor's list comes after that
+// list's last pair, and matters only if the mentor still has a seat
+// there; so the sorted pool is run until the first truncated mentor that
+// is still open after its last pair, and the round stops right there
+// (that pair is the new boundary). On popular, where most pairs above any
+// useful threshold belong to a few mentors that fill with five mentees,
+// this bounds the pool by the mentors' caps instead of by their columns.
+//
+// After a round every pair of a free mentee and an open mentor comes
+// after its boundary, so the next round needs no lower bound, and each
+// free mentee keeps an upper bound hi on its remaining scores: rows that
+// cannot reach the next boundary are not read (within a cut bucket only
+// the next mentees' rows are). A round whose boundary is the end of the
+// order (tv = -Inf) and that does not stop early finishes.
+//
+// tv is a quantile of a sample of the free rows chosen so that the pool
+// holds about poolFactor times the matches still possible, counting the
+// caps. If a round matches few mentees the factor grows for the next
+// round. After stableMaxRounds, or when the pool would be too large, the
+// rest goes to the heap greedy (stableGreedy).
 
 // Tunables (tests change them to reach every path).
 var (
 	stablePoolFactor = 4.0
-	stableMaxRounds  = 6
+	stableMaxRounds  = 48
 	stableMaxPool    = 1 << 23
 	stableSmallPool  = 1 << 18 // collect everything when free × open is under this
+	stableBucketPool = 1 << 18 // pool of a round cut inside one score's bucket
+	stableColSeats   = 8       // a mentor keeps at least this many pairs per free seat
+	stableColShare   = 2.0     // and at least this many times the median mentor's pairs
+	stableCapFill    = 1.0     // lower the threshold until the capped pool fills this share of the target
 )
+
+// poolRounds is the state of the rounds.
+type poolRounds struct {
+	src     Scores
+	n, m    int
+	workers int
+	left    []int32
+	hi      []float32 // per mentee: bound on the scores of its remaining pairs
+	free    []int32
+	open    []int32
+	off     []int32     // per open mentor: start of its heap, len(open)+1
+	heaps   []*colHeaps // per worker
+	sample  []float32
+	sampleJ []int32 // open position of each sampled score
+	rowEnd  []int32 // end of each sampled row in sample
+	colCnt  []int32
+	scratch []float32
+	pool    []pairItem
+	tmp     []pairItem
+	cntI    []int32
+	rem     []int32 // per mentor: pairs of a truncated list not yet run
+	share   int     // cap of every open mentor, seats aside
+	medBuf  []int32
+}
+
+// colHeaps is one worker's capped lists: per open mentor a heap of its
+// best pairs, the least preferred on top, and the score a pair needs to
+// enter (ct).
+type colHeaps struct {
+	v   []float32
+	i   []int32
+	cnt []int32
+	ct  []float32
+}
 
 // stableRounds runs the rounds on res (res.Mentor all -1 on entry) and
 // left (free seats). It returns the mentees still free that may have an
 // acceptable open mentor, for the heap greedy; nil when done.
 func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []int32 {
 	n, m := src.Dims()
-	free := make([]int32, n)
-	for i := range free {
-		free[i] = int32(i)
+	s := &poolRounds{src: src, n: n, m: m, workers: workers, left: left,
+		hi: make([]float32, n), free: make([]int32, n), rem: make([]int32, m)}
+	for i := range s.free {
+		s.free[i] = int32(i)
+		s.hi[i] = float32(math.Inf(1))
 	}
-	open := make([]int32, 0, m)
 	factor := stablePoolFactor
-	var pool, tmp []pairItem
-	var sample []float32
 	buf := make([]float32, m)
 	for round := 0; ; round++ {
-		open = open[:0]
+		s.open = s.open[:0]
 		seats := 0
 		for j, l := range left {
 			if l > 0 {
-				open = append(open, int32(j))
+				s.open = append(s.open, int32(j))
 				seats += int(l)
 			}
 		}
-		if len(free) == 0 || len(open) == 0 {
+		if len(s.free) == 0 || len(s.open) == 0 {
 			return nil
 		}
 		if round == stableMaxRounds {
-			return free
+			return s.free
 		}
 		res.Rounds++
-		want := min(len(free), seats)
+		want := min(len(s.free), seats)
 		target := int(factor * float64(want))
-		t := float32(math.Inf(-1))
-		if len(free)*len(open) > max(target, stableSmallPool) {
+		tv, ti := float32(math.Inf(-1)), int32(math.MaxInt32)
+		s.share = math.MaxInt32 // no caps unless the sample sets them
+		if len(s.free)*len(s.open) > max(target, stableSmallPool) {
 			var est int
-			t, est, sample = poolThreshold(src, free, open, target, buf, sample)
+			tv, ti, target, est = s.threshold(target, buf)
 			if est > stableMaxPool {
-				return free
+				return s.free
 			}
 		}
-		pool = collectPool(src, free, open, t, workers, pool)
-		res.Pooled += len(pool)
-		pool, tmp = sortPool(pool, tmp)
-		matched := 0
-		for _, p := range pool {
+		s.setCaps()
+		s.collect(tv, ti)
+		s.build()
+		res.Pooled += len(s.pool)
+		stop, matched := -1, 0
+		for x, p := range s.pool {
 			if res.Mentor[p.i] < 0 && left[p.j] > 0 {
 				left[p.j]--
 				res.Mentor[p.i] = int(p.j)
@@ -86,66 +139,308 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 				res.Score += float64(p.v)
 				matched++
 			}
+			if r := s.rem[p.j]; r > 0 {
+				s.rem[p.j] = r - 1
+				if r == 1 && left[p.j] > 0 {
+					stop = x
+					break
+				}
+			}
 		}
-		res.Proposals += len(pool)
-		if math.IsInf(float64(t), -1) {
-			return nil // every acceptable open pair was in the pool
+		if stop >= 0 {
+			res.Proposals += stop + 1
+			p := s.pool[stop]
+			tv, ti = p.v, p.i-1
+		} else {
+			res.Proposals += len(s.pool)
+			if math.IsInf(float64(tv), -1) {
+				return nil // every acceptable open pair was in the pool
+			}
 		}
+		for _, j := range s.open {
+			s.rem[j] = 0
+		}
+		// Every remaining pair of a free mentee comes after the boundary:
+		// under tv, or at tv for mentees after ti.
+		below := math.Nextafter32(tv, float32(math.Inf(-1)))
 		w := 0
-		for _, i := range free {
+		for _, i := range s.free {
 			if res.Mentor[i] < 0 {
-				free[w] = i
+				b := tv
+				if i <= ti {
+					b = below
+				}
+				s.hi[i] = min(s.hi[i], b)
+				s.free[w] = i
 				w++
 			}
 		}
-		free = free[:w]
-		if 2*matched < want {
+		s.free = s.free[:w]
+		if stop < 0 && ti == math.MaxInt32 && 2*matched < want {
 			factor *= 4
 		}
 	}
 }
 
-// poolThreshold returns the score t such that about target pairs of the
-// free rows with the open mentors score at least t, estimated from a
-// sample of the rows, and that estimate.
-func poolThreshold(src Scores, free, open []int32, target int, buf, sample []float32) (float32, int, []float32) {
-	_, m := src.Dims()
+// capOf returns open mentor o's cap for the round.
+func (s *poolRounds) capOf(o int) int {
+	q := max(stableColSeats*int(s.left[s.open[o]]), s.share, 1)
+	return min(q, len(s.free)+1) // a list of every free mentee is never truncated
+}
+
+// threshold chooses the round's boundary (tv, ti) from a sample of the
+// free rows, so that the capped pool holds about target pairs; it returns
+// the target the caps should use (larger when a bucket is cut) and the
+// estimated pool.
+func (s *poolRounds) threshold(target int, buf []float32) (float32, int32, int, int) {
+	free, open := s.free, s.open
 	rows := min(len(free), max(16, (1<<17)/len(open)))
-	sample = sample[:0]
-	full := len(open) == m
-	for s := range rows {
-		i := free[s*len(free)/rows]
-		row := src.Row(int(i), buf)
-		if full {
-			for _, v := range row {
-				if v == v {
-					sample = append(sample, v)
-				}
-			}
-		} else {
-			for _, j := range open {
-				if v := row[j]; v == v {
-					sample = append(sample, v)
-				}
+	s.sample, s.sampleJ, s.rowEnd = s.sample[:0], s.sampleJ[:0], s.rowEnd[:0]
+	for r := range rows {
+		row := s.src.Row(int(free[r*len(free)/rows]), buf)
+		for o, j := range open {
+			if v := row[j]; v == v {
+				s.sample = append(s.sample, v)
+				s.sampleJ = append(s.sampleJ, int32(o))
 			}
 		}
+		s.rowEnd = append(s.rowEnd, int32(len(s.sample)))
 	}
 	scale := float64(len(free)) / float64(rows)
-	k := int(float64(target) / scale)
-	if k >= len(sample) {
-		return float32(math.Inf(-1)), int(float64(len(sample)) * scale), sample
+	inf := float32(math.Inf(-1))
+	// capped sets the caps for a pool of target pairs and estimates the
+	// pool at threshold t.
+	capped := func(t float32, target int) int {
+		s.share = int(stableColShare * float64(target) / float64(len(open)))
+		s.colCnt = slices.Grow(s.colCnt[:0], len(open))[:len(open)]
+		clear(s.colCnt)
+		for x, v := range s.sample {
+			if v >= t {
+				s.colCnt[s.sampleJ[x]]++
+			}
+		}
+		est := 0
+		for o, c := range s.colCnt {
+			est += min(s.capOf(o), int(float64(c)*scale+0.5))
+		}
+		return est
 	}
-	k = max(k, 1)
-	t := kthLargest(sample, k)
-	// The estimate counts every sampled pair scoring at least t, ties
-	// included.
-	cnt := 0
-	for _, v := range sample {
-		if v >= t {
-			cnt++
+	k := max(1, int(float64(target)/scale))
+	tv := inf
+	for k < len(s.sample) {
+		s.scratch = append(s.scratch[:0], s.sample...)
+		tv = kthLargest(s.scratch, k)
+		if float64(capped(tv, target)) >= stableCapFill*float64(target) {
+			break
+		}
+		k *= 2 // the caps cut most of the pool: lower the threshold
+		tv = inf
+	}
+	if tv == inf {
+		return inf, math.MaxInt32, target, capped(inf, target)
+	}
+	// A large bucket of one score (integer scores): the caps must not cut
+	// it (its pairs spread over the mentors), and past stableBucketPool
+	// pairs it is cut at a mentee.
+	gt, eq := 0, 0
+	for _, v := range s.sample {
+		if v > tv {
+			gt++
+		} else if v == tv {
+			eq++
 		}
 	}
-	return t, int(float64(cnt) * scale), sample
+	ti := int32(math.MaxInt32)
+	if bucket := float64(gt+eq) * scale; float64(gt)*scale < float64(target) && bucket > 2*float64(target) {
+		big := max(target, stableBucketPool)
+		target = max(target, min(int(bucket), big))
+		if bucket > 2*float64(big) && !math.IsInf(float64(tv), 1) {
+			need := max(1, int(float64(big)/scale)-gt)
+			cum, start := 0, 0
+			for r, end := range s.rowEnd {
+				for _, v := range s.sample[start:end] {
+					if v == tv {
+						cum++
+					}
+				}
+				start = int(end)
+				if cum >= need {
+					ti = free[r*len(free)/rows]
+					break
+				}
+			}
+		}
+	}
+	return tv, ti, target, capped(tv, target)
+}
+
+// setCaps lays out the per-worker heaps for the caps of target.
+func (s *poolRounds) setCaps() {
+	s.off = slices.Grow(s.off[:0], len(s.open)+1)[:len(s.open)+1]
+	total := 0
+	for o := range s.open {
+		s.off[o] = int32(total)
+		total += s.capOf(o)
+	}
+	s.off[len(s.open)] = int32(total)
+	for len(s.heaps) < s.workers {
+		s.heaps = append(s.heaps, &colHeaps{})
+	}
+	for _, h := range s.heaps[:s.workers] {
+		h.v = slices.Grow(h.v[:0], total)[:total]
+		h.i = slices.Grow(h.i[:0], total)[:total]
+		h.cnt = slices.Grow(h.cnt[:0], len(s.open))[:len(s.open)]
+		h.ct = slices.Grow(h.ct[:0], len(s.open))[:len(s.open)]
+		clear(h.cnt)
+	}
+}
+
+// collect reads the free rows that may hold pairs at or before (tv, ti)
+// and keeps each open mentor's best pairs in the workers' heaps.
+func (s *poolRounds) collect(tv float32, ti int32) {
+	full := len(s.open) == s.m
+	after := math.Nextafter32(tv, float32(math.Inf(1)))
+	for _, h := range s.heaps[:s.workers] {
+		for o := range h.ct {
+			h.ct[o] = tv
+		}
+	}
+	parallelRows(len(s.free), s.workers, func(w, from, to int) {
+		h := s.heaps[w]
+		buf := make([]float32, s.m)
+		ct := h.ct
+		for _, i := range s.free[from:to] {
+			thr := tv
+			if i > ti {
+				thr = after
+			}
+			if s.hi[i] < thr {
+				continue // nothing left at or before the boundary
+			}
+			row := s.src.Row(int(i), buf)
+			if full {
+				row = row[:len(ct)]
+				for j, v := range row {
+					if v >= ct[j] && v >= thr {
+						h.add(s.off, j, v, i)
+					}
+				}
+			} else {
+				for o, j := range s.open {
+					if v := row[j]; v >= ct[o] && v >= thr {
+						h.add(s.off, o, v, i)
+					}
+				}
+			}
+		}
+	})
+}
+
+// worse reports whether pair (va, ia) comes after (vb, ib) in a mentor's
+// order.
+func worse(va float32, ia int32, vb float32, ib int32) bool {
+	return va < vb || va == vb && ia > ib
+}
+
+// add offers pair (v, i) to open mentor o's heap. Rows come in increasing
+// order within a worker.
+func (h *colHeaps) add(off []int32, o int, v float32, i int32) {
+	base, q := int(off[o]), int(off[o+1]-off[o])
+	hv, hi := h.v[base:base+q], h.i[base:base+q]
+	c := int(h.cnt[o])
+	if c < q {
+		// Not full: append; the heap is built when the list fills.
+		hv[c], hi[c] = v, i
+		h.cnt[o]++
+		if c+1 == q {
+			for x := q/2 - 1; x >= 0; x-- {
+				siftWorst(hv, hi, x)
+			}
+			h.ct[o] = max(h.ct[o], math.Nextafter32(hv[0], float32(math.Inf(1))))
+		}
+		return
+	}
+	if !worse(hv[0], hi[0], v, i) {
+		return
+	}
+	hv[0], hi[0] = v, i
+	siftWorst(hv, hi, 0)
+	h.ct[o] = max(h.ct[o], math.Nextafter32(hv[0], float32(math.Inf(1))))
+}
+
+// siftWorst moves entry x down a heap whose top is the least preferred
+// pair.
+func siftWorst(hv []float32, hi []int32, x int) {
+	q := len(hv)
+	for {
+		c := 2*x + 1
+		if c >= q {
+			return
+		}
+		if c+1 < q && worse(hv[c+1], hi[c+1], hv[c], hi[c]) {
+			c++
+		}
+		if !worse(hv[c], hi[c], hv[x], hi[x]) {
+			return
+		}
+		hv[c], hv[x] = hv[x], hv[c]
+		hi[c], hi[x] = hi[x], hi[c]
+		x = c
+	}
+}
+
+// build merges the workers' heaps into the pool, sorted in the global
+// order, and sets rem for the truncated mentors.
+func (s *poolRounds) build() {
+	total := 0
+	for _, h := range s.heaps[:s.workers] {
+		for _, c := range h.cnt {
+			total += int(c)
+		}
+	}
+	col := slices.Grow(s.tmp[:0], total)
+	var merge []pairItem
+	for o, j := range s.open {
+		base, q := int(s.off[o]), int(s.off[o+1]-s.off[o])
+		start, got := len(col), 0
+		for _, h := range s.heaps[:s.workers] {
+			c := int(h.cnt[o])
+			got += c
+			for x := base; x < base+c; x++ {
+				col = append(col, pairItem{h.v[x], h.i[x], j})
+			}
+		}
+		if got < q {
+			continue
+		}
+		if got > q {
+			merge = col[start:]
+			slices.SortFunc(merge, func(a, b pairItem) int {
+				if worse(b.v, b.i, a.v, a.i) {
+					return -1
+				}
+				return 1
+			})
+			col = col[:start+q]
+		}
+		s.rem[j] = int32(q) // truncated: run until its last pair
+	}
+	// Counting sort by mentee (mentors stay in order), then the stable
+	// radix sort by score.
+	s.cntI = slices.Grow(s.cntI[:0], s.n+1)[:s.n+1]
+	clear(s.cntI)
+	for _, p := range col {
+		s.cntI[p.i+1]++
+	}
+	for x := 1; x <= s.n; x++ {
+		s.cntI[x] += s.cntI[x-1]
+	}
+	pool := slices.Grow(s.pool[:0], len(col))[:len(col)]
+	for _, p := range col {
+		pool[s.cntI[p.i]] = p
+		s.cntI[p.i]++
+	}
+	s.pool, s.tmp = sortPool(pool, col)
 }
 
 // kthLargest returns the k-th largest value of s (1 ≤ k ≤ len(s)),
@@ -182,47 +477,6 @@ func kthLargest(s []float32, k int) float32 {
 		}
 	}
 	return s[lo]
-}
-
-// collectPool returns the pairs of the free rows (in order) with the open
-// mentors (in order) that score at least t, in mentee then mentor order.
-func collectPool(src Scores, free, open []int32, t float32, workers int, pool []pairItem) []pairItem {
-	_, m := src.Dims()
-	full := len(open) == m
-	const chunk = 128
-	parts := make([][]pairItem, (len(free)+chunk-1)/chunk)
-	parallelRows(len(free), workers, func(_, from, to int) {
-		buf := make([]float32, m)
-		for c := from; c < to; c += chunk {
-			var out []pairItem
-			for _, i := range free[c:min(to, c+chunk)] {
-				row := src.Row(int(i), buf)
-				if full {
-					for j, v := range row {
-						if v >= t {
-							out = append(out, pairItem{v, i, int32(j)})
-						}
-					}
-				} else {
-					for _, j := range open {
-						if v := row[j]; v >= t {
-							out = append(out, pairItem{v, i, j})
-						}
-					}
-				}
-			}
-			parts[c/chunk] = out
-		}
-	})
-	total := 0
-	for _, p := range parts {
-		total += len(p)
-	}
-	pool = slices.Grow(pool[:0], total)
-	for _, p := range parts {
-		pool = append(pool, p...)
-	}
-	return pool
 }
 
 // poolKey maps a score to a key whose ascending order is the descending
