@@ -318,6 +318,21 @@ func (s *poolRounds) collect(tv float32, ti int32) {
 				continue // nothing left at or before the boundary
 			}
 			row := s.src.Row(int(i), buf)
+			if i > ti {
+				// Past the cut only scores above tv count, and most rows
+				// of a cut bucket have none: one predictable pass for the
+				// row's best open score, kept as its bound.
+				best := float32(math.Inf(-1))
+				for _, j := range s.open {
+					if v := row[j]; v > best {
+						best = v
+					}
+				}
+				s.hi[i] = min(s.hi[i], best)
+				if best < thr {
+					continue
+				}
+			}
 			if full {
 				row = row[:len(ct)]
 				for j, v := range row {
