@@ -43,12 +43,14 @@ func TestStableGreedyEqualsDA(t *testing.T) {
 // mentor, the hand-over to the heap greedy after the last round or on a
 // too large pool), and checks the result against deferred acceptance.
 func TestStableRoundsEqualDA(t *testing.T) {
-	defer func(f, cs float64, r, mp, sp, bp, cseats int) {
+	defer func(f, cs float64, r, mp, sp, bp, cseats int, all bool) {
 		stablePoolFactor, stableMaxRounds, stableMaxPool, stableSmallPool = f, r, mp, sp
-		stableColShare, stableBucketPool, stableColSeats = cs, bp, cseats
-	}(stablePoolFactor, stableColShare, stableMaxRounds, stableMaxPool, stableSmallPool, stableBucketPool, stableColSeats)
+		stableColShare, stableBucketPool, stableColSeats, stableCapAll = cs, bp, cseats, all
+	}(stablePoolFactor, stableColShare, stableMaxRounds, stableMaxPool, stableSmallPool, stableBucketPool, stableColSeats, stableCapAll)
+	defer func(c int32) { stableCapSample = c }(stableCapSample)
 	r := rand.New(rand.NewPCG(7, 8))
 	for iter := range 1500 {
+		stableCapSample = int32(r.IntN(4))
 		stableSmallPool = r.IntN(3) * r.IntN(50)
 		stablePoolFactor = []float64{0.05, 0.3, 1, 4}[r.IntN(4)]
 		stableMaxRounds = []int{0, 1, 3, 5, 48}[r.IntN(5)]
@@ -56,7 +58,8 @@ func TestStableRoundsEqualDA(t *testing.T) {
 		stableBucketPool = []int{1, 5, 40, 1 << 18}[r.IntN(4)]
 		stableColSeats = r.IntN(3)
 		stableColShare = []float64{0, 0.1, 1, 2}[r.IntN(4)]
-		n, m := 1+r.IntN(80), 1+r.IntN(15)
+		stableCapAll = r.IntN(2) == 0
+		n, m := 1+r.IntN(300), 1+r.IntN(15)
 		a := NewMatrix(n, m)
 		levels := 1 + r.IntN(6)
 		if r.IntN(3) == 0 {

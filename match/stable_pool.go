@@ -45,11 +45,12 @@ var (
 	stablePoolFactor = 4.0
 	stableMaxRounds  = 48
 	stableMaxPool    = 1 << 23
-	stableSmallPool  = 1 << 18 // collect everything when free × open is under this
+	stableSmallPool  = 1 << 15 // collect everything when free × open is under this
 	stableBucketPool = 1 << 18 // pool of a round cut inside one score's bucket
 	stableColSeats   = 8       // a mentor keeps at least this many pairs per free seat
 	stableColShare   = 2.0     // and at least this many times the median mentor's pairs
 	stableCapFill    = 1.0     // lower the threshold until the capped pool fills this share of the target
+	stableCapAll     = false   // cap every open mentor, not only those the sample shows over their cap
 )
 
 // poolRounds is the state of the rounds.
@@ -71,8 +72,13 @@ type poolRounds struct {
 	pool    []pairItem
 	tmp     []pairItem
 	cntI    []int32
-	rem     []int32 // per mentor: pairs of a truncated list not yet run
-	share   int     // cap of every open mentor, seats aside
+	rem     []int32      // per mentor: pairs of a truncated list not yet run
+	capd    []bool       // per open mentor: its pairs go to the heaps
+	ncap    int          // capped open mentors
+	scale   float64      // free rows per sampled row, 0 without a sample
+	parts   [][]pairItem // per chunk of free rows: the uncapped mentors' pairs, in row order
+	nparts  int
+	share   int // cap of every open mentor, seats aside
 	medBuf  []int32
 }
 
@@ -119,6 +125,7 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 		target := int(factor * float64(want))
 		tv, ti := float32(math.Inf(-1)), int32(math.MaxInt32)
 		s.share = math.MaxInt32 // no caps unless the sample sets them
+		s.scale = 0
 		if len(s.free)*len(s.open) > max(target, stableSmallPool) {
 			var est int
 			tv, ti, target, est = s.threshold(target, buf)
@@ -188,6 +195,20 @@ func (s *poolRounds) capOf(o int) int {
 	return min(q, len(s.free)+1) // a list of every free mentee is never truncated
 }
 
+// stableCapSample is the fewest sampled pairs over its cap that make a
+// mentor capped: with ~1 sampled pair per mentor (uniform) one hit scaled
+// up says nothing about the column.
+var stableCapSample int32 = 3
+
+// over reports whether the sample shows open mentor o over its cap.
+func (s *poolRounds) over(o int) bool {
+	if s.scale == 0 {
+		return false
+	}
+	c := s.colCnt[o]
+	return c >= stableCapSample && float64(c)*s.scale > float64(s.capOf(o))
+}
+
 // threshold chooses the round's boundary (tv, ti) from a sample of the
 // free rows, so that the capped pool holds about target pairs; it returns
 // the target the caps should use (larger when a bucket is cut) and the
@@ -207,6 +228,7 @@ func (s *poolRounds) threshold(target int, buf []float32) (float32, int32, int, 
 		s.rowEnd = append(s.rowEnd, int32(len(s.sample)))
 	}
 	scale := float64(len(free)) / float64(rows)
+	s.scale = scale
 	inf := float32(math.Inf(-1))
 	// capped sets the caps for a pool of target pairs and estimates the
 	// pool at threshold t.
@@ -221,7 +243,11 @@ func (s *poolRounds) threshold(target int, buf []float32) (float32, int32, int, 
 		}
 		est := 0
 		for o, c := range s.colCnt {
-			est += min(s.capOf(o), int(float64(c)*scale+0.5))
+			if e := int(float64(c)*scale + 0.5); s.over(o) {
+				est += min(s.capOf(o), e)
+			} else {
+				est += e
+			}
 		}
 		return est
 	}
@@ -275,12 +301,24 @@ func (s *poolRounds) threshold(target int, buf []float32) (float32, int32, int, 
 }
 
 // setCaps lays out the per-worker heaps for the caps of target.
+//
+// Only the mentors whose sampled pairs exceed their cap (all of them with
+// stableCapAll) are capped; the others keep every pair, appended in row
+// order, which needs no heap and no sort by mentee.
 func (s *poolRounds) setCaps() {
 	s.off = slices.Grow(s.off[:0], len(s.open)+1)[:len(s.open)+1]
+	s.capd = slices.Grow(s.capd[:0], len(s.open))[:len(s.open)]
 	total := 0
+	s.ncap = 0
 	for o := range s.open {
 		s.off[o] = int32(total)
-		total += s.capOf(o)
+		q := s.capOf(o)
+		c := stableCapAll || s.over(o)
+		s.capd[o] = c
+		if c {
+			total += q
+			s.ncap++
+		}
 	}
 	s.off[len(s.open)] = int32(total)
 	for len(s.heaps) < s.workers {
@@ -295,60 +333,93 @@ func (s *poolRounds) setCaps() {
 	}
 }
 
-// collect reads the free rows that may hold pairs at or before (tv, ti)
-// and keeps each open mentor's best pairs in the workers' heaps.
+// collect reads the free rows that may hold pairs at or before (tv, ti):
+// the capped mentors' best pairs go to the workers' heaps, the other
+// mentors' pairs to per-chunk lists in row order.
 func (s *poolRounds) collect(tv float32, ti int32) {
 	full := len(s.open) == s.m
+	none := s.ncap == 0
 	after := math.Nextafter32(tv, float32(math.Inf(1)))
 	for _, h := range s.heaps[:s.workers] {
 		for o := range h.ct {
 			h.ct[o] = tv
 		}
 	}
+	const chunk = 128
+	nparts := (len(s.free) + chunk - 1) / chunk
+	for len(s.parts) < nparts {
+		s.parts = append(s.parts, nil)
+	}
 	parallelRows(len(s.free), s.workers, func(w, from, to int) {
 		h := s.heaps[w]
 		buf := make([]float32, s.m)
-		ct := h.ct
-		for _, i := range s.free[from:to] {
-			thr := tv
-			if i > ti {
-				thr = after
-			}
-			if s.hi[i] < thr {
-				continue // nothing left at or before the boundary
-			}
-			row := s.src.Row(int(i), buf)
-			if i > ti {
-				// Past the cut only scores above tv count, and most rows
-				// of a cut bucket have none: one predictable pass for the
-				// row's best open score, kept as its bound.
-				best := float32(math.Inf(-1))
-				for _, j := range s.open {
-					if v := row[j]; v > best {
-						best = v
+		ct, capd := h.ct, s.capd
+		for c := from; c < to; c += chunk {
+			out := s.parts[c/chunk][:0]
+			for _, i := range s.free[c:min(to, c+chunk)] {
+				thr := tv
+				if i > ti {
+					thr = after
+				}
+				if s.hi[i] < thr {
+					continue // nothing left at or before the boundary
+				}
+				row := s.src.Row(int(i), buf)
+				if i > ti {
+					// Past the cut only scores above tv count, and most
+					// rows of a cut bucket have none: one predictable pass
+					// for the row's best open score, kept as its bound.
+					best := float32(math.Inf(-1))
+					for _, j := range s.open {
+						if v := row[j]; v > best {
+							best = v
+						}
+					}
+					s.hi[i] = min(s.hi[i], best)
+					if best < thr {
+						continue
 					}
 				}
-				s.hi[i] = min(s.hi[i], best)
-				if best < thr {
-					continue
-				}
-			}
-			if full {
-				row = row[:len(ct)]
-				for j, v := range row {
-					if v >= ct[j] && v >= thr {
-						h.add(s.off, j, v, i)
+				switch {
+				case none && full:
+					for j, v := range row {
+						if v >= thr {
+							out = append(out, pairItem{v, i, int32(j)})
+						}
+					}
+				case none:
+					for _, j := range s.open {
+						if v := row[j]; v >= thr {
+							out = append(out, pairItem{v, i, j})
+						}
+					}
+				case full:
+					row = row[:len(ct)]
+					for j, v := range row {
+						if v >= ct[j] && v >= thr {
+							if capd[j] {
+								h.add(s.off, j, v, i)
+							} else {
+								out = append(out, pairItem{v, i, int32(j)})
+							}
+						}
+					}
+				default:
+					for o, j := range s.open {
+						if v := row[j]; v >= ct[o] && v >= thr {
+							if capd[o] {
+								h.add(s.off, o, v, i)
+							} else {
+								out = append(out, pairItem{v, i, j})
+							}
+						}
 					}
 				}
-			} else {
-				for o, j := range s.open {
-					if v := row[j]; v >= ct[o] && v >= thr {
-						h.add(s.off, o, v, i)
-					}
-				}
 			}
+			s.parts[c/chunk] = out
 		}
 	})
+	s.nparts = nparts
 }
 
 // worse reports whether pair (va, ia) comes after (vb, ib) in a mentor's
@@ -404,44 +475,62 @@ func siftWorst(hv []float32, hi []int32, x int) {
 	}
 }
 
-// build merges the workers' heaps into the pool, sorted in the global
-// order, and sets rem for the truncated mentors.
+// build merges the workers' heaps and the row-order lists into the pool,
+// sorted in the global order, and sets rem for the truncated mentors.
 func (s *poolRounds) build() {
-	total := 0
-	for _, h := range s.heaps[:s.workers] {
-		for _, c := range h.cnt {
-			total += int(c)
-		}
+	rows := 0
+	for _, p := range s.parts[:s.nparts] {
+		rows += len(p)
 	}
-	col := slices.Grow(s.tmp[:0], total)
-	var merge []pairItem
-	for o, j := range s.open {
-		base, q := int(s.off[o]), int(s.off[o+1]-s.off[o])
-		start, got := len(col), 0
+	var col []pairItem
+	if s.ncap > 0 {
+		total := 0
 		for _, h := range s.heaps[:s.workers] {
-			c := int(h.cnt[o])
-			got += c
-			for x := base; x < base+c; x++ {
-				col = append(col, pairItem{h.v[x], h.i[x], j})
+			for _, c := range h.cnt {
+				total += int(c)
 			}
 		}
-		if got < q {
-			continue
-		}
-		if got > q {
-			merge = col[start:]
-			slices.SortFunc(merge, func(a, b pairItem) int {
-				if worse(b.v, b.i, a.v, a.i) {
-					return -1
+		col = slices.Grow(s.tmp[:0], total+rows)
+		for o, j := range s.open {
+			if !s.capd[o] {
+				continue
+			}
+			base, q := int(s.off[o]), int(s.off[o+1]-s.off[o])
+			start, got := len(col), 0
+			for _, h := range s.heaps[:s.workers] {
+				c := int(h.cnt[o])
+				got += c
+				for x := base; x < base+c; x++ {
+					col = append(col, pairItem{h.v[x], h.i[x], j})
 				}
-				return 1
-			})
-			col = col[:start+q]
+			}
+			if got < q {
+				continue
+			}
+			if got > q {
+				merge := col[start:]
+				slices.SortFunc(merge, func(a, b pairItem) int {
+					if worse(b.v, b.i, a.v, a.i) {
+						return -1
+					}
+					return 1
+				})
+				col = col[:start+q]
+			}
+			s.rem[j] = int32(q) // truncated: run until its last pair
 		}
-		s.rem[j] = int32(q) // truncated: run until its last pair
 	}
-	// Counting sort by mentee (mentors stay in order), then the stable
-	// radix sort by score.
+	pool := slices.Grow(s.pool[:0], len(col)+rows)
+	if len(col) == 0 {
+		for _, p := range s.parts[:s.nparts] {
+			pool = append(pool, p...)
+		}
+		s.pool, s.tmp = sortPool(pool, s.tmp)
+		return
+	}
+	// Counting sort of the capped pairs by mentee (mentors stay in order),
+	// a merge with the row-order pairs, then the stable radix sort by
+	// score.
 	s.cntI = slices.Grow(s.cntI[:0], s.n+1)[:s.n+1]
 	clear(s.cntI)
 	for _, p := range col {
@@ -450,12 +539,31 @@ func (s *poolRounds) build() {
 	for x := 1; x <= s.n; x++ {
 		s.cntI[x] += s.cntI[x-1]
 	}
-	pool := slices.Grow(s.pool[:0], len(col))[:len(col)]
+	byI := pool[len(pool) : len(pool)+len(col)]
+	if rows > 0 {
+		byI = pool[rows : rows+len(col)] // past the row-order pairs' room
+	}
 	for _, p := range col {
-		pool[s.cntI[p.i]] = p
+		byI[s.cntI[p.i]] = p
 		s.cntI[p.i]++
 	}
-	s.pool, s.tmp = sortPool(pool, col)
+	if rows == 0 {
+		s.pool, s.tmp = sortPool(byI, col)
+		return
+	}
+	col = col[:0]
+	x := 0
+	for _, part := range s.parts[:s.nparts] {
+		for _, p := range part {
+			for x < len(byI) && (byI[x].i < p.i || byI[x].i == p.i && byI[x].j < p.j) {
+				col = append(col, byI[x])
+				x++
+			}
+			col = append(col, p)
+		}
+	}
+	col = append(col, byI[x:]...)
+	s.pool, s.tmp = sortPool(col, pool)
 }
 
 // kthLargest returns the k-th largest value of s (1 ≤ k ≤ len(s)),
