@@ -16,9 +16,11 @@ import (
 // bucket of equal scores at a mentee keeps the pool small when one score
 // holds millions of pairs (integer scores).
 //
-// Per-mentor caps: a round keeps only each open mentor's best q pairs
+// Per-mentor caps: a round keeps only each capped mentor's best q pairs
 // (q = max(stableColSeats × free seats, stableColShare × its share of the
-// pool)), collected in per-worker heaps while the rows are read. A pair
+// pool)), collected in per-worker heaps while the rows are read; a mentor
+// is capped when the sample shows it over q (see over), and the others'
+// pairs are kept in row order. A pair
 // left out of a capped ("truncated") mentor's list comes after that
 // list's last pair, and matters only if the mentor still has a seat
 // there; so the sorted pool is run until the first truncated mentor that
