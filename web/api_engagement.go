@@ -423,10 +423,10 @@ func (s *Server) apiEngagement(w http.ResponseWriter, r *http.Request) {
 	s.writeView(w, r, http.StatusOK, id)
 }
 
-// apiAction is the shape of every change to an engagement: read the
-// id and the body, run the use case, answer the view as it is now. The id
-// is checked before the body so a malformed id is 404 whatever is sent.
-func apiAction[T any](s *Server, do func(r *http.Request, id int64, in *T) error) http.HandlerFunc {
+// apiChange is the shape of every JSON change to an engagement: read the
+// id and the body, run the use case, answer. The id is checked before the
+// body so a malformed id is 404 whatever is sent.
+func apiChange[T any](s *Server, do func(r *http.Request, id int64, in *T) error, answer func(w http.ResponseWriter, r *http.Request, id int64)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathEngagementID(r, "id")
 		if err != nil {
@@ -442,8 +442,13 @@ func apiAction[T any](s *Server, do func(r *http.Request, id int64, in *T) error
 			s.apiError(w, r, err)
 			return
 		}
-		s.writeView(w, r, http.StatusOK, id)
+		answer(w, r, id)
 	}
+}
+
+// apiAction is a change answered with the engagement as it is now.
+func apiAction[T any](s *Server, do func(r *http.Request, id int64, in *T) error) http.HandlerFunc {
+	return apiChange(s, do, func(w http.ResponseWriter, r *http.Request, id int64) { s.writeView(w, r, http.StatusOK, id) })
 }
 
 // missingField is the field error for a member a request must send: false

@@ -185,26 +185,9 @@ func (s *Server) apiGoals(w http.ResponseWriter, r *http.Request) {
 	s.writeGoals(w, r, http.StatusOK, id)
 }
 
-// apiGoalChange decodes the body, runs the change and answers 201 with
-// the section.
+// apiGoalChange is a change answered 201 with the goals section.
 func apiGoalChange[T any](s *Server, do func(r *http.Request, id int64, in *T) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathEngagementID(r, "id")
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		var in T
-		if err := decodeJSON(r, &in); err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		if err := do(r, id, &in); err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		s.writeGoals(w, r, http.StatusCreated, id)
-	}
+	return apiChange(s, do, func(w http.ResponseWriter, r *http.Request, id int64) { s.writeGoals(w, r, http.StatusCreated, id) })
 }
 
 // goalInput takes the due date as a string, so a date that is not a date
