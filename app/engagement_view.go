@@ -191,6 +191,17 @@ func (a *App) MyEngagements(ctx context.Context) ([]tandem.Engagement, error) {
 	return a.DB.ListEngagements(ctx, act.Org.ID, sqldb.EngagementFilter{PartyID: act.Person.ID})
 }
 
+// AwaitingMyAnswer lists the actor's open engagements whose current
+// agreement version waits for the actor's answer: one query, for the home
+// page.
+func (a *App) AwaitingMyAnswer(ctx context.Context) ([]tandem.Engagement, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.ListEngagements(ctx, act.Org.ID, sqldb.EngagementFilter{PartyID: act.Person.ID, AwaitingAnswer: true})
+}
+
 // AllEngagements lists the organization's engagements for program admins
 // and administrators: the list shows status and dates, which the matrix
 // lets them see; the pages of each still hide the conversations.

@@ -93,7 +93,11 @@ type EngagementFilter struct {
 	// PartyID keeps the engagements the person is a party to (learner,
 	// guide or manager).
 	PartyID int64
-	Kind    tandem.Kind
+	// AwaitingAnswer, with PartyID, keeps the open engagements whose
+	// current agreement version is not in effect and has no answer from
+	// the party yet.
+	AwaitingAnswer bool
+	Kind           tandem.Kind
 	Status  tandem.Status
 	Limit   int
 	Offset  int
@@ -106,6 +110,11 @@ func (db *DB) ListEngagements(ctx context.Context, orgID int64, f EngagementFilt
 	if f.PartyID != 0 {
 		where = append(where, "(e.learner_id = ? OR e.guide_id = ? OR e.manager_id = ?)")
 		args = append(args, f.PartyID, f.PartyID, f.PartyID)
+	}
+	if f.AwaitingAnswer && f.PartyID != 0 {
+		where = append(where, `e.status IN ('draft', 'active') AND e.current_version <> e.agreed_version
+			AND NOT EXISTS (SELECT 1 FROM agreement_responses r WHERE r.engagement_id = e.id AND r.version = e.current_version AND r.person_id = ?)`)
+		args = append(args, f.PartyID)
 	}
 	if f.Kind != "" {
 		where = append(where, "e.kind = ?")

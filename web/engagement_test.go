@@ -49,6 +49,9 @@ func TestEngagementPages(t *testing.T) {
 	if !strings.Contains(r.body, "Waiting for: Dev One, Ops Two, Zoë Ångström (manager)") || !strings.Contains(r.body, "Purpose") || strings.Contains(r.body, "Ethics") {
 		t.Fatalf("draft page:\n%s", r.body)
 	}
+	if r := b["ops"].get("/"); !strings.Contains(r.body, "Waiting for your answer") || !strings.Contains(r.body, page) {
+		t.Errorf("the mentor's home does not ask for an answer")
+	}
 	for _, who := range []string{"dev", "ops"} {
 		if r := b[who].post(page+"/respond", url.Values{"version": {"1"}, "answer": {"agree"}}); r.status != http.StatusSeeOther {
 			t.Fatalf("%s agrees: %d\n%s", who, r.status, r.body)
@@ -59,6 +62,9 @@ func TestEngagementPages(t *testing.T) {
 		t.Errorf("changes without a comment: %d", r.status)
 	}
 	b["vp"].post(page+"/respond", url.Values{"version": {"1"}, "answer": {"agree"}})
+	if r := b["ops"].get("/"); strings.Contains(r.body, "Waiting for your answer") {
+		t.Errorf("the home page still asks for an answer once given")
+	}
 	r = b["dev"].get(page)
 	if !strings.Contains(r.body, "in effect") || !strings.Contains(r.body, "status-active") || !strings.Contains(r.body, "initiation") {
 		t.Fatalf("not active after all three agreed:\n%s", r.body)

@@ -56,20 +56,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, e := range mine {
-		if e.Status.Closed() {
-			continue
+		if !e.Status.Closed() {
+			p.Open = append(p.Open, e)
 		}
-		p.Open = append(p.Open, e)
-		if e.Status == tandem.StatusDraft || e.AgreedVersion != e.CurrentVersion {
-			v, err := s.app.Engagement(ctx, e.ID)
-			if err != nil {
-				s.serverError(w, r, err)
-				return
-			}
-			if v.CanRespond && v.MyResponse == nil {
-				p.ToAgree = append(p.ToAgree, e)
-			}
-		}
+	}
+	if p.ToAgree, err = s.app.AwaitingMyAnswer(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 }
