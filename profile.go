@@ -25,6 +25,17 @@ type Profile struct {
 	Skills         []PersonSkill
 }
 
+// Zone returns the time zone to show the person times in: their
+// profile's, or UTC when it is empty or unknown.
+func (p *Profile) Zone() *time.Location {
+	if p.TimeZone != "" {
+		if loc, err := time.LoadLocation(p.TimeZone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
 // OpenToMentor reports whether the person takes protégés.
 func (p *Profile) OpenToMentor() bool { return p.MentorCapacity > 0 }
 

@@ -55,17 +55,8 @@ func (a *App) Location(ctx context.Context) *time.Location {
 	if act == nil || act.Person == nil {
 		return time.UTC
 	}
-	tz := act.Person.TimeZone
-	if tz == "" {
-		// The actor as loaded for a request may not carry the profile.
-		if p, err := a.DB.PersonByID(ctx, act.Org.ID, act.Person.ID); err == nil {
-			tz = p.TimeZone
-		}
-	}
-	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
-		return loc
-	}
-	return time.UTC
+	// The actor is loaded with the profile's time zone (sqldb.scanActor).
+	return act.Person.Zone()
 }
 
 // hideConversation clears what only partners may read from a session.

@@ -28,6 +28,7 @@ type Page struct {
 	DevMail bool
 	Version string
 	static  *staticFiles
+	loc     *time.Location // the signed-in person's time zone, loaded once per page
 }
 
 func (p *Page) base() *Page { return p }
@@ -35,11 +36,9 @@ func (p *Page) base() *Page { return p }
 // Local writes an instant in the signed-in person's time zone (UTC when
 // they have none), with the zone's abbreviation, as "2 Mar 2026 10:00 CET".
 func (p *Page) Local(t time.Time) string {
-	loc := time.UTC
-	if p.Actor != nil && p.Actor.Person.TimeZone != "" {
-		if l, err := time.LoadLocation(p.Actor.Person.TimeZone); err == nil {
-			loc = l
-		}
+	loc := p.loc
+	if loc == nil {
+		loc = time.UTC
 	}
 	return t.In(loc).Format("2 Jan 2006 15:04 MST")
 }
@@ -141,6 +140,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	b := p.base()
 	b.Actor = tandem.ActorFrom(r.Context())
+	if b.Actor != nil {
+		b.loc = b.Actor.Person.Zone()
+	}
 	b.DevMail = s.cfg.DevMail
 	b.Version = s.cfg.Version
 	b.static = s.static
