@@ -98,9 +98,9 @@ type EngagementFilter struct {
 	// the party yet.
 	AwaitingAnswer bool
 	Kind           tandem.Kind
-	Status  tandem.Status
-	Limit   int
-	Offset  int
+	Status         tandem.Status
+	Limit          int
+	Offset         int
 }
 
 // ListEngagements lists an organization's engagements, newest first.
