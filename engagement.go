@@ -290,6 +290,24 @@ func (e *Engagement) RequiredParties() []Party {
 	return ps
 }
 
+// Waiting returns the required parties who have not agreed to the
+// current version, given every answer to the agreement.
+func (e *Engagement) Waiting(responses []Response) []Party {
+	agreed := map[Party]bool{}
+	for _, r := range responses {
+		if r.Version == e.CurrentVersion && r.Agreed {
+			agreed[r.Party] = true
+		}
+	}
+	var out []Party
+	for _, p := range e.RequiredParties() {
+		if !agreed[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Settings are an organization's rules for engagements.
 type Settings struct {
 	// CoachingMaxMonths is the longest a coaching engagement may run.

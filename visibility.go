@@ -42,7 +42,11 @@ const (
 	ViewerSuccessor    Viewer = "successor"
 	ViewerProgramAdmin Viewer = "program_admin"
 	ViewerAdmin        Viewer = "admin"
-	ViewerNone         Viewer = ""
+	// ViewerOperator is whoever runs the installation from the command
+	// line: they see what the learner's manager sees of the engagement
+	// itself, the status and the agreement, never the conversation.
+	ViewerOperator Viewer = "operator"
+	ViewerNone     Viewer = ""
 )
 
 // Facet is a part of an engagement that visibility rules apply to.
@@ -119,6 +123,8 @@ func Can(kind Kind, v Viewer, f Facet) bool {
 		return false
 	case ViewerProgramAdmin, ViewerAdmin:
 		return f == FacetStatus || f == FacetSessions
+	case ViewerOperator:
+		return f == FacetStatus || f == FacetAgreement
 	}
 	return false
 }

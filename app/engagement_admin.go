@@ -3,34 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/sqldb"
 )
-
-// OperatorEngagement is an engagement as the operator sees it from the
-// command line: the status and agreement facets of the visibility matrix,
-// which are what the learner's manager sees. The operator runs the
-// installation, not the partnership, so the conversation (agenda items,
-// learnings, phase history and its notes) is never loaded here at all.
-type OperatorEngagement struct {
-	Engagement *tandem.Engagement
-	Versions   []tandem.Agreement // every version, oldest first
-	Responses  []tandem.Response  // every party's answers, oldest first
-	Events     []tandem.Event     // status and agreement events only
-}
-
-// operatorFacet reports whether the operator sees a facet.
-func operatorFacet(f tandem.Facet) bool { return f == tandem.FacetStatus || f == tandem.FacetAgreement }
-
-// forOperator clears what belongs to the phase history from the
-// engagement itself: a pending role reversal is part of the partners'
-// conversation. The current phase stays, as on the lists administrators
-// see, because it says where the partnership is, not what was said.
-func forOperator(e *tandem.Engagement) {
-	e.ReversalBy = 0
-}
 
 // EngagementsForOperator lists an organization's engagements with the
 // operator's authority, for the CLI; f.PartyID is honoured, Kind and
@@ -53,63 +29,20 @@ func (a *App) EngagementsForOperator(ctx context.Context, orgID int64, f sqldb.E
 		return nil, err
 	}
 	for i := range list {
-		forOperator(&list[i])
+		list[i].ReversalBy = 0 // phase history: not the operator's to see
 	}
 	return list, nil
 }
 
 // EngagementForOperator returns one engagement of the organization with
-// the operator's authority, for the CLI: its parties, status, dates, every
-// agreement version with the answers, and the timeline's status and
-// agreement events. ENOTFOUND when the organization has no such engagement.
-func (a *App) EngagementForOperator(ctx context.Context, orgID, id int64) (*OperatorEngagement, error) {
+// the operator's authority, for the CLI: what tandem.ViewerOperator may see
+// (its parties, status, dates, every agreement version with the answers,
+// and the timeline's status and agreement events). ENOTFOUND when the
+// organization has no such engagement.
+func (a *App) EngagementForOperator(ctx context.Context, orgID, id int64) (*EngagementView, error) {
 	e, err := a.DB.EngagementByID(ctx, orgID, id)
 	if err != nil {
 		return nil, err
 	}
-	forOperator(e)
-	v := &OperatorEngagement{Engagement: e}
-	if v.Versions, err = a.DB.Versions(ctx, id); err != nil {
-		return nil, err
-	}
-	if v.Responses, err = a.DB.Responses(ctx, id); err != nil {
-		return nil, err
-	}
-	events, err := a.DB.Events(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for _, ev := range events {
-		if operatorFacet(ev.Type.Facet()) {
-			v.Events = append(v.Events, ev)
-		}
-	}
-	return v, nil
-}
-
-// Waiting lists the required parties who have not agreed to the current
-// version yet, as "Name (party)".
-func (v *OperatorEngagement) Waiting() []string {
-	e := v.Engagement
-	agreed := map[tandem.Party]bool{}
-	for _, r := range v.Responses {
-		if r.Version == e.CurrentVersion && r.Agreed {
-			agreed[r.Party] = true
-		}
-	}
-	var out []string
-	for _, p := range e.RequiredParties() {
-		if agreed[p] {
-			continue
-		}
-		switch p {
-		case tandem.PartyLearner:
-			out = append(out, e.Learner.Name+" ("+strings.ToLower(e.Kind.LearnerLabel())+")")
-		case tandem.PartyGuide:
-			out = append(out, e.Guide.Name+" ("+strings.ToLower(e.Kind.GuideLabel())+")")
-		case tandem.PartyManager:
-			out = append(out, e.Manager.Name+" (manager)")
-		}
-	}
-	return out
+	return a.facets(ctx, e, tandem.ViewerOperator)
 }

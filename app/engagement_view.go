@@ -57,23 +57,15 @@ func (v *EngagementView) Waiting() []string {
 		return nil // without the answers, everyone would look late
 	}
 	e := v.Engagement
-	agreed := map[tandem.Party]bool{}
-	for _, r := range v.ResponsesTo(e.CurrentVersion) {
-		if r.Agreed {
-			agreed[r.Party] = true
-		}
-	}
 	var out []string
-	for _, p := range e.RequiredParties() {
-		if !agreed[p] {
-			switch p {
-			case tandem.PartyLearner:
-				out = append(out, e.Learner.Name)
-			case tandem.PartyGuide:
-				out = append(out, e.Guide.Name)
-			case tandem.PartyManager:
-				out = append(out, e.Manager.Name+" (manager)")
-			}
+	for _, p := range e.Waiting(v.Responses) {
+		switch p {
+		case tandem.PartyLearner:
+			out = append(out, e.Learner.Name)
+		case tandem.PartyGuide:
+			out = append(out, e.Guide.Name)
+		case tandem.PartyManager:
+			out = append(out, e.Manager.Name+" (manager)")
 		}
 	}
 	return out
@@ -119,28 +111,9 @@ func (a *App) Engagement(ctx context.Context, id int64) (*EngagementView, error)
 	if err != nil {
 		return nil, err
 	}
-	view := &EngagementView{Engagement: e, Viewer: v}
-	if view.See(tandem.FacetAgreement) {
-		if view.Versions, err = a.DB.Versions(ctx, id); err != nil {
-			return nil, err
-		}
-		if view.Responses, err = a.DB.Responses(ctx, id); err != nil {
-			return nil, err
-		}
-	}
-	events, err := a.DB.Events(ctx, id)
+	view, err := a.facets(ctx, e, v)
 	if err != nil {
 		return nil, err
-	}
-	for _, ev := range events {
-		if view.See(ev.Type.Facet()) {
-			view.Events = append(view.Events, ev)
-		}
-	}
-	if view.See(tandem.FacetAgenda) {
-		if view.Items, err = a.DB.Items(ctx, id); err != nil {
-			return nil, err
-		}
 	}
 	if e.PreviousID != 0 {
 		prev, err := a.DB.EngagementByID(ctx, e.OrgID, e.PreviousID)
@@ -177,6 +150,40 @@ func (a *App) Engagement(ctx context.Context, id int64) (*EngagementView, error)
 		r := &view.Responses[i]
 		if r.Version == e.CurrentVersion && r.PersonID == me {
 			view.MyResponse = r
+		}
+	}
+	return view, nil
+}
+
+// facets loads the parts of an engagement a viewer may see, and only
+// those: the one place the visibility matrix is applied to an engagement's
+// own records, for every surface (pages, API, CLI).
+func (a *App) facets(ctx context.Context, e *tandem.Engagement, v tandem.Viewer) (*EngagementView, error) {
+	view := &EngagementView{Engagement: e, Viewer: v}
+	if !view.See(tandem.FacetPhaseHistory) {
+		e.ReversalBy = 0 // a pending role reversal is the partners' conversation
+	}
+	var err error
+	if view.See(tandem.FacetAgreement) {
+		if view.Versions, err = a.DB.Versions(ctx, e.ID); err != nil {
+			return nil, err
+		}
+		if view.Responses, err = a.DB.Responses(ctx, e.ID); err != nil {
+			return nil, err
+		}
+	}
+	events, err := a.DB.Events(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range events {
+		if view.See(ev.Type.Facet()) {
+			view.Events = append(view.Events, ev)
+		}
+	}
+	if view.See(tandem.FacetAgenda) {
+		if view.Items, err = a.DB.Items(ctx, e.ID); err != nil {
+			return nil, err
 		}
 	}
 	return view, nil

@@ -138,7 +138,7 @@ func instant(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC")
 
 // showEngagement writes one engagement: the facts, each agreement version
 // with its answers, and the timeline.
-func showEngagement(w io.Writer, v *app.OperatorEngagement) error {
+func showEngagement(w io.Writer, v *app.EngagementView) error {
 	e := v.Engagement
 	fmt.Fprintf(w, "#%d %s\n\n", e.ID, e.Title())
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
