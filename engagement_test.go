@@ -103,10 +103,10 @@ func TestVisibilityMatrix(t *testing.T) {
 	statusOnly := with(all(false), FacetStatus, true, FacetSessions, true)
 	want := map[Kind]map[Viewer]row{
 		Coaching: {ViewerLearner: partnerCoaching, ViewerGuide: partnerCoaching, ViewerManager: managerCoaching,
-			ViewerOperator: with(all(false), FacetStatus, true, FacetAgreement, true),
+			ViewerOperator:  with(all(false), FacetStatus, true, FacetAgreement, true),
 			ViewerSuccessor: successorCoaching, ViewerProgramAdmin: statusOnly, ViewerAdmin: statusOnly, ViewerNone: all(false)},
 		Mentoring: {ViewerLearner: partnerMentoring, ViewerGuide: partnerMentoring, ViewerManager: managerMentoring,
-			ViewerOperator: with(all(false), FacetStatus, true, FacetAgreement, true),
+			ViewerOperator:  with(all(false), FacetStatus, true, FacetAgreement, true),
 			ViewerSuccessor: successorMentoring, ViewerProgramAdmin: statusOnly, ViewerAdmin: statusOnly, ViewerNone: all(false)},
 	}
 	for kind, viewers := range want {
