@@ -519,6 +519,16 @@ func (t EventType) Facet() Facet {
 	return FacetStatus
 }
 
+// NoteFacet returns the facet an event's note belongs to: an ending is
+// status, but the words of whoever ended it are for those who see the
+// agreement (as Engagement.EndReason is).
+func (t EventType) NoteFacet() Facet {
+	if t == EventEnded {
+		return FacetAgreement
+	}
+	return t.Facet()
+}
+
 // Event is one entry of an engagement's timeline.
 type Event struct {
 	ID     int64

@@ -449,6 +449,24 @@ func TestEngagementVisibility(t *testing.T) {
 	if _, err := c.a.Respond(c.ctx["prog"], e.ID, 1, true, ""); code(err) != tandem.EFORBIDDEN {
 		t.Errorf("program admin answers: %v", err)
 	}
+	// An ending is status for administrators; the words of whoever ended it
+	// are not.
+	if _, err := c.a.End(c.ctx["lee"], e.ID, "Private reason about my coach"); err != nil {
+		t.Fatal(err)
+	}
+	for who, sees := range map[string]bool{"admin": false, "prog": false, "boss": true, "coach": true} {
+		v, err := c.a.Engagement(c.ctx[who], e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, ev := range v.Events {
+			found = found || strings.Contains(ev.Note, "Private reason")
+		}
+		if found != sees {
+			t.Errorf("%s sees the end reason in the timeline: %v, want %v", who, found, sees)
+		}
+	}
 	if list, err := c.a.AllEngagements(c.ctx["prog"], sqldb.EngagementFilter{}); err != nil || len(list) != 1 {
 		t.Errorf("program admin list: %v %v", list, err)
 	}

@@ -178,6 +178,9 @@ func (a *App) facets(ctx context.Context, e *tandem.Engagement, v tandem.Viewer)
 	}
 	for _, ev := range events {
 		if view.See(ev.Type.Facet()) {
+			if !view.See(ev.Type.NoteFacet()) {
+				ev.Note = ""
+			}
 			view.Events = append(view.Events, ev)
 		}
 	}
