@@ -110,8 +110,13 @@ type Tx struct {
 }
 
 // Begin starts a read-write transaction.
-func (db *DB) Begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.sql.BeginTx(ctx, nil)
+func (db *DB) Begin(ctx context.Context) (*Tx, error) { return db.begin(ctx, nil) }
+
+// begin starts a transaction. A read-only one is a plain BEGIN on SQLite
+// (the driver's BEGIN IMMEDIATE would take the write lock), so readers
+// never queue behind writers; PostgreSQL runs it READ ONLY.
+func (db *DB) begin(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
+	tx, err := db.sql.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", mapError(err))
 	}
@@ -163,7 +168,7 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 // Read runs fn in a transaction that is rolled back at the end: a
 // consistent view for queries that read several tables.
 func (db *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.Begin(ctx)
+	tx, err := db.begin(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}

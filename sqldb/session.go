@@ -30,43 +30,37 @@ func (db *DB) CreateSession(ctx context.Context, s *tandem.Session, replaces, us
 }
 
 // ActorBySession returns who a live session belongs to. A session past its
-// idle or absolute expiry is deleted and reported ENOTFOUND. The session's
-// last use is recorded at most once a minute, to spare the database a write
-// per request.
+// idle or absolute expiry is deleted and reported ENOTFOUND. This runs on
+// every request, so it reads without a transaction and writes only when it
+// must: the last use is recorded at most once a minute.
 func (db *DB) ActorBySession(ctx context.Context, idHash string) (*tandem.Actor, error) {
-	var a *tandem.Actor
-	err := db.Write(ctx, func(tx *Tx) error {
-		var created, seen time.Time
-		var err error
-		a, err = scanActor(tx.QueryRow(ctx, `SELECT `+actorColumns+`, s.created_at, s.last_seen_at
-			FROM sessions s
-			JOIN accounts a ON a.id = s.account_id
-			JOIN people p ON p.account_id = a.id AND p.org_id = s.org_id
-			JOIN orgs o ON o.id = p.org_id
-			WHERE s.id_hash = ?`, idHash), &created, &seen)
-		if errors.Is(err, sql.ErrNoRows) {
-			return tandem.Errorf(tandem.ENOTFOUND, "Your session has ended. Please sign in again.")
+	var created, seen time.Time
+	a, err := scanActor(db.q().QueryRowContext(ctx, `SELECT `+actorColumns+`, s.created_at, s.last_seen_at
+		FROM sessions s
+		JOIN accounts a ON a.id = s.account_id
+		JOIN people p ON p.account_id = a.id AND p.org_id = s.org_id
+		JOIN orgs o ON o.id = p.org_id
+		WHERE s.id_hash = ?`, idHash), &created, &seen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "Your session has ended. Please sign in again.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", mapError(err))
+	}
+	now := db.now()
+	if now.Sub(seen) > tandem.SessionIdle || now.Sub(created) > tandem.SessionAbsolute {
+		if err := db.DeleteSession(ctx, idHash); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			return fmt.Errorf("session: %w", mapError(err))
-		}
-		if tx.now.Sub(seen) > tandem.SessionIdle || tx.now.Sub(created) > tandem.SessionAbsolute {
-			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash); err != nil {
-				return err
-			}
-			a = nil
-			return nil
-		}
-		a.SessionIDHash = idHash
-		if tx.now.Sub(seen) > time.Minute {
-			_, err = tx.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, tx.now, idHash)
-		}
-		return err
-	})
-	if err == nil && a == nil {
 		return nil, tandem.Errorf(tandem.ENOTFOUND, "Your session has expired. Please sign in again.")
 	}
-	return a, err
+	if now.Sub(seen) > time.Minute {
+		if _, err := db.sql.ExecContext(ctx, db.rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, idHash); err != nil {
+			return nil, mapError(err)
+		}
+	}
+	a.SessionIDHash = idHash
+	return a, nil
 }
 
 // SwitchSessionOrg moves a session to another organization of its account.

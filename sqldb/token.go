@@ -62,32 +62,30 @@ func (db *DB) RevokeAPIToken(ctx context.Context, orgID, personID, id int64) err
 }
 
 // ActorByToken returns who an unrevoked API token belongs to, or
-// EUNAUTHORIZED. Last use is recorded at most once a minute.
+// EUNAUTHORIZED. It runs on every API request, so it reads without a
+// transaction and records the last use at most once a minute.
 func (db *DB) ActorByToken(ctx context.Context, hash string) (*tandem.Actor, error) {
-	var a *tandem.Actor
-	err := db.Write(ctx, func(tx *Tx) error {
-		var tokenID int64
-		var used sql.NullTime
-		var err error
-		a, err = scanActor(tx.QueryRow(ctx, `SELECT `+actorColumns+`, t.id, t.last_used_at
-			FROM api_tokens t
-			JOIN people p ON p.id = t.person_id AND p.org_id = t.org_id
-			JOIN accounts a ON a.id = p.account_id
-			JOIN orgs o ON o.id = p.org_id
-			WHERE t.token_hash = ? AND t.revoked_at IS NULL`, hash), &tokenID, &used)
-		if errors.Is(err, sql.ErrNoRows) {
-			return tandem.Errorf(tandem.EUNAUTHORIZED, "The API token is unknown or revoked.")
+	var tokenID int64
+	var used sql.NullTime
+	a, err := scanActor(db.q().QueryRowContext(ctx, `SELECT `+actorColumns+`, t.id, t.last_used_at
+		FROM api_tokens t
+		JOIN people p ON p.id = t.person_id AND p.org_id = t.org_id
+		JOIN accounts a ON a.id = p.account_id
+		JOIN orgs o ON o.id = p.org_id
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL`, hash), &tokenID, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.Errorf(tandem.EUNAUTHORIZED, "The API token is unknown or revoked.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("token: %w", mapError(err))
+	}
+	a.TokenID = tokenID
+	if now := db.now(); !used.Valid || now.Sub(used.Time) > time.Minute {
+		if _, err := db.sql.ExecContext(ctx, db.rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), now, tokenID); err != nil {
+			return nil, mapError(err)
 		}
-		if err != nil {
-			return fmt.Errorf("token: %w", mapError(err))
-		}
-		a.TokenID = tokenID
-		if !used.Valid || tx.now.Sub(used.Time) > time.Minute {
-			_, err = tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, tx.now, tokenID)
-		}
-		return err
-	})
-	return a, err
+	}
+	return a, nil
 }
 
 func timePtr(t sql.NullTime) *time.Time {
