@@ -7,7 +7,11 @@ import (
 
 // Message is an email with a plain-text and an HTML part.
 type Message struct {
-	ID        int64
+	ID int64
+	// OrgID is the organization on whose behalf the message is sent, 0 for
+	// mail about an account (a password reset), which no administrator
+	// of any organization may read.
+	OrgID     int64
 	To        string
 	Subject   string
 	Text      string

@@ -73,6 +73,9 @@ func (a *App) send(ctx context.Context, to, template string, data any) error {
 		return err
 	}
 	m.To = to
+	if act := tandem.ActorFrom(ctx); act != nil && act.Org != nil {
+		m.OrgID = act.Org.ID
+	}
 	if err := a.Mailer.Send(ctx, m); err != nil {
 		a.Log.ErrorContext(ctx, "send mail", "template", template, "err", err, "request_id", tandem.RequestIDFrom(ctx))
 		return err

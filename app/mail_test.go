@@ -1,0 +1,56 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/mail"
+	"github.com/tandemhq/tandem/tandemtest"
+)
+
+// TestDevMailIsPerOrganization: with the development mailer, each
+// administrator reads only the mail their organization sent, even to a
+// person who belongs to both, and nobody reads a password reset.
+func TestDevMailIsPerOrganization(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	a := app.New(db, &mail.DevMailer{Log: testLog(), Store: db}, testLog(), "http://tandem.test")
+	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+	acme := tandemtest.MustOrg(t, db, "Acme")
+	globex := tandemtest.MustOrg(t, db, "Globex")
+	tandemtest.MustMember(t, db, acme, "bob@both.test", "Bob", tandem.RoleMember)
+	if _, err := a.Invite(acme, "carol@acme.test", "Carol", tandem.RoleMember, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Invite(globex, "bob@both.test", "Bob", tandem.RoleMember, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RequestPasswordReset(context.Background(), "bob@both.test"); err != nil {
+		t.Fatal(err)
+	}
+	subjects := func(ctx context.Context) string {
+		ms, err := a.ListMail(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, m := range ms {
+			s = append(s, m.To+": "+m.Subject)
+		}
+		return strings.Join(s, "\n")
+	}
+	got := map[string]string{"acme": subjects(acme), "globex": subjects(globex)}
+	if !strings.Contains(got["acme"], "carol@acme.test") || strings.Contains(got["acme"], "bob@both.test") {
+		t.Errorf("Acme's mail:\n%s", got["acme"])
+	}
+	if !strings.Contains(got["globex"], "bob@both.test") || strings.Contains(got["globex"], "carol") {
+		t.Errorf("Globex's mail:\n%s", got["globex"])
+	}
+	for org, s := range got {
+		if strings.Contains(s, "Reset your Tandem password") {
+			t.Errorf("%s's administrator reads a password reset", org)
+		}
+	}
+}
