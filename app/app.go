@@ -55,7 +55,7 @@ func member(ctx context.Context) (*tandem.Actor, error) {
 // admin returns the actor when they administer their organization, or
 // EFORBIDDEN.
 func admin(ctx context.Context) (*tandem.Actor, error) {
-	a, err := actor(ctx)
+	a, err := member(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -216,7 +216,7 @@ func (a *App) AwaitingMyAnswer(ctx context.Context) ([]tandem.Engagement, error)
 // and administrators: the list shows status and dates, which the matrix
 // lets them see; the pages of each still hide the conversations.
 func (a *App) AllEngagements(ctx context.Context, f sqldb.EngagementFilter) ([]tandem.Engagement, error) {
-	act, err := actor(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/mail"
+	"github.com/tandemhq/tandem/sqldb"
 	"github.com/tandemhq/tandem/tandemtest"
 )
 
@@ -52,5 +53,26 @@ func TestDevMailIsPerOrganization(t *testing.T) {
 		if strings.Contains(s, "Reset your Tandem password") {
 			t.Errorf("%s's administrator reads a password reset", org)
 		}
+	}
+}
+
+// TestGuestStaysMember: a guest cannot be made an administrator or program
+// admin, which would open the whole organization to them.
+func TestGuestStaysMember(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	a := app.New(db, &tandemtest.Mailbox{}, testLog(), "http://tandem.test")
+	acme := tandemtest.MustOrg(t, db, "Acme")
+	orgID := tandem.ActorFrom(acme).Org.ID
+	p, err := db.AddMember(context.Background(), orgID, sqldb.NewMember{Email: "kim@practice.test", Name: "Kim", Role: tandem.RoleMember, PasswordHash: "x", Guest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{tandem.RoleAdmin, tandem.RoleProgramAdmin} {
+		if err := a.SetRole(acme, p.ID, role); tandem.ErrorFields(err)["role"] == "" {
+			t.Errorf("guest made %s: %v", role, err)
+		}
+	}
+	if got, _ := db.PersonByID(context.Background(), orgID, p.ID); got.Role != tandem.RoleMember {
+		t.Errorf("guest's role is %s", got.Role)
 	}
 }

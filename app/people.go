@@ -135,6 +135,14 @@ func (a *App) SetRole(ctx context.Context, personID int64, role string) error {
 	if !tandem.ValidRole(role) {
 		return &tandem.Error{Code: tandem.EINVALID, Message: "Choose a role.", Fields: map[string]string{"role": "Choose admin, program_admin or member."}}
 	}
+	p, err := a.DB.PersonByID(ctx, act.Org.ID, personID)
+	if err != nil {
+		return err
+	}
+	if p.Guest && role != tandem.RoleMember {
+		msg := p.Name + " is a guest: guests see only their engagements and cannot administer the organization."
+		return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"role": msg}}
+	}
 	return a.DB.SetRole(ctx, act.Org.ID, personID, role)
 }
 
