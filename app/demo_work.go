@@ -84,6 +84,7 @@ type demoWork struct {
 	levels      int       // of the organization's rubric
 	stalledDays int
 	ctxs        map[int64]context.Context
+	itemMeeting map[int64]int64 // action item → its session
 }
 
 // at moves the clock to t, never back and never past the real now.
@@ -233,6 +234,10 @@ func (w *demoWork) item(e *tandem.Engagement, m *tandem.Meeting, by, owner int64
 	if err != nil {
 		return 0
 	}
+	if w.itemMeeting == nil {
+		w.itemMeeting = map[int64]int64{}
+	}
+	w.itemMeeting[it.ID] = m.ID
 	return it.ID
 }
 
@@ -241,7 +246,7 @@ func (w *demoWork) done(e *tandem.Engagement, by int64, ids ...int64) {
 		if w.err != nil || id == 0 {
 			return
 		}
-		w.fail("complete action item", w.app.CompleteActionItem(w.as(by), e.ID, id))
+		w.fail("complete action item", w.app.CompleteActionItem(w.as(by), e.ID, w.itemMeeting[id], id))
 		w.tick(1)
 	}
 }

@@ -239,13 +239,13 @@ func (a *App) AddActionItem(ctx context.Context, id, meetingID, ownerID int64, b
 	return it, nil
 }
 
-// CompleteActionItem ticks off an action item; either partner.
-func (a *App) CompleteActionItem(ctx context.Context, id, itemID int64) error {
+// CompleteActionItem ticks off an action item of a session; either partner.
+func (a *App) CompleteActionItem(ctx context.Context, id, meetingID, itemID int64) error {
 	_, e, err := a.meetingAction(ctx, id, "item")
 	if err != nil {
 		return err
 	}
-	return a.DB.CompleteActionItem(ctx, e.OrgID, id, itemID)
+	return a.DB.CompleteActionItem(ctx, e.OrgID, id, meetingID, itemID)
 }
 
 // RateMeeting stores a partner's feedback on a held session: a score of 1

@@ -107,10 +107,13 @@ func TestMeetingStore(t *testing.T) {
 		if err != nil || len(open) != 1 || open[0].Title != "Mentoring: Lee with Max" {
 			t.Fatalf("open items: %+v %v", open, err)
 		}
-		if err := db.CompleteActionItem(ctx, org, eng, it.ID); err != nil {
+		if err := db.CompleteActionItem(ctx, org, eng, m.ID+1000, it.ID); tandem.ErrorCode(err) != tandem.ENOTFOUND {
+			t.Errorf("completed through another session: %v", err)
+		}
+		if err := db.CompleteActionItem(ctx, org, eng, m.ID, it.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CompleteActionItem(ctx, org, eng, it.ID); tandem.ErrorCode(err) != tandem.ENOTFOUND {
+		if err := db.CompleteActionItem(ctx, org, eng, m.ID, it.ID); tandem.ErrorCode(err) != tandem.ENOTFOUND {
 			t.Errorf("completed twice: %v", err)
 		}
 	})

@@ -30,11 +30,11 @@ func (db *DB) AddActionItem(ctx context.Context, orgID, engagementID, meetingID,
 	})
 }
 
-// CompleteActionItem marks an open action item of the engagement done.
-func (db *DB) CompleteActionItem(ctx context.Context, orgID, engagementID, itemID int64) error {
+// CompleteActionItem marks an open action item of the session done.
+func (db *DB) CompleteActionItem(ctx context.Context, orgID, engagementID, meetingID, itemID int64) error {
 	return db.meetingChange(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
-		res, err := tx.Exec(ctx, `UPDATE action_items SET done_at = ? WHERE id = ? AND org_id = ? AND engagement_id = ? AND done_at IS NULL`,
-			tx.now, itemID, orgID, engagementID)
+		res, err := tx.Exec(ctx, `UPDATE action_items SET done_at = ? WHERE id = ? AND org_id = ? AND engagement_id = ? AND meeting_id = ? AND done_at IS NULL`,
+			tx.now, itemID, orgID, engagementID, meetingID)
 		if err != nil {
 			return err
 		}

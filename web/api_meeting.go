@@ -321,7 +321,7 @@ func (s *Server) apiCompleteActionItem(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return tandem.Errorf(tandem.ENOTFOUND, "No such open action item.")
 		}
-		return s.app.CompleteActionItem(r.Context(), id, item)
+		return s.app.CompleteActionItem(r.Context(), id, mid, item)
 	})(w, r)
 }
 

@@ -234,7 +234,7 @@ func (s *Server) handleAddActionItem() http.HandlerFunc {
 func (s *Server) handleActionItemDone() http.HandlerFunc {
 	return s.meetingAction("actions", "Done.", func(r *http.Request, id, mid int64) error {
 		item, _ := strconv.ParseInt(r.PathValue("item"), 10, 64)
-		return s.app.CompleteActionItem(r.Context(), id, item)
+		return s.app.CompleteActionItem(r.Context(), id, mid, item)
 	})
 }
 
