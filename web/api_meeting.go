@@ -359,5 +359,5 @@ func (s *Server) apiNewCalendar(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"url": s.cfg.BaseURL + "/calendar/" + secret + ".ics"})
+	writeJSON(w, http.StatusCreated, map[string]string{"url": s.baseURL(r) + "/calendar/" + secret + ".ics"})
 }

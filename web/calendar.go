@@ -128,7 +128,7 @@ func (s *Server) handleCalendarFeed(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeICS(w, "tandem.ics", writeCalendar("Tandem sessions", s.cfg.BaseURL, s.app.DB.Now(), entries))
+	writeICS(w, "tandem.ics", writeCalendar("Tandem sessions", s.baseURL(r), s.app.DB.Now(), entries))
 }
 
 // handleMeetingICS downloads one session as an .ics file, as the signed-in
@@ -140,5 +140,5 @@ func (s *Server) handleMeetingICS(w http.ResponseWriter, r *http.Request, meetin
 		return
 	}
 	writeICS(w, fmt.Sprintf("session-%d.ics", meetingID),
-		writeCalendar(en.Title, s.cfg.BaseURL, s.app.DB.Now(), []app.CalendarEntry{*en}))
+		writeCalendar(en.Title, s.baseURL(r), s.app.DB.Now(), []app.CalendarEntry{*en}))
 }

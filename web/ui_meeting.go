@@ -285,5 +285,5 @@ func (s *Server) handleNewCalendarLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusCreated, "calendar", &calendarPage{Page: Page{Title: "Calendar feed", Nav: "engagements"},
-		FeedURL: s.cfg.BaseURL + "/calendar/" + secret + ".ics"})
+		FeedURL: s.baseURL(r) + "/calendar/" + secret + ".ics"})
 }
