@@ -145,7 +145,7 @@ func (a *App) Engagement(ctx context.Context, id int64) (*EngagementView, error)
 		}
 	}
 	view.CanShareHistory = open && e.PreviousID != 0 && me == e.Learner.ID
-	view.CanAddItems = open && e.Kind == tandem.Mentoring && partner
+	view.CanAddItems = e.Status == tandem.StatusActive && e.Kind == tandem.Mentoring && partner
 	for i := range view.Responses {
 		r := &view.Responses[i]
 		if r.Version == e.CurrentVersion && r.PersonID == me {
@@ -304,6 +304,32 @@ func (a *App) partnerAction(ctx context.Context, id int64) (*tandem.Actor, *tand
 	return act, e, nil
 }
 
+// workAction loads an engagement for the partners' work together (goals,
+// evaluations, themes, reflections, agenda items): like sessions, it
+// starts only once every required party has agreed, and a closed
+// engagement is read-only.
+func (a *App) workAction(ctx context.Context, id int64) (*tandem.Actor, *tandem.Engagement, error) {
+	act, e, err := a.partnerAction(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := workOpen(e); err != nil {
+		return nil, nil, err
+	}
+	return act, e, nil
+}
+
+// workOpen refuses work on an engagement that is not active.
+func workOpen(e *tandem.Engagement) error {
+	switch e.Status {
+	case tandem.StatusActive:
+		return nil
+	case tandem.StatusDraft:
+		return tandem.Errorf(tandem.EINVALID, "The work starts once every party has agreed to the outcome agreement.")
+	}
+	return tandem.Errorf(tandem.EINVALID, "This engagement is %s: it is read-only.", e.Status)
+}
+
 func note(s string, field string, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if required && s == "" {
@@ -431,7 +457,7 @@ func (a *App) SetShareHistory(ctx context.Context, id int64, share bool) (*tande
 // AddItem adds an agenda item or a learning to a mentoring partnership;
 // either partner.
 func (a *App) AddItem(ctx context.Context, id int64, learned bool, body string) (*tandem.Item, error) {
-	act, e, err := a.partnerAction(ctx, id)
+	act, e, err := a.workAction(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +470,7 @@ func (a *App) AddItem(ctx context.Context, id int64, learned bool, body string) 
 
 // CompleteItem ticks off an agenda item; either partner.
 func (a *App) CompleteItem(ctx context.Context, id, itemID int64) error {
-	_, e, err := a.partnerAction(ctx, id)
+	_, e, err := a.workAction(ctx, id)
 	if err != nil {
 		return err
 	}

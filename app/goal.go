@@ -77,7 +77,7 @@ func (a *App) Goals(ctx context.Context, id int64) (*GoalsView, error) {
 		SeeReflections: tandem.Can(k, v, tandem.FacetReflections),
 		SeeLearnings:   k == tandem.Mentoring && tandem.Can(k, v, tandem.FacetAgenda),
 	}
-	open := !e.Status.Closed()
+	open := e.Status == tandem.StatusActive // work starts once agreed
 	me := act.Person.ID
 	if k == tandem.Coaching {
 		if view.SeeGoals {
@@ -144,6 +144,9 @@ func (a *App) coachAction(ctx context.Context, id int64, what string) (*tandem.A
 	if act.Person.ID != e.Guide.ID {
 		return nil, nil, tandem.Errorf(tandem.EFORBIDDEN, "Only the coach, %s, sets %s.", e.Guide.Name, what)
 	}
+	if err := workOpen(e); err != nil {
+		return nil, nil, err
+	}
 	return act, e, nil
 }
 
@@ -170,7 +173,7 @@ func (a *App) SetGoal(ctx context.Context, id int64, g tandem.Goal) (*tandem.Goa
 // marks a goal reached, as the one who evaluates. Progress on a goal
 // already reached is EINVALID on "goal".
 func (a *App) UpdateGoal(ctx context.Context, id, goalID int64, u tandem.GoalUpdate) (*tandem.GoalUpdate, error) {
-	act, e, err := a.partnerAction(ctx, id)
+	act, e, err := a.workAction(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +197,7 @@ func (a *App) UpdateGoal(ctx context.Context, id, goalID int64, u tandem.GoalUpd
 // AddTheme adds a development theme to a mentoring partnership, in one of
 // its development areas; either partner.
 func (a *App) AddTheme(ctx context.Context, id int64, t tandem.Theme) (*tandem.Theme, error) {
-	act, e, err := a.partnerAction(ctx, id)
+	act, e, err := a.workAction(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +217,7 @@ func (a *App) AddTheme(ctx context.Context, id int64, t tandem.Theme) (*tandem.T
 // Reflect records a partner's reflection on a mentoring partnership,
 // optionally on one of its themes; either partner.
 func (a *App) Reflect(ctx context.Context, id int64, r tandem.Reflection) (*tandem.Reflection, error) {
-	act, e, err := a.partnerAction(ctx, id)
+	act, e, err := a.workAction(ctx, id)
 	if err != nil {
 		return nil, err
 	}

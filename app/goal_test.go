@@ -92,6 +92,7 @@ func TestGoalRules(t *testing.T) {
 func TestEvaluationRules(t *testing.T) {
 	c := newCast(t)
 	e := c.coaching(t, "lee", "lee", "coach", "Go")
+	c.agreeAll(t, e.ID, "lee", "coach", "boss")
 	if _, err := c.a.Evaluate(c.ctx["lee"], e.ID, tandem.Evaluation{Position: 3, Evidence: "x"}); code(err) != tandem.EFORBIDDEN {
 		t.Errorf("the coachee evaluates: %v", err)
 	}
@@ -125,6 +126,10 @@ func TestEvaluationRules(t *testing.T) {
 func TestThemeRules(t *testing.T) {
 	c := newCast(t)
 	m := c.mentoring(t, "lee", "lee", "mentor")
+	if _, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Too early"}); code(err) != tandem.EINVALID {
+		t.Errorf("a theme before the agreement is in effect: %v", err)
+	}
+	c.agreeAll(t, m.ID, "lee", "mentor", "boss")
 	th, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Speaking up"})
 	if err != nil {
 		t.Fatal(err)

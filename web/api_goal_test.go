@@ -155,6 +155,7 @@ func TestGoalRulesAPI(t *testing.T) {
 	c := o.propose("lee", o.coachingBody("lee", "coach", "Go"))
 	o.agree(c, "lee", "coach", "boss")
 	m := o.propose("lee", o.mentoringBody("lee", "mentor"))
+	o.agree(m, "lee", "mentor", "boss")
 	before := o.must(http.StatusOK, "coach", "GET", engPath(c, "/goals"), nil)
 
 	refuse := func(who, method, path string, body any, status int, field string) {
@@ -220,6 +221,7 @@ func TestGoalRulesAPI(t *testing.T) {
 			t.Errorf("the rubric as a member reads it: %v", r)
 		}
 		c2 := o.propose("lee", o.coachingBody("lee", "coach", "Facilitation"))
+		o.agree(c2, "lee", "coach", "boss")
 		refuse("coach", "POST", engPath(c2, "/evaluations"), map[string]any{"level": 4, "evidence": "x"}, http.StatusUnprocessableEntity, "level")
 		o.must(http.StatusCreated, "coach", "POST", engPath(c2, "/evaluations"), map[string]any{"level": 3, "evidence": "Taught Sam"})
 		if r := o.must(http.StatusOK, "ada", "PUT", "/api/v1/rubric", map[string]any{"levels": []any{}}); r["custom"] != false || len(r["levels"].([]any)) != 5 {
@@ -277,6 +279,7 @@ func TestGoalsPage(t *testing.T) {
 	}
 
 	m := o.propose("lee", o.mentoringBody("lee", "mentor"))
+	o.agree(m, "lee", "mentor", "boss")
 	mentor := o.e.signIn("mentor@acme.test", "another good password")
 	mpage := fmt.Sprintf("/engagements/%d", m)
 	if r := mentor.post(mpage+"/themes", formOf("area", "career", "title", "Speaking up")); r.status != http.StatusSeeOther {
