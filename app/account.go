@@ -98,8 +98,16 @@ func (a *App) newMember(prior error, name, email, password, role string) (sqldb.
 var errBadCredentials = tandem.Errorf(tandem.EUNAUTHORIZED, "The email or password is not right.")
 
 // dummyHash is checked against when the email is unknown, so an unknown
-// email takes as long to refuse as a wrong password.
-var dummyHash, _ = DefaultPasswordParams.hashPassword("not a password of anyone")
+// email takes as long to refuse as a wrong password. It is made with the
+// App's own cost parameters, on the first sign-in rather than at start-up.
+func (a *App) dummyHash() string {
+	if a.dummy == nil { // an App not made by New: no cache to share
+		h, _ := a.Password.hashPassword("not a password of anyone")
+		return h
+	}
+	a.dummy.once.Do(func() { a.dummy.hash, _ = a.Password.hashPassword("not a password of anyone") })
+	return a.dummy.hash
+}
 
 // SignIn checks an email and password. After too many failures for the
 // email (existing or not) or from the address within the window, it refuses
@@ -119,7 +127,7 @@ func (a *App) SignIn(ctx context.Context, email, password, address string) (*tan
 	acct, err := a.DB.AccountByEmail(ctx, key)
 	switch {
 	case tandem.ErrorCode(err) == tandem.ENOTFOUND:
-		checkPassword(dummyHash, password)
+		checkPassword(a.dummyHash(), password)
 	case err != nil:
 		return nil, err
 	case checkPassword(acct.PasswordHash, password):

@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/mail"
@@ -22,11 +23,20 @@ type App struct {
 	// BaseURL is the site's public URL without a trailing slash, used in
 	// links sent by email.
 	BaseURL string
+	// dummy is a hash of no one's password, made with Password on first
+	// use (not at start-up): see SignIn.
+	dummy *lazyHash
+}
+
+// lazyHash computes a password hash once, when first needed.
+type lazyHash struct {
+	once sync.Once
+	hash string
 }
 
 // New returns an App with default password parameters.
 func New(db *sqldb.DB, mailer tandem.Mailer, log *slog.Logger, baseURL string) *App {
-	return &App{DB: db, Mailer: mailer, Log: log, Password: DefaultPasswordParams, BaseURL: baseURL}
+	return &App{DB: db, Mailer: mailer, Log: log, Password: DefaultPasswordParams, BaseURL: baseURL, dummy: &lazyHash{}}
 }
 
 // actor returns the signed-in actor or EUNAUTHORIZED.
