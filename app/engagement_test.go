@@ -152,6 +152,11 @@ func TestCoachingRules(t *testing.T) {
 			t.Fatalf("second Go coaching: %v", err)
 		}
 	})
+	t.Run("ErrMergeSkillInUse", func(t *testing.T) {
+		if err := c.a.MergeSkills(c.ctx["admin"], c.skill["Go"], c.skill["Facilitation"]); tandem.ErrorFields(err)["into"] == "" {
+			t.Errorf("merging away a skill an engagement is about: %v", err)
+		}
+	})
 	t.Run("OtherSkillSameCoach", func(t *testing.T) {
 		c.coaching(t, "boss", "lee", "coach", "Facilitation")
 	})

@@ -128,14 +128,23 @@ func (db *DB) MergeSkills(ctx context.Context, orgID, from, into int64) error {
 			Fields: map[string]string{"into": "Choose a different skill to merge into."}}
 	}
 	return db.Write(ctx, func(tx *Tx) error {
-		for _, id := range []int64{from, into} {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM skills WHERE id = ? AND org_id = ?`, id, orgID).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return tandem.Errorf(tandem.ENOTFOUND, "No such skill.")
-			}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM skills WHERE org_id = ? AND id IN (?, ?)`, orgID, from, into).Scan(&n); err != nil {
+			return err
+		}
+		if n != 2 {
+			return tandem.Errorf(tandem.ENOTFOUND, "No such skill.")
+		}
+		// Coaching engagements and their agreements name the skill: they
+		// keep their history as it was, so such a skill is retired, not
+		// merged away.
+		var used int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE org_id = ? AND skill_id = ?`, orgID, from).Scan(&used); err != nil {
+			return err
+		}
+		if used > 0 {
+			msg := fmt.Sprintf("%d coaching engagements are about this skill, so it cannot be merged away; retire it instead.", used)
+			return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"into": msg}}
 		}
 		// People with both: keep the better of the two on the target.
 		if _, err := tx.Exec(ctx, `UPDATE person_skills SET
