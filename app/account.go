@@ -301,8 +301,8 @@ func (a *App) Invite(ctx context.Context, email, name, role string, guest bool) 
 	case !guest && !act.Person.IsAdmin():
 		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Only administrators of %s can invite members.", act.Org.Name)
 	}
-	if guest {
-		role = tandem.RoleMember
+	if guest || role == "" {
+		role = tandem.RoleMember // the default, on every surface
 	}
 	inv := &tandem.Invitation{OrgID: act.Org.ID, Email: tandem.NormalizeEmail(email), Name: strings.TrimSpace(name), Role: role, Guest: guest, InvitedBy: act.Person.ID}
 	var fe tandem.FieldErrors

@@ -53,6 +53,9 @@ func (a *App) MergeSkills(ctx context.Context, from, into int64) error {
 	if err != nil {
 		return err
 	}
+	if into == 0 {
+		return &tandem.Error{Code: tandem.EINVALID, Message: "Choose the skill to merge into.", Fields: map[string]string{"into": "Choose a skill."}}
+	}
 	return a.DB.MergeSkills(ctx, act.Org.ID, from, into)
 }
 

@@ -149,9 +149,6 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	if in.Role == "" {
-		in.Role = tandem.RoleMember
-	}
 	inv, err := s.app.Invite(r.Context(), in.Email, in.Name, in.Role, in.Guest)
 	if err != nil {
 		s.apiError(w, r, err)

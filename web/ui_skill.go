@@ -63,9 +63,6 @@ func (s *Server) handleRenameSkill(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleMergeSkill(w http.ResponseWriter, r *http.Request) {
 	s.skillAction(w, r, "Skills merged; profiles moved to the remaining skill.", func(id int64) error {
 		into, _ := strconv.ParseInt(r.PostForm.Get("into"), 10, 64)
-		if into == 0 {
-			return &tandem.Error{Code: tandem.EINVALID, Message: "Choose the skill to merge into.", Fields: map[string]string{"into": "Choose a skill."}}
-		}
 		return s.app.MergeSkills(r.Context(), id, into)
 	})
 }
