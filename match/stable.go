@@ -78,7 +78,17 @@ func Stable(src Scores, capacity []int, opt Options) (*StableMatching, error) {
 	for i := range res.Mentor {
 		res.Mentor[i] = -1
 	}
-	rest := stableRounds(src, left, res, workers)
+	// The rounds read a free mentee's row again in every round it stays
+	// free: cheap for a matrix in memory, where they beat the heap greedy,
+	// but rows computed from profiles cost a scoring pass each, so those
+	// are read once, for the heap greedy's lists.
+	rest := make([]int32, n)
+	for i := range rest {
+		rest[i] = int32(i)
+	}
+	if _, dense := src.(*Matrix); dense {
+		rest = stableRounds(src, left, res, workers)
+	}
 	res.Build = time.Since(start)
 	if len(rest) == 0 {
 		return res, nil

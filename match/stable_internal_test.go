@@ -38,27 +38,27 @@ func TestStableGreedyEqualsDA(t *testing.T) {
 }
 
 // TestStableRoundsEqualDA runs the rounds with tiny pools, so that every
-// path is taken (thresholds from samples, growing pools, buckets cut at a
-// mentee, mentor caps down to one pair with rounds stopped at a capped
-// mentor, the hand-over to the heap greedy after the last round or on a
-// too large pool), and checks the result against deferred acceptance.
+// path is taken (thresholds from samples, growing pools, buckets swept,
+// mentor cuts down to one pair with rounds stopped at a cut mentor, the
+// hand-over to the heap greedy after the last round or on a too large
+// pool), and checks the result against deferred acceptance.
 func TestStableRoundsEqualDA(t *testing.T) {
-	defer func(f, cs float64, r, mp, sp, bp, cseats int, all bool) {
-		stablePoolFactor, stableMaxRounds, stableMaxPool, stableSmallPool = f, r, mp, sp
-		stableColShare, stableBucketPool, stableColSeats, stableCapAll = cs, bp, cseats, all
-	}(stablePoolFactor, stableColShare, stableMaxRounds, stableMaxPool, stableSmallPool, stableBucketPool, stableColSeats, stableCapAll)
-	defer func(c int32) { stableCapSample = c }(stableCapSample)
+	defer func(f, cs, fill float64, r, mp, sp, cseats, cs2, cm int) {
+		stablePoolFactor, stableColShare, stableCapFill = f, cs, fill
+		stableMaxRounds, stableMaxPool, stableSmallPool = r, mp, sp
+		stableColSeats, stableCutSample, stableCutMax = cseats, cs2, cm
+	}(stablePoolFactor, stableColShare, stableCapFill, stableMaxRounds, stableMaxPool, stableSmallPool, stableColSeats, stableCutSample, stableCutMax)
 	r := rand.New(rand.NewPCG(7, 8))
 	for iter := range 1500 {
-		stableCapSample = int32(r.IntN(4))
 		stableSmallPool = r.IntN(3) * r.IntN(50)
 		stablePoolFactor = []float64{0.05, 0.3, 1, 4}[r.IntN(4)]
+		stableCapFill = []float64{0, 0.5, 1}[r.IntN(3)]
 		stableMaxRounds = []int{0, 1, 3, 5, 48}[r.IntN(5)]
 		stableMaxPool = []int{1, 20, 1 << 20, 1 << 20}[r.IntN(4)]
-		stableBucketPool = []int{1, 5, 40, 1 << 18}[r.IntN(4)]
 		stableColSeats = r.IntN(3)
 		stableColShare = []float64{0, 0.1, 1, 2}[r.IntN(4)]
-		stableCapAll = r.IntN(2) == 0
+		stableCutSample = []int{0, 1, 2, 8}[r.IntN(4)]
+		stableCutMax = []int{1, 2, 32}[r.IntN(3)]
 		n, m := 1+r.IntN(300), 1+r.IntN(15)
 		a := NewMatrix(n, m)
 		levels := 1 + r.IntN(6)

@@ -8,51 +8,58 @@ import (
 // Rounds of the greedy over pools of pairs.
 //
 // The stable matching is the greedy one over all pairs in the global order
-// (higher score, then lower mentee, then lower mentor). A round ends at a
-// position T of that order: a score tv and a mentee ti, T = the last pair
-// scoring tv of mentee ti (ti = +Inf: all of tv's bucket). The pairs at or
-// before T form a prefix of the order, so the greedy over them, sorted,
-// leaves the state the full greedy has after that prefix. Cutting a
-// bucket of equal scores at a mentee keeps the pool small when one score
-// holds millions of pairs (integer scores).
+// (higher score, then lower mentee, then lower mentor). A round takes the
+// pairs of the free mentees and open mentors that score at least a
+// threshold tv, sorts them in that order and runs the greedy over them.
+// They are a prefix of what remains of the order, so the round leaves the
+// state the full greedy has after that prefix.
 //
-// Per-mentor caps: a round keeps only each capped mentor's best q pairs
-// (q = max(stableColSeats × free seats, stableColShare × its share of the
-// pool)), collected in per-worker heaps while the rows are read; a mentor
-// is capped when the sample shows it over q (see over), and the others'
-// pairs are kept in row order. A pair
-// left out of a capped ("truncated") mentor's list comes after that
-// list's last pair, and matters only if the mentor still has a seat
-// there; so the sorted pool is run until the first truncated mentor that
-// is still open after its last pair, and the round stops right there
-// (that pair is the new boundary). On popular, where most pairs above any
-// useful threshold belong to a few mentors that fill with five mentees,
-// this bounds the pool by the mentors' caps instead of by their columns.
+// Mentor cuts: when many mentees want the same mentors (popular mentors),
+// most pairs above any useful threshold belong to a few mentors that fill
+// with their best few mentees. A round therefore gives each such mentor a
+// cut of its own, cut[j] > tv: an estimate, from a sample of the free
+// rows, of the score of its q-th best pair (q = max(stableColSeats × free
+// seats, stableColShare × its share of the pool)). The pool holds the
+// pairs at or above cut[j]. A pair left out comes after every pair scoring
+// cut[j] or more and matters only if its mentor still has a seat when the
+// greedy gets there: so the greedy runs the pool until the first pair
+// scoring under the cut of a mentor that is still open, and stops right
+// there. Everything scoring cut[j] or more is then done. A cut that is too
+// high only stops a round early; it never changes the result, and a
+// mentor is cut only when the sample shows it clearly over its quota
+// (twice the sampled pairs), since every needless cut risks a stop.
 //
-// After a round every pair of a free mentee and an open mentor comes
-// after its boundary, so the next round needs no lower bound, and each
+// Buckets: with integer scores one score can hold millions of pairs. When
+// the round's threshold falls in such a bucket, the pool takes the pairs
+// above it and the bucket itself is swept: each free mentee, in order,
+// takes the first open mentor (in index order) with that score, found in
+// the same parallel read as the pool and a sequential pass that skips
+// mentors that filled since.
+//
+// After a round every pair of a free mentee and an open mentor scores
+// under its boundary, so the next round needs no lower bound, and each
 // free mentee keeps an upper bound hi on its remaining scores: rows that
-// cannot reach the next boundary are not read (within a cut bucket only
-// the next mentees' rows are). A round whose boundary is the end of the
-// order (tv = -Inf) and that does not stop early finishes.
+// cannot reach the next threshold are not read. A round whose threshold
+// is -Inf and that does not stop early finishes.
 //
-// tv is a quantile of a sample of the free rows chosen so that the pool
-// holds about poolFactor times the matches still possible, counting the
-// caps. If a round matches few mentees the factor grows for the next
-// round. After stableMaxRounds, or when the pool would be too large, the
-// rest goes to the heap greedy (stableGreedy).
+// The sample keeps each open mentor's best few sampled scores; tv is the
+// highest score at which those lists, each counted up to its mentor's
+// cut and scaled, reach poolFactor times the matches still possible. If a
+// round matches few mentees the factor grows for the next round. After
+// stableMaxRounds, or when the pool would be too large, the rest goes to
+// the heap greedy (stableGreedy).
 
 // Tunables (tests change them to reach every path).
 var (
-	stablePoolFactor = 4.0
+	stablePoolFactor = 8.0
 	stableMaxRounds  = 48
 	stableMaxPool    = 1 << 23
 	stableSmallPool  = 1 << 15 // collect everything when free × open is under this
-	stableBucketPool = 1 << 18 // pool of a round cut inside one score's bucket
-	stableColSeats   = 8       // a mentor keeps at least this many pairs per free seat
+	stableColSeats   = 16      // a mentor's cut keeps at least this many pairs per free seat
 	stableColShare   = 2.0     // and at least this many times the median mentor's pairs
-	stableCapFill    = 1.0     // lower the threshold until the capped pool fills this share of the target
-	stableCapAll     = false   // cap every open mentor, not only those the sample shows over their cap
+	stableCapFill    = 1.0     // lower the threshold until the pool with cuts fills this share of the target
+	stableCutSample  = 4       // sampled pairs above a mentor's cut: more is a truer cut and a longer sample
+	stableCutMax     = 16      // mentors whose cut would need more sampled pairs are not cut
 )
 
 // poolRounds is the state of the rounds.
@@ -61,37 +68,25 @@ type poolRounds struct {
 	n, m    int
 	workers int
 	left    []int32
-	hi      []float32 // per mentee: bound on the scores of its remaining pairs
-	free    []int32
-	open    []int32
-	off     []int32     // per open mentor: start of its heap, len(open)+1
-	heaps   []*colHeaps // per worker
-	sample  []float32
-	sampleJ []int32 // open position of each sampled score
-	rowEnd  []int32 // end of each sampled row in sample
-	colCnt  []int32
-	scratch []float32
-	pool    []pairItem
+	hi      []float32   // per mentee: bound on the scores of its remaining pairs
+	free    []int32     // free mentees, in increasing order
+	open    []int32     // open mentors, in increasing order
+	cut     []float32   // per mentor: the least score of its pairs in the pool (+Inf when full)
+	cuts    []int32     // mentors cut above the threshold, by decreasing cut
+	rank    []int32     // per open mentor: the sampled pairs its cut keeps
+	top     [][]float32 // per worker: per open mentor its best sampled scores
+	mins    [][]float32 // per worker: per open mentor the least of them
+	merged  []float32   // per open mentor: its best sampled scores
+	mcnt    []int32     // per open mentor: how many
+	sample  []pairItem  // the sampled scores, sorted, with open positions in j
 	tmp     []pairItem
-	cntI    []int32
-	rem     []int32      // per mentor: pairs of a truncated list not yet run
-	capd    []bool       // per open mentor: its pairs go to the heaps
-	ncap    int          // capped open mentors
-	scale   float64      // free rows per sampled row, 0 without a sample
-	parts   [][]pairItem // per chunk of free rows: the uncapped mentors' pairs, in row order
+	cnt     []int32
+	bufs    [][]float32 // per worker: a row
+	parts   [][]pairItem
 	nparts  int
-	share   int // cap of every open mentor, seats aside
-	medBuf  []int32
-}
-
-// colHeaps is one worker's capped lists: per open mentor a heap of its
-// best pairs, the least preferred on top, and the score a pair needs to
-// enter (ct).
-type colHeaps struct {
-	v   []float32
-	i   []int32
-	cnt []int32
-	ct  []float32
+	pool    []pairItem
+	first   []int32 // sweep: per free mentee its first open mentor at the bucket's score
+	next    []int32 // sweep: the next open mentor at or after each mentor
 }
 
 // stableRounds runs the rounds on res (res.Mentor all -1 on entry) and
@@ -100,19 +95,25 @@ type colHeaps struct {
 func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []int32 {
 	n, m := src.Dims()
 	s := &poolRounds{src: src, n: n, m: m, workers: workers, left: left,
-		hi: make([]float32, n), free: make([]int32, n), rem: make([]int32, m)}
+		hi: make([]float32, n), free: make([]int32, n), cut: make([]float32, m),
+		top: make([][]float32, workers), mins: make([][]float32, workers), bufs: make([][]float32, workers)}
+	for w := range s.bufs {
+		s.bufs[w] = make([]float32, m)
+	}
+	inf := float32(math.Inf(1))
 	for i := range s.free {
 		s.free[i] = int32(i)
-		s.hi[i] = float32(math.Inf(1))
+		s.hi[i] = inf
 	}
 	factor := stablePoolFactor
-	buf := make([]float32, m)
 	for round := 0; ; round++ {
 		s.open = s.open[:0]
 		seats := 0
 		for j, l := range left {
+			s.cut[j] = inf
 			if l > 0 {
 				s.open = append(s.open, int32(j))
+				s.cut[j] = float32(math.Inf(-1)) // until threshold cuts it
 				seats += int(l)
 			}
 		}
@@ -125,22 +126,41 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 		res.Rounds++
 		want := min(len(s.free), seats)
 		target := int(factor * float64(want))
-		tv, ti := float32(math.Inf(-1)), int32(math.MaxInt32)
-		s.share = math.MaxInt32 // no caps unless the sample sets them
-		s.scale = 0
+		tv, bucket := float32(math.Inf(-1)), false
+		s.cuts = s.cuts[:0]
 		if len(s.free)*len(s.open) > max(target, stableSmallPool) {
 			var est int
-			tv, ti, target, est = s.threshold(target, buf)
+			tv, bucket, est = s.threshold(target)
 			if est > stableMaxPool {
 				return s.free
 			}
 		}
-		s.setCaps()
-		s.collect(tv, ti)
+		lo := tv
+		if bucket {
+			lo = math.Nextafter32(tv, inf) // the pool is what scores above the bucket
+		}
+		for _, j := range s.open {
+			s.cut[j] = max(s.cut[j], lo)
+		}
+		s.collect(lo, tv, bucket)
 		s.build()
 		res.Pooled += len(s.pool)
-		stop, matched := -1, 0
+
+		matched, c, stopped := 0, 0, false
 		for x, p := range s.pool {
+			// A cut mentor's missing pairs score under its cut: past it,
+			// they could come first, so an open one ends the round.
+			for c < len(s.cuts) && s.cut[s.cuts[c]] > p.v {
+				if left[s.cuts[c]] > 0 {
+					stopped = true
+					break
+				}
+				c++
+			}
+			if stopped {
+				res.Proposals += x
+				break
+			}
 			if res.Mentor[p.i] < 0 && left[p.j] > 0 {
 				left[p.j]--
 				res.Mentor[p.i] = int(p.j)
@@ -148,273 +168,311 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 				res.Score += float64(p.v)
 				matched++
 			}
-			if r := s.rem[p.j]; r > 0 {
-				s.rem[p.j] = r - 1
-				if r == 1 && left[p.j] > 0 {
-					stop = x
-					break
-				}
-			}
 		}
-		if stop >= 0 {
-			res.Proposals += stop + 1
-			p := s.pool[stop]
-			tv, ti = p.v, p.i-1
-		} else {
+		if !stopped {
 			res.Proposals += len(s.pool)
-			if math.IsInf(float64(tv), -1) {
-				return nil // every acceptable open pair was in the pool
+			for ; c < len(s.cuts) && !stopped; c++ {
+				stopped = left[s.cuts[c]] > 0
+			}
+			if stopped {
+				c--
 			}
 		}
-		for _, j := range s.open {
-			s.rem[j] = 0
+		// bound: every pair scoring at least this is done.
+		bound := tv
+		switch {
+		case stopped:
+			bound = s.cut[s.cuts[c]]
+		case bucket:
+			matched += s.sweep(tv, res)
+		case math.IsInf(float64(tv), -1):
+			return nil // every acceptable open pair was in the pool
 		}
-		// Every remaining pair of a free mentee comes after the boundary:
-		// under tv, or at tv for mentees after ti.
-		below := math.Nextafter32(tv, float32(math.Inf(-1)))
+		below := math.Nextafter32(bound, float32(math.Inf(-1)))
 		w := 0
 		for _, i := range s.free {
 			if res.Mentor[i] < 0 {
-				b := tv
-				if i <= ti {
-					b = below
-				}
-				s.hi[i] = min(s.hi[i], b)
+				s.hi[i] = min(s.hi[i], below)
 				s.free[w] = i
 				w++
 			}
 		}
 		s.free = s.free[:w]
-		if stop < 0 && ti == math.MaxInt32 && 2*matched < want {
+		if !stopped && 2*matched < want {
 			factor *= 4
 		}
 	}
 }
 
-// capOf returns open mentor o's cap for the round.
-func (s *poolRounds) capOf(o int) int {
-	q := max(stableColSeats*int(s.left[s.open[o]]), s.share, 1)
-	return min(q, len(s.free)+1) // a list of every free mentee is never truncated
-}
-
-// stableCapSample is the fewest sampled pairs over its cap that make a
-// mentor capped: with ~1 sampled pair per mentor (uniform) one hit scaled
-// up says nothing about the column.
-var stableCapSample int32 = 3
-
-// over reports whether the sample shows open mentor o over its cap.
-func (s *poolRounds) over(o int) bool {
-	if s.scale == 0 {
-		return false
-	}
-	c := s.colCnt[o]
-	return c >= stableCapSample && float64(c)*s.scale > float64(s.capOf(o))
-}
-
-// threshold chooses the round's boundary (tv, ti) from a sample of the
-// free rows, so that the capped pool holds about target pairs; it returns
-// the target the caps should use (larger when a bucket is cut) and the
-// estimated pool.
-func (s *poolRounds) threshold(target int, buf []float32) (float32, int32, int, int) {
+// threshold chooses the round's threshold tv and the mentors' cuts from
+// a sample of the free rows, so that the pool holds about target pairs.
+// bucket reports that tv's bucket of equal scores is too large to pool;
+// est is the estimated pool.
+//
+// The sample keeps each open mentor's best depth scores. A mentor's cut is
+// its r-th best, r its quota over the sample's scale; the pool at a
+// threshold t is estimated as each mentor's sampled scores at or above t,
+// at most r of them, scaled.
+func (s *poolRounds) threshold(target int) (tv float32, bucket bool, est int) {
 	free, open := s.free, s.open
-	rows := min(len(free), max(16, (1<<17)/len(open)))
-	s.sample, s.sampleJ, s.rowEnd = s.sample[:0], s.sampleJ[:0], s.rowEnd[:0]
-	for r := range rows {
-		row := s.src.Row(int(free[r*len(free)/rows]), buf)
-		for o, j := range open {
-			if v := row[j]; v == v {
-				s.sample = append(s.sample, v)
-				s.sampleJ = append(s.sampleJ, int32(o))
-			}
-		}
-		s.rowEnd = append(s.rowEnd, int32(len(s.sample)))
+	share := int(stableColShare * float64(target) / float64(len(open)))
+	s.rank = slices.Grow(s.rank[:0], len(open))[:len(open)]
+	quota := func(j int32) int { return max(stableColSeats*int(s.left[j]), share, 1) }
+	// The sample's scale puts the median quota stableCutSample pairs deep.
+	qs := s.cnt[:0]
+	for _, j := range open {
+		qs = append(qs, int32(quota(j)))
 	}
+	s.cnt = qs
+	qmed := int(qs[len(qs)/2])
+	if len(qs) > 2 {
+		qmed = int(kthSmallest(qs, len(qs)/2))
+	}
+	rows := min(len(free), max(1, (stableCutSample*len(free)+qmed-1)/qmed))
 	scale := float64(len(free)) / float64(rows)
-	s.scale = scale
-	inf := float32(math.Inf(-1))
-	// capped sets the caps for a pool of target pairs and estimates the
-	// pool at threshold t.
-	capped := func(t float32, target int) int {
-		s.share = int(stableColShare * float64(target) / float64(len(open)))
-		s.colCnt = slices.Grow(s.colCnt[:0], len(open))[:len(open)]
-		clear(s.colCnt)
-		for x, v := range s.sample {
-			if v >= t {
-				s.colCnt[s.sampleJ[x]]++
-			}
-		}
-		est := 0
-		for o, c := range s.colCnt {
-			if e := int(float64(c)*scale + 0.5); s.over(o) {
-				est += min(s.capOf(o), e)
-			} else {
-				est += e
-			}
-		}
-		return est
+	depth := 1
+	for o, j := range open {
+		r := max(1, int(math.Round(float64(quota(j))/scale)))
+		s.rank[o] = int32(min(r, stableCutMax+1)) // over stableCutMax: never cut
+		depth = max(depth, 2*min(r, stableCutMax))
 	}
-	k := max(1, int(float64(target)/scale))
-	tv := inf
-	for k < len(s.sample) {
-		s.scratch = append(s.scratch[:0], s.sample...)
-		tv = kthLargest(s.scratch, k)
-		if float64(capped(tv, target)) >= stableCapFill*float64(target) {
+	s.sampleTops(rows, depth)
+
+	// The sampled scores in decreasing order, each counting for its
+	// mentor until the mentor reaches its cut.
+	s.sample = s.sample[:0]
+	for o := range open {
+		for _, v := range s.merged[o*depth : o*depth+int(s.mcnt[o])] {
+			s.sample = append(s.sample, pairItem{v, 0, int32(o)})
+		}
+	}
+	s.sample, s.tmp = sortPool(s.sample, s.tmp)
+	cnt := slices.Grow(s.cnt[:0], len(open))[:len(open)]
+	clear(cnt)
+	s.cnt = cnt
+	tv = float32(math.Inf(-1))
+	pairs, above := 0.0, 0.0 // estimated pool at tv, and above tv
+	for x, p := range s.sample {
+		if c := cnt[p.j]; c < s.rank[p.j] || s.rank[p.j] > int32(stableCutMax) {
+			cnt[p.j] = c + 1
+			pairs += scale
+		}
+		if x+1 < len(s.sample) && s.sample[x+1].v == p.v {
+			continue // the whole bucket of p.v first
+		}
+		if pairs >= stableCapFill*float64(target) {
+			tv = p.v
 			break
 		}
-		k *= 2 // the caps cut most of the pool: lower the threshold
-		tv = inf
+		above = pairs
 	}
-	if tv == inf {
-		return inf, math.MaxInt32, target, capped(inf, target)
+	if math.IsInf(float64(tv), -1) {
+		above = pairs
+	} else {
+		bucket = s.bigBucket(tv, target)
 	}
-	// A large bucket of one score (integer scores): the caps must not cut
-	// it (its pairs spread over the mentors), and past stableBucketPool
-	// pairs it is cut at a mentee.
-	gt, eq := 0, 0
-	for _, v := range s.sample {
-		if v > tv {
-			gt++
-		} else if v == tv {
-			eq++
-		}
-	}
-	ti := int32(math.MaxInt32)
-	if bucket := float64(gt+eq) * scale; float64(gt)*scale < float64(target) && bucket > 2*float64(target) {
-		big := max(target, stableBucketPool)
-		target = max(target, min(int(bucket), big))
-		if bucket > 2*float64(big) && !math.IsInf(float64(tv), 1) {
-			need := max(1, int(float64(big)/scale)-gt)
-			cum, start := 0, 0
-			for r, end := range s.rowEnd {
-				for _, v := range s.sample[start:end] {
-					if v == tv {
-						cum++
-					}
-				}
-				start = int(end)
-				if cum >= need {
-					ti = free[r*len(free)/rows]
-					break
-				}
+	// A mentor is cut only when the sample holds twice its cut's pairs at
+	// or above tv: a cut mentor that does not fill stops the round, and
+	// one scaled-up sampled pair too many says little.
+	for o, j := range open {
+		r := int(s.rank[o])
+		if r <= stableCutMax && int(s.mcnt[o]) >= 2*r && s.merged[o*depth+2*r-1] >= tv {
+			if c := s.merged[o*depth+r-1]; c > tv {
+				s.cut[j] = c
+				s.cuts = append(s.cuts, j)
 			}
 		}
 	}
-	return tv, ti, target, capped(tv, target)
+	slices.SortFunc(s.cuts, func(a, b int32) int {
+		if x, y := s.cut[a], s.cut[b]; x != y {
+			if x > y {
+				return -1
+			}
+			return 1
+		}
+		return int(a - b)
+	})
+	if bucket {
+		return tv, true, int(above + 0.5)
+	}
+	return tv, false, int(pairs + 0.5)
 }
 
-// setCaps lays out the per-worker heaps for the caps of target.
-//
-// Only the mentors whose sampled pairs exceed their cap (all of them with
-// stableCapAll) are capped; the others keep every pair, appended in row
-// order, which needs no heap and no sort by mentee.
-func (s *poolRounds) setCaps() {
-	s.off = slices.Grow(s.off[:0], len(s.open)+1)[:len(s.open)+1]
-	s.capd = slices.Grow(s.capd[:0], len(s.open))[:len(s.open)]
-	total := 0
-	s.ncap = 0
-	for o := range s.open {
-		s.off[o] = int32(total)
-		q := s.capOf(o)
-		c := stableCapAll || s.over(o)
-		s.capd[o] = c
-		if c {
-			total += q
-			s.ncap++
+// sampleTops reads rows free rows, evenly spaced, and keeps each open
+// mentor's best depth scores in s.merged (s.mcnt of them), in decreasing
+// order.
+func (s *poolRounds) sampleTops(rows, depth int) {
+	free, open := s.free, s.open
+	ninf := float32(math.Inf(-1))
+	for w := range s.top {
+		t := slices.Grow(s.top[w][:0], len(open)*depth)[:len(open)*depth]
+		for x := range t {
+			t[x] = ninf
 		}
+		s.top[w] = t
+		mins := slices.Grow(s.mins[w][:0], len(open))[:len(open)]
+		for x := range mins {
+			mins[x] = ninf
+		}
+		s.mins[w] = mins
 	}
-	s.off[len(s.open)] = int32(total)
-	for len(s.heaps) < s.workers {
-		s.heaps = append(s.heaps, &colHeaps{})
-	}
-	for _, h := range s.heaps[:s.workers] {
-		h.v = slices.Grow(h.v[:0], total)[:total]
-		h.i = slices.Grow(h.i[:0], total)[:total]
-		h.cnt = slices.Grow(h.cnt[:0], len(s.open))[:len(s.open)]
-		h.ct = slices.Grow(h.ct[:0], len(s.open))[:len(s.open)]
-		clear(h.cnt)
+	full := len(open) == s.m // open positions are mentors
+	parallelRows(rows, s.workers, func(w, from, to int) {
+		top, mins, buf := s.top[w], s.mins[w], s.bufs[w]
+		for r := from; r < to; r++ {
+			row := s.src.Row(int(free[r*len(free)/rows]), buf)
+			if full {
+				row = row[:len(mins)]
+				for o, v := range row {
+					if v > mins[o] { // false for NaN, a forbidden pair
+						mins[o] = insertTop(top[o*depth:(o+1)*depth], v)
+					}
+				}
+				continue
+			}
+			for o, j := range open {
+				if v := row[j]; v > mins[o] {
+					mins[o] = insertTop(top[o*depth:(o+1)*depth], v)
+				}
+			}
+		}
+	})
+	s.merged = slices.Grow(s.merged[:0], len(open)*depth)[:len(open)*depth]
+	s.mcnt = slices.Grow(s.mcnt[:0], len(open))[:len(open)]
+	pos := make([]int, len(s.top))
+	for o := range open {
+		clear(pos)
+		c := 0
+		for ; c < depth; c++ {
+			best := -1
+			for w, t := range s.top {
+				if p := pos[w]; p < depth && t[o*depth+p] > ninf && (best < 0 || t[o*depth+p] > s.top[best][o*depth+pos[best]]) {
+					best = w
+				}
+			}
+			if best < 0 {
+				break
+			}
+			s.merged[o*depth+c] = s.top[best][o*depth+pos[best]]
+			pos[best]++
+		}
+		s.mcnt[o] = int32(c)
 	}
 }
 
-// collect reads the free rows that may hold pairs at or before (tv, ti):
-// the capped mentors' best pairs go to the workers' heaps, the other
-// mentors' pairs to per-chunk lists in row order.
-func (s *poolRounds) collect(tv float32, ti int32) {
-	full := len(s.open) == s.m
-	none := s.ncap == 0
-	after := math.Nextafter32(tv, float32(math.Inf(1)))
-	for _, h := range s.heaps[:s.workers] {
-		for o := range h.ct {
-			h.ct[o] = tv
+// kthSmallest returns the k-th smallest of a (0-based), reordering a.
+func kthSmallest(a []int32, k int) int32 {
+	lo, hi := 0, len(a)-1
+	for lo < hi {
+		p := a[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < p {
+				i++
+			}
+			for a[j] > p {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return a[k]
 		}
 	}
+	return a[k]
+}
+
+// insertTop inserts v into t, sorted in decreasing order, dropping the
+// last score, and returns the new last score.
+func insertTop(t []float32, v float32) float32 {
+	x := len(t) - 1
+	for x > 0 && t[x-1] < v {
+		t[x] = t[x-1]
+		x--
+	}
+	t[x] = v
+	return t[len(t)-1]
+}
+
+// bigBucket reports whether the pairs scoring exactly tv are too many to
+// pool: fewer than target pairs score above it, more than twice that many
+// at or above. A small sample of whole rows counts them (the mentors'
+// sampled lists stop at their depth).
+func (s *poolRounds) bigBucket(tv float32, target int) bool {
+	free, open := s.free, s.open
+	rows := min(len(free), max(16, (1<<17)/len(open)))
+	gt, eq := 0, 0
+	for r := range rows {
+		row := s.src.Row(int(free[r*len(free)/rows]), s.bufs[0])
+		for _, j := range open {
+			if v := row[j]; v > tv {
+				gt++
+			} else if v == tv {
+				eq++
+			}
+		}
+	}
+	scale := float64(len(free)) / float64(rows)
+	return float64(gt)*scale < float64(target) && float64(gt+eq)*scale > 2*float64(target)
+}
+
+// collect reads the free rows that may hold pairs scoring lo or more and
+// keeps each pair at or above its mentor's cut, in row order, in per-chunk
+// lists. With bucket it also finds, for the sweep of the scores equal to
+// x, each free mentee's first open mentor at x.
+func (s *poolRounds) collect(lo, x float32, bucket bool) {
 	const chunk = 128
 	nparts := (len(s.free) + chunk - 1) / chunk
 	for len(s.parts) < nparts {
 		s.parts = append(s.parts, nil)
 	}
+	if bucket {
+		s.first = slices.Grow(s.first[:0], len(s.free))[:len(s.free)]
+		lo = x // rows that reach only the bucket are read too
+	}
+	full := 2*len(s.open) >= s.m // read whole rows: closed mentors' cut is +Inf
 	parallelRows(len(s.free), s.workers, func(w, from, to int) {
-		h := s.heaps[w]
-		buf := make([]float32, s.m)
-		ct, capd := h.ct, s.capd
+		buf, cut := s.bufs[w], s.cut
 		for c := from; c < to; c += chunk {
 			out := s.parts[c/chunk][:0]
-			for _, i := range s.free[c:min(to, c+chunk)] {
-				thr := tv
-				if i > ti {
-					thr = after
+			for k := c; k < min(to, c+chunk); k++ {
+				i := s.free[k]
+				if bucket {
+					s.first[k] = -1
 				}
-				if s.hi[i] < thr {
-					continue // nothing left at or before the boundary
+				if s.hi[i] < lo {
+					continue // nothing left at or above the threshold
 				}
 				row := s.src.Row(int(i), buf)
-				if i > ti {
-					// Past the cut only scores above tv count, and most
-					// rows of a cut bucket have none: one predictable pass
-					// for the row's best open score, kept as its bound.
-					best := float32(math.Inf(-1))
+				if bucket {
 					for _, j := range s.open {
-						if v := row[j]; v > best {
-							best = v
+						if row[j] == x {
+							s.first[k] = j
+							break
 						}
 					}
-					s.hi[i] = min(s.hi[i], best)
-					if best < thr {
-						continue
-					}
 				}
-				switch {
-				case none && full:
+				if full {
+					row = row[:len(cut)]
 					for j, v := range row {
-						if v >= thr {
+						if v >= cut[j] {
 							out = append(out, pairItem{v, i, int32(j)})
 						}
 					}
-				case none:
-					for _, j := range s.open {
-						if v := row[j]; v >= thr {
-							out = append(out, pairItem{v, i, j})
-						}
-					}
-				case full:
-					row = row[:len(ct)]
-					for j, v := range row {
-						if v >= ct[j] && v >= thr {
-							if capd[j] {
-								h.add(s.off, j, v, i)
-							} else {
-								out = append(out, pairItem{v, i, int32(j)})
-							}
-						}
-					}
-				default:
-					for o, j := range s.open {
-						if v := row[j]; v >= ct[o] && v >= thr {
-							if capd[o] {
-								h.add(s.off, o, v, i)
-							} else {
-								out = append(out, pairItem{v, i, j})
-							}
-						}
+					continue
+				}
+				for _, j := range s.open {
+					if v := row[j]; v >= cut[j] {
+						out = append(out, pairItem{v, i, j})
 					}
 				}
 			}
@@ -424,184 +482,72 @@ func (s *poolRounds) collect(tv float32, ti int32) {
 	s.nparts = nparts
 }
 
-// worse reports whether pair (va, ia) comes after (vb, ib) in a mentor's
-// order.
-func worse(va float32, ia int32, vb float32, ib int32) bool {
-	return va < vb || va == vb && ia > ib
-}
-
-// add offers pair (v, i) to open mentor o's heap. Rows come in increasing
-// order within a worker.
-func (h *colHeaps) add(off []int32, o int, v float32, i int32) {
-	base, q := int(off[o]), int(off[o+1]-off[o])
-	hv, hi := h.v[base:base+q], h.i[base:base+q]
-	c := int(h.cnt[o])
-	if c < q {
-		// Not full: append; the heap is built when the list fills.
-		hv[c], hi[c] = v, i
-		h.cnt[o]++
-		if c+1 == q {
-			for x := q/2 - 1; x >= 0; x-- {
-				siftWorst(hv, hi, x)
-			}
-			h.ct[o] = max(h.ct[o], math.Nextafter32(hv[0], float32(math.Inf(1))))
-		}
-		return
-	}
-	if !worse(hv[0], hi[0], v, i) {
-		return
-	}
-	hv[0], hi[0] = v, i
-	siftWorst(hv, hi, 0)
-	h.ct[o] = max(h.ct[o], math.Nextafter32(hv[0], float32(math.Inf(1))))
-}
-
-// siftWorst moves entry x down a heap whose top is the least preferred
-// pair.
-func siftWorst(hv []float32, hi []int32, x int) {
-	q := len(hv)
-	for {
-		c := 2*x + 1
-		if c >= q {
-			return
-		}
-		if c+1 < q && worse(hv[c+1], hi[c+1], hv[c], hi[c]) {
-			c++
-		}
-		if !worse(hv[c], hi[c], hv[x], hi[x]) {
-			return
-		}
-		hv[c], hv[x] = hv[x], hv[c]
-		hi[c], hi[x] = hi[x], hi[c]
-		x = c
-	}
-}
-
-// build merges the workers' heaps and the row-order lists into the pool,
-// sorted in the global order, and sets rem for the truncated mentors.
+// build sorts the collected pairs into the pool, in the global order (the
+// lists are in row order and the sort by score is stable).
 func (s *poolRounds) build() {
-	rows := 0
+	total := 0
 	for _, p := range s.parts[:s.nparts] {
-		rows += len(p)
+		total += len(p)
 	}
-	var col []pairItem
-	if s.ncap > 0 {
-		total := 0
-		for _, h := range s.heaps[:s.workers] {
-			for _, c := range h.cnt {
-				total += int(c)
-			}
-		}
-		col = slices.Grow(s.tmp[:0], total+rows)
-		for o, j := range s.open {
-			if !s.capd[o] {
-				continue
-			}
-			base, q := int(s.off[o]), int(s.off[o+1]-s.off[o])
-			start, got := len(col), 0
-			for _, h := range s.heaps[:s.workers] {
-				c := int(h.cnt[o])
-				got += c
-				for x := base; x < base+c; x++ {
-					col = append(col, pairItem{h.v[x], h.i[x], j})
-				}
-			}
-			if got < q {
-				continue
-			}
-			if got > q {
-				merge := col[start:]
-				slices.SortFunc(merge, func(a, b pairItem) int {
-					if worse(b.v, b.i, a.v, a.i) {
-						return -1
-					}
-					return 1
-				})
-				col = col[:start+q]
-			}
-			s.rem[j] = int32(q) // truncated: run until its last pair
-		}
+	pool := slices.Grow(s.pool[:0], total)
+	for _, p := range s.parts[:s.nparts] {
+		pool = append(pool, p...)
 	}
-	pool := slices.Grow(s.pool[:0], len(col)+rows)
-	if len(col) == 0 {
-		for _, p := range s.parts[:s.nparts] {
-			pool = append(pool, p...)
-		}
-		s.pool, s.tmp = sortPool(pool, s.tmp)
-		return
-	}
-	// Counting sort of the capped pairs by mentee (mentors stay in order),
-	// a merge with the row-order pairs, then the stable radix sort by
-	// score.
-	s.cntI = slices.Grow(s.cntI[:0], s.n+1)[:s.n+1]
-	clear(s.cntI)
-	for _, p := range col {
-		s.cntI[p.i+1]++
-	}
-	for x := 1; x <= s.n; x++ {
-		s.cntI[x] += s.cntI[x-1]
-	}
-	byI := pool[len(pool) : len(pool)+len(col)]
-	if rows > 0 {
-		byI = pool[rows : rows+len(col)] // past the row-order pairs' room
-	}
-	for _, p := range col {
-		byI[s.cntI[p.i]] = p
-		s.cntI[p.i]++
-	}
-	if rows == 0 {
-		s.pool, s.tmp = sortPool(byI, col)
-		return
-	}
-	col = col[:0]
-	x := 0
-	for _, part := range s.parts[:s.nparts] {
-		for _, p := range part {
-			for x < len(byI) && (byI[x].i < p.i || byI[x].i == p.i && byI[x].j < p.j) {
-				col = append(col, byI[x])
-				x++
-			}
-			col = append(col, p)
-		}
-	}
-	col = append(col, byI[x:]...)
-	s.pool, s.tmp = sortPool(col, pool)
+	s.pool, s.tmp = sortPool(pool, s.tmp)
 }
 
-// kthLargest returns the k-th largest value of s (1 ≤ k ≤ len(s)),
-// reordering s.
-func kthLargest(s []float32, k int) float32 {
-	lo, hi := 0, len(s)
-	k-- // index in descending order
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		a, b, c := s[lo], s[mid], s[hi-1]
-		p := max(min(a, b), min(max(a, b), c))
-		// Three-way partition: > p, == p, < p.
-		lt, x, gt := lo, lo, hi
-		for x < gt {
-			switch v := s[x]; {
-			case v > p:
-				s[lt], s[x] = s[x], s[lt]
-				lt++
-				x++
-			case v < p:
-				gt--
-				s[gt], s[x] = s[x], s[gt]
-			default:
-				x++
-			}
-		}
-		switch {
-		case k < lt:
-			hi = lt
-		case k < gt:
-			return p
-		default:
-			lo = gt
+// sweep runs the greedy over the bucket of pairs scoring exactly x, which
+// comes next in the global order: each free mentee in order takes the
+// first open mentor with that score. collect found each mentee's first
+// such mentor among those open at the start of the round (s.first); this
+// pass skips the ones that filled since with a next-open-mentor forest.
+// It returns the mentees matched.
+func (s *poolRounds) sweep(x float32, res *StableMatching) int {
+	m := int32(s.m)
+	next := slices.Grow(s.next[:0], s.m+1)[:s.m+1]
+	for j, l := range s.left {
+		next[j] = int32(j)
+		if l == 0 {
+			next[j]++
 		}
 	}
-	return s[lo]
+	next[m] = m
+	s.next = next
+	find := func(j int32) int32 {
+		for next[j] != j {
+			next[j] = next[next[j]]
+			j = next[j]
+		}
+		return j
+	}
+	matched := 0
+	for k, i := range s.free {
+		j := s.first[k]
+		if j < 0 || res.Mentor[i] >= 0 {
+			continue
+		}
+		res.Proposals++
+		if f := find(j); f != j {
+			// j filled since the read: the mentors between were full or
+			// not at x, so go on from the next open one.
+			row := s.src.Row(int(i), s.bufs[0])
+			for j = f; j < m && row[j] != x; j = find(j + 1) {
+				res.Proposals++
+			}
+			if j == m {
+				continue
+			}
+		}
+		s.left[j]--
+		if s.left[j] == 0 {
+			next[j] = j + 1
+		}
+		res.Mentor[i] = int(j)
+		res.Matched++
+		res.Score += float64(x)
+		matched++
+	}
+	return matched
 }
 
 // poolKey maps a score to a key whose ascending order is the descending
