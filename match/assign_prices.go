@@ -225,10 +225,11 @@ func (s *solver) narrowLists(pold []float64) bool {
 	}
 	nc := newCandidates(s.n, k)
 	w := s.opt.Workers
-	parallelRows(s.n, w, func(_, from, to int) {
-		b := newPricedBuf(old.k + len(outs))
-		mark := make([]int32, s.m)
-		buf := make([]float32, s.m)
+	bufs := newPerWorker(w, func() *pricedBuf { return newPricedBuf(old.k + len(outs)) })
+	marks := newPerWorker(w, func() []int32 { return make([]int32, s.m) })
+	rows := newPerWorker(w, func() []float32 { return make([]float32, s.m) })
+	parallelRows(s.n, w, func(worker, from, to int) {
+		b, mark, buf := bufs.get(worker), marks.get(worker), rows.get(worker)
 		for i := from; i < to; i++ {
 			cols, vals := old.list(i)
 			cnt := 0

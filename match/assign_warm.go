@@ -28,10 +28,11 @@ func (s *solver) warmPrices() bool {
 	// Sample rows x*step: first every warmFirst-th of them (stage 0), then
 	// the others (stage 1), unless the first share already shows no
 	// shared part.
+	bufs := newPerWorker(w, func() []float32 { return make([]float32, s.m) })
 	add := func(stage int) {
 		sel := func(x int) bool { return (x%warmFirst == 0) == (stage == 0) }
 		parallelRows(rows, w, func(worker, from, to int) {
-			buf := make([]float32, s.m)
+			buf := bufs.get(worker)
 			sum, sq, cnt := sums[worker], sqs[worker], cnts[worker]
 			for x := from; x < to; x++ {
 				if !sel(x) {
@@ -139,9 +140,10 @@ func (s *solver) readCandidatesPriced(withRange bool, k int) error {
 	for t := range w {
 		los[t], his[t] = float32(math.Inf(1)), float32(math.Inf(-1))
 	}
+	bufs := newPerWorker(w, func() []float32 { return make([]float32, s.m) })
+	pbufs := newPerWorker(w, func() *pricedBuf { return newPricedBuf(s.cand.k) })
 	parallelRows(s.n, w, func(worker, from, to int) {
-		buf := make([]float32, s.m)
-		b := newPricedBuf(s.cand.k)
+		buf, b := bufs.get(worker), pbufs.get(worker)
 		b.lo, b.hi = los[worker], his[worker]
 		for i := from; i < to; i++ {
 			s.scanPriced(i, s.src.Row(i, buf)[:s.m], b, withRange)

@@ -63,8 +63,9 @@ func Certify(src Scores, capacity []int, a *Assignment, tol float64) (*Certifica
 	for w := range parts {
 		parts[w].lo, parts[w].hi = math.Inf(1), math.Inf(-1)
 	}
+	bufs := newPerWorker(workers, func() []float32 { return make([]float32, m) })
 	parallelRows(n, workers, func(w, from, to int) {
-		buf := make([]float32, m)
+		buf := bufs.get(w)
 		// Accumulate in locals: writing parts[w] per score would bounce its
 		// cache line between cores.
 		pt := parts[w]
@@ -151,18 +152,25 @@ func certifyRest(capacity []int, a *Assignment, tol, lo, hi, viol float64, bi, b
 		tol = Tolerance(math.Max(math.Abs(lo), math.Abs(hi)), a.Bonus)
 	}
 	c.Tolerance = tol
-	note := func(v float64, msg string, args ...any) {
+	// worse records a violation larger than any so far; the message is
+	// formatted only then, so the loops below allocate nothing per mentee.
+	worse := func(v float64) bool {
 		if v > c.MaxViolation {
 			c.MaxViolation = v
-			bad = fmt.Sprintf(msg, args...)
+			return true
 		}
+		return false
 	}
 	load := make([]int, m)
 	for i, j := range a.Mentor {
 		c.Dual += a.U[i] + a.Bonus
-		note(-a.Bonus-a.U[i], "mentee %d dual %g is below -bonus", i, a.U[i])
+		if worse(-a.Bonus - a.U[i]) {
+			bad = fmt.Sprintf("mentee %d dual %g is below -bonus", i, a.U[i])
+		}
 		if j < 0 {
-			note(math.Abs(a.U[i]+a.Bonus), "unmatched mentee %d has dual %g, not -bonus", i, a.U[i])
+			if worse(math.Abs(a.U[i] + a.Bonus)) {
+				bad = fmt.Sprintf("unmatched mentee %d has dual %g, not -bonus", i, a.U[i])
+			}
 			continue
 		}
 		if j >= m {
@@ -174,16 +182,22 @@ func certifyRest(capacity []int, a *Assignment, tol, lo, hi, viol float64, bi, b
 		}
 		load[j]++
 		c.Primal += float64(s) + a.Bonus
-		note(math.Abs(a.U[i]+a.V[j]-float64(s)), "matched pair (%d, %d) is not tight", i, j)
+		if worse(math.Abs(a.U[i] + a.V[j] - float64(s))) {
+			bad = fmt.Sprintf("matched pair (%d, %d) is not tight", i, j)
+		}
 	}
 	for j := range m {
 		if load[j] > capacity[j] {
 			return c, fmt.Errorf("match: certify: mentor %d has %d mentees, capacity %d", j, load[j], capacity[j])
 		}
 		c.Dual += float64(capacity[j]) * a.V[j]
-		note(-a.V[j], "mentor %d has negative price %g", j, a.V[j])
+		if worse(-a.V[j]) {
+			bad = fmt.Sprintf("mentor %d has negative price %g", j, a.V[j])
+		}
 		if load[j] < capacity[j] {
-			note(a.V[j], "mentor %d has a free seat but price %g", j, a.V[j])
+			if worse(a.V[j]) {
+				bad = fmt.Sprintf("mentor %d has a free seat but price %g", j, a.V[j])
+			}
 		}
 	}
 	c.Gap = c.Dual - c.Primal

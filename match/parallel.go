@@ -42,3 +42,25 @@ func parallelRows(n, workers int, fn func(worker, from, to int)) {
 	}
 	wg.Wait()
 }
+
+// perWorker holds one value per worker of parallelRows, made on the
+// worker's first chunk, so that scratch space is allocated once per worker
+// rather than once per chunk of rows.
+type perWorker[T any] struct {
+	vals []T
+	made []bool
+	mk   func() T
+}
+
+func newPerWorker[T any](workers int, mk func() T) *perWorker[T] {
+	workers = max(1, workers)
+	return &perWorker[T]{vals: make([]T, workers), made: make([]bool, workers), mk: mk}
+}
+
+// get returns worker w's value; only worker w may call it.
+func (p *perWorker[T]) get(w int) T {
+	if !p.made[w] {
+		p.vals[w], p.made[w] = p.mk(), true
+	}
+	return p.vals[w]
+}

@@ -100,10 +100,16 @@ func Stable(src Scores, capacity []int, opt Options) (*StableMatching, error) {
 	for i := range cand.thr {
 		cand.thr[i] = math.Inf(-1)
 	}
-	parallelRows(len(rest), workers, func(_, from, to int) {
-		buf := make([]float32, m)
-		masked := make([]float32, m)
-		sb := newScanBuf(k)
+	type scratch struct {
+		buf, masked []float32
+		sb          *scanBuf
+	}
+	scratches := newPerWorker(workers, func() scratch {
+		return scratch{make([]float32, m), make([]float32, m), newScanBuf(k)}
+	})
+	parallelRows(len(rest), workers, func(w, from, to int) {
+		sc := scratches.get(w)
+		buf, masked, sb := sc.buf, sc.masked, sc.sb
 		for _, i := range rest[from:to] {
 			row := src.Row(int(i), buf)
 			for j, v := range row {

@@ -128,8 +128,8 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 		target := int(factor * float64(want))
 		tv, bucket := float32(math.Inf(-1)), false
 		s.cuts = s.cuts[:0]
-		if len(s.free)*len(s.open) > max(target, stableSmallPool) {
-			var est int
+		est := len(s.free) * len(s.open)
+		if est > max(target, stableSmallPool) {
 			tv, bucket, est = s.threshold(target)
 			if est > stableMaxPool {
 				return s.free
@@ -142,7 +142,7 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 		for _, j := range s.open {
 			s.cut[j] = max(s.cut[j], lo)
 		}
-		s.collect(lo, tv, bucket)
+		s.collect(lo, tv, bucket, est)
 		s.build()
 		res.Pooled += len(s.pool)
 
@@ -427,13 +427,21 @@ func (s *poolRounds) bigBucket(tv float32, target int) bool {
 
 // collect reads the free rows that may hold pairs scoring lo or more and
 // keeps each pair at or above its mentor's cut, in row order, in per-chunk
-// lists. With bucket it also finds, for the sweep of the scores equal to
+// lists (est is the estimated pool). With bucket it also finds, for the sweep of the scores equal to
 // x, each free mentee's first open mentor at x.
-func (s *poolRounds) collect(lo, x float32, bucket bool) {
+func (s *poolRounds) collect(lo, x float32, bucket bool, est int) {
 	const chunk = 128
 	nparts := (len(s.free) + chunk - 1) / chunk
 	for len(s.parts) < nparts {
 		s.parts = append(s.parts, nil)
+	}
+	// Room for the estimated pool and a quarter more, so that the lists
+	// rarely grow while the rows are read.
+	room := (est+est/4)/nparts + 16
+	for x := range s.parts[:nparts] {
+		if cap(s.parts[x]) < room {
+			s.parts[x] = make([]pairItem, 0, room)
+		}
 	}
 	if bucket {
 		s.first = slices.Grow(s.first[:0], len(s.free))[:len(s.free)]
