@@ -84,6 +84,19 @@ func (g *Goal) Validate() error {
 	return fe.Err()
 }
 
+// CheckDue holds a valid goal to "short-term": due from today on and by
+// the end of its coaching engagement. It reports EINVALID on "due".
+func (g *Goal) CheckDue(e *Engagement, today Date) error {
+	var fe FieldErrors
+	switch {
+	case g.Due < today:
+		fe.Add("due", fmt.Sprintf("That date has passed; choose a due date from %s on.", today.Format()))
+	case e.End != "" && g.Due > e.End:
+		fe.Add("due", fmt.Sprintf("Coaching goals are short-term: choose a due date by the end of the engagement, %s.", e.End.Format()))
+	}
+	return fe.Err()
+}
+
 // GoalUpdate is a progress update on a goal, by either partner: the
 // measure's new value, a note, and whether the goal is now reached.
 type GoalUpdate struct {

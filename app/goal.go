@@ -153,13 +153,18 @@ func (a *App) coachAction(ctx context.Context, id int64, what string) (*tandem.A
 // SetGoal sets the next goal of a coaching engagement; only the coach,
 // and only when there is no current goal ("when one is reached, the coach
 // sets the next"). A goal without a measure, target, baseline or a due
-// date that is a date is EINVALID with field errors.
+// date that is a date is EINVALID with field errors, and so is one due
+// before today or after the engagement ends: coaching goals are
+// short-term.
 func (a *App) SetGoal(ctx context.Context, id int64, g tandem.Goal) (*tandem.Goal, error) {
 	act, e, err := a.coachAction(ctx, id, "goals")
 	if err != nil {
 		return nil, err
 	}
 	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	if err := g.CheckDue(e, tandem.DateOf(a.DB.Now())); err != nil {
 		return nil, err
 	}
 	if err := a.DB.SetGoal(ctx, e.OrgID, id, act.Person.ID, &g); err != nil {

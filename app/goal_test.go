@@ -33,6 +33,13 @@ func TestGoalRules(t *testing.T) {
 	if _, err := c.a.SetGoal(c.ctx["coach"], e.ID, bad); tandem.ErrorFields(err)["due"] == "" {
 		t.Errorf("due date not a date: %v", err)
 	}
+	for _, due := range []tandem.Date{"2026-03-01", "2026-06-02"} { // the day before today; after the end
+		bad = newGoal()
+		bad.Due = due
+		if _, err := c.a.SetGoal(c.ctx["coach"], e.ID, bad); tandem.ErrorFields(err)["due"] == "" {
+			t.Errorf("goal due %s in an engagement of 2026-03-02 to 2026-06-01 (today 2026-03-02): %v", due, err)
+		}
+	}
 	g, err := c.a.SetGoal(c.ctx["coach"], e.ID, newGoal())
 	if err != nil {
 		t.Fatal(err)
