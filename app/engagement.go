@@ -116,13 +116,10 @@ func (a *App) Propose(ctx context.Context, p tandem.Proposal, exception string) 
 		if related && exception == "" {
 			return nil, hierarchyError(learner.Name, guide.Name)
 		}
-		if err := a.DB.CreateEngagement(ctx, e, &ag); err != nil {
-			return nil, err
-		}
 		if related {
-			return a.DB.AllowException(ctx, org, e.ID, me.ID, exception)
+			// Recorded with the proposal, in its transaction.
+			e.Exception, e.ExceptionBy = exception, ref(me)
 		}
-		return a.DB.EngagementByID(ctx, org, e.ID)
 	}
 	if err := a.DB.CreateEngagement(ctx, e, &ag); err != nil {
 		return nil, err

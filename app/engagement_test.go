@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -267,6 +268,17 @@ func TestMentoringRules(t *testing.T) {
 			"Small team, no other mentor for this craft")
 		if err != nil || e.Exception == "" || e.ExceptionBy.ID != c.id["admin"] {
 			t.Fatalf("admin exception: %v %+v", err, e)
+		}
+		v, err := c.a.Engagement(c.ctx["admin"], e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types []tandem.EventType
+		for _, ev := range v.Events {
+			types = append(types, ev.Type)
+		}
+		if !slices.Equal(types, []tandem.EventType{tandem.EventProposed, tandem.EventException}) {
+			t.Errorf("timeline of a proposal with an exception = %v, want proposed then exception", types)
 		}
 	})
 

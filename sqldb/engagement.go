@@ -165,7 +165,9 @@ func openCoachingError(first *tandem.Engagement) error {
 // agreement. It refuses a second open coaching engagement for the same
 // learner and skill, naming the first; the unique index keeps the rule
 // when two proposals race. previousID links coaching to the closed
-// engagement for the same skill it moves on from (0 for none).
+// engagement for the same skill it moves on from (0 for none). An
+// administrator's exception to the hierarchy rule (e.Exception, by
+// e.ExceptionBy) is stored with the proposal, timeline entry included.
 func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tandem.Agreement) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		if e.Kind == tandem.Coaching {
@@ -190,11 +192,12 @@ func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tan
 		}
 		id, err := tx.insert(ctx, `INSERT INTO engagements (org_id, kind, status, learner_id, guide_id, manager_id, manager_required,
 				skill_id, setting, start_on, end_on, previous_id, share_history, areas, phase, review_months,
-				current_version, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				current_version, exception_reason, exception_by, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.OrgID, string(e.Kind), string(e.Status), e.Learner.ID, e.Guide.ID, nullID(e.Manager.ID), e.ManagerRequired,
 			nullID(e.SkillID), e.Setting, string(e.Start), string(e.End), nullID(e.PreviousID), e.ShareHistory,
-			strings.Join(areas, ";"), string(e.Phase), e.ReviewMonths, 1, e.CreatedBy, tx.now, tx.now)
+			strings.Join(areas, ";"), string(e.Phase), e.ReviewMonths, 1, e.Exception, nullID(e.ExceptionBy.ID),
+			e.CreatedBy, tx.now, tx.now)
 		if isConflict(err) && e.Kind == tandem.Coaching {
 			first, ferr := openCoaching(ctx, tx, e.OrgID, e.Learner.ID, e.SkillID, 0)
 			if ferr == nil && first != nil {
@@ -209,7 +212,13 @@ func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tan
 		if err := insertVersion(ctx, tx, e.ID, a); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, e.ID, e.CreatedBy, tandem.EventProposed, e.Kind.Label(), "")
+		if err := addEvent(ctx, tx, e.ID, e.CreatedBy, tandem.EventProposed, e.Kind.Label(), ""); err != nil {
+			return err
+		}
+		if e.Exception != "" {
+			return addEvent(ctx, tx, e.ID, e.ExceptionBy.ID, tandem.EventException, "outside-the-hierarchy rule waived", e.Exception)
+		}
+		return nil
 	})
 }
 
