@@ -192,6 +192,9 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 		}
 	}
 
+	if tight {
+		s.standIn()
+	}
 	start = time.Now()
 	free := s.bid()
 	s.stats.Bidding = time.Since(start)
@@ -207,6 +210,7 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 		}
 		if s.batchAugment(free) {
 			s.stats.Augment = time.Since(start)
+			s.src = src // stand-ins go: their seats are the free ones
 			return s.finish(), nil
 		}
 		// Some mentee cannot be matched: solve from scratch.
@@ -275,6 +279,8 @@ type solver struct {
 	dirty  []bool    // rows rescanned since the last full read
 	dij    dijkstra
 	stats  Stats
+
+	standIns *standIns // rows with no allowed mentor, in a tight problem
 }
 
 func newSolver(src Scores, capacity []int, opt Options) *solver {
@@ -498,6 +504,9 @@ func (s *solver) result() *Assignment {
 		Stats:  s.stats,
 	}
 	for i, j := range s.rowCol {
+		if s.standIns != nil && s.standIns.row[i] {
+			j = -1
+		}
 		a.Mentor[i] = int(j)
 		if j < 0 {
 			a.U[i] = -s.bonus
@@ -508,4 +517,50 @@ func (s *solver) result() *Assignment {
 		a.U[i] = s.rowA[i] - s.p[j]
 	}
 	return a
+}
+
+// standIns replaces, in a tight problem (as many seats as mentees), the
+// rows that allow no mentor at all: they would leave seats free, and
+// batchAugment needs every seat filled. A stand-in takes any mentor at the
+// same score, so where stand-ins sit does not change what the real
+// mentees get; each sits at a cheapest mentor (its dual is feasible with
+// every mentor and tight with its own), so once batchAugment shifts the
+// cheapest price to zero, the seats the stand-ins leave are free at price
+// zero, as the certificate wants. result reports them unmatched.
+type standIns struct {
+	Scores
+	row []bool
+	v   float32
+}
+
+func (d *standIns) Row(i int, dst []float32) []float32 {
+	if !d.row[i] {
+		return d.Scores.Row(i, dst)
+	}
+	for j := range dst {
+		dst[j] = d.v
+	}
+	return dst
+}
+
+// standIn puts stand-ins in the rows with no allowed mentor, after the
+// first read found them, and lists their mentors.
+func (s *solver) standIn() {
+	var rows []int
+	for i := range s.n {
+		if cols, _ := s.cand.list(i); len(cols) == 0 && math.IsInf(s.cand.thr[i], -1) {
+			rows = append(rows, i)
+		}
+	}
+	if len(rows) == 0 || len(rows) == s.n {
+		return
+	}
+	d := &standIns{Scores: s.src, row: make([]bool, s.n), v: float32(s.lo)}
+	for _, i := range rows {
+		d.row[i] = true
+	}
+	s.src, s.standIns = d, d
+	for _, i := range rows {
+		s.rescan(i)
+	}
 }

@@ -191,3 +191,51 @@ func TestAssignBruteForceTight(t *testing.T) {
 		t.Errorf("only %d instances solved without fallback", batched)
 	}
 }
+
+// TestAssignStandIns covers tight problems (as many seats as mentees)
+// with mentees that allow no mentor at all, as profiles without a shared
+// language give: they must neither cost the batch method (no fallback when
+// everyone else can be matched) nor the certificate.
+func TestAssignStandIns(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for iter := range 2000 {
+		n, m := 2+r.IntN(6), 1+r.IntN(4)
+		a := match.NewMatrix(n, m)
+		forbid := 0.0
+		if iter%2 == 1 {
+			forbid = r.Float64() * 0.4
+		}
+		empty := map[int]bool{r.IntN(n): true, r.IntN(n): true}
+		for i := range n {
+			for j := range m {
+				v := float32(r.IntN(4))
+				if iter%3 == 0 {
+					v = r.Float32()
+				}
+				if empty[i] || r.Float64() < forbid {
+					v = match.Forbidden
+				}
+				a.Set(i, j, v)
+			}
+		}
+		capacity := make([]int, m)
+		for range n {
+			capacity[r.IntN(m)]++
+		}
+		got, err := match.Assign(a, capacity, match.Options{Candidates: 2, Workers: 1 + iter%2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantN, wantS := bruteForce(a, capacity)
+		if got.Matched != wantN || math.Abs(got.Score-wantS) > 1e-6 {
+			t.Fatalf("#%d: got %d matched, score %g; want %d, %g\nscores %v\ncapacity %v\nmentor %v",
+				iter, got.Matched, got.Score, wantN, wantS, a.Data, capacity, got.Mentor)
+		}
+		if _, err := match.Certify(a, capacity, got, 0); err != nil || got.Certificate == nil {
+			t.Fatalf("#%d: certify %v, fused %v\nscores %v\ncapacity %v", iter, err, got.Certificate, a.Data, capacity)
+		}
+		if forbid == 0 && len(empty) < n && got.Stats.Fallback {
+			t.Fatalf("#%d: fell back although every mentee with an allowed mentor can be matched\nscores %v\ncapacity %v", iter, a.Data, capacity)
+		}
+	}
+}
