@@ -384,6 +384,36 @@ func TestMentoringRules(t *testing.T) {
 			t.Error("a refused reversal swapped the roles")
 		}
 	})
+	t.Run("ReversalAsksTheNewManager", func(t *testing.T) {
+		// Lee (boss's report) mentored by Coach, who reports to Admin: after
+		// the reversal Coach is the protégé and Admin the manager party,
+		// who has agreed to nothing yet.
+		if err := c.a.SetManager(c.ctx["admin"], c.id["coach"], c.id["admin"]); err != nil {
+			t.Fatal(err)
+		}
+		e := c.mentoring(t, "lee", "lee", "coach")
+		c.agreeAll(t, e.ID, "lee", "coach", "boss")
+		if _, err := c.a.ProposeReversal(c.ctx["lee"], e.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		r, err := c.a.AnswerReversal(c.ctx["coach"], e.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Manager.ID != c.id["admin"] || r.Status != tandem.StatusActive || r.CurrentVersion != 2 || r.AgreedVersion != 1 {
+			t.Fatalf("after reversal: manager %d status %s version %d in effect %d", r.Manager.ID, r.Status, r.CurrentVersion, r.AgreedVersion)
+		}
+		v, err := c.a.Engagement(c.ctx["admin"], e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := v.Engagement.Waiting(v.Responses); len(w) != 1 || w[0] != tandem.PartyManager {
+			t.Errorf("waiting for %v, want the new manager alone", w)
+		}
+		if r = c.agreeAll(t, e.ID, "admin"); r.AgreedVersion != 2 {
+			t.Errorf("the new manager agreed: version in effect %d, want 2", r.AgreedVersion)
+		}
+	})
 	t.Run("ErrCoachingReversal", func(t *testing.T) {
 		e := c.coaching(t, "lee", "lee", "coach", "Go")
 		c.agreeAll(t, e.ID, "lee", "coach", "boss")

@@ -372,13 +372,19 @@ func (a *App) ProposeReversal(ctx context.Context, id int64, text string) (*tand
 }
 
 // AnswerReversal accepts or declines the other partner's proposal; on
-// acceptance the hierarchy rule is checked again for the new direction.
+// acceptance the hierarchy rule is checked again for the new direction,
+// and a new protégé's manager is asked to agree to the terms (a new
+// version, see sqldb.AnswerReversal).
 func (a *App) AnswerReversal(ctx context.Context, id int64, accept bool) (*tandem.Engagement, error) {
 	act, e, err := a.partnerAction(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return a.DB.AnswerReversal(ctx, e.OrgID, id, act.Person.ID, accept,
+	settings, err := a.DB.OrgSettings(ctx, e.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.AnswerReversal(ctx, e.OrgID, id, act.Person.ID, accept, !settings.MentoringManagerOptional,
 		func(tx *sqldb.Tx, swapped *tandem.Engagement) error { return checkHierarchy(ctx, tx, swapped) })
 }
 

@@ -69,7 +69,14 @@ func (db *DB) ProposeReversal(ctx context.Context, orgID, id, actorID int64, not
 // partner may answer (app checks who). On acceptance the roles swap and
 // check, run in the transaction, rechecks the hierarchy rule for the new
 // direction.
-func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, accept bool, check func(tx *Tx, e *tandem.Engagement) error) (*tandem.Engagement, error) {
+//
+// The new protégé's manager becomes the manager party. They have agreed
+// to nothing, so when there is a new manager the terms in effect are
+// copied into a new version of the agreement that the two partners have
+// agreed to (one proposed the reversal, the other accepted it) and that
+// waits for the manager when managerRequired; the partnership goes on
+// under the version in effect meanwhile.
+func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, accept, managerRequired bool, check func(tx *Tx, e *tandem.Engagement) error) (*tandem.Engagement, error) {
 	return db.change(ctx, orgID, id, func(tx *Tx, e *tandem.Engagement) error {
 		switch {
 		case e.ReversalBy == 0:
@@ -96,13 +103,53 @@ func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, acce
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(manager_id, 0) FROM people WHERE id = ?`, e.Guide.ID).Scan(&mgr); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE engagements SET learner_id = ?, guide_id = ?, manager_id = ?, reversal_by = NULL WHERE id = ?`,
-			e.Guide.ID, e.Learner.ID, nullID(mgr), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE engagements SET learner_id = ?, guide_id = ?, manager_id = ?, manager_required = ?, reversal_by = NULL WHERE id = ?`,
+			e.Guide.ID, e.Learner.ID, nullID(mgr), mgr != 0 && managerRequired, id); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, id, actorID, tandem.EventReversed,
-			fmt.Sprintf("%s is now the mentor, %s the protégé", e.Learner.Name, e.Guide.Name), "")
+		if err := addEvent(ctx, tx, id, actorID, tandem.EventReversed,
+			fmt.Sprintf("%s is now the mentor, %s the protégé", e.Learner.Name, e.Guide.Name), ""); err != nil {
+			return err
+		}
+		if mgr == 0 || mgr == e.Manager.ID {
+			return nil
+		}
+		return askNewManager(ctx, tx, e, actorID, mgr != 0 && managerRequired)
 	})
+}
+
+// askNewManager puts the terms in effect of a reversed partnership, e, to
+// its new manager: a copy as the next version, agreed by both partners (e
+// still has the roles before the swap), in effect at once unless the
+// manager's agreement is required.
+func askNewManager(ctx context.Context, tx *Tx, e *tandem.Engagement, actorID int64, required bool) error {
+	next := e.CurrentVersion + 1
+	if _, err := tx.Exec(ctx, `INSERT INTO agreement_versions (engagement_id, version, outcomes, cadence, channels, confidentiality,
+			review_method, exit_terms, skill_id, start_on, end_on, evaluation_method, created_by, created_at)
+		SELECT engagement_id, ?, outcomes, cadence, channels, confidentiality, review_method, exit_terms, skill_id,
+			start_on, end_on, evaluation_method, ?, ?
+		FROM agreement_versions WHERE engagement_id = ? AND version = ?`,
+		next, actorID, tx.now, e.ID, e.AgreedVersion); err != nil {
+		return fmt.Errorf("copy agreement version: %w", err)
+	}
+	for _, p := range []struct {
+		id    int64
+		party tandem.Party
+	}{{e.Guide.ID, tandem.PartyLearner}, {e.Learner.ID, tandem.PartyGuide}} {
+		if _, err := tx.Exec(ctx, `INSERT INTO agreement_responses (engagement_id, version, person_id, party, agreed, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, next, p.id, string(p.party), true, "", tx.now); err != nil {
+			return fmt.Errorf("record answer: %w", err)
+		}
+	}
+	agreed := e.AgreedVersion
+	if !required {
+		agreed = next
+	}
+	if _, err := tx.Exec(ctx, `UPDATE engagements SET current_version = ?, agreed_version = ? WHERE id = ?`, next, agreed, e.ID); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("version %d: the same terms, for the new protégé's manager", next)
+	return addEvent(ctx, tx, e.ID, actorID, tandem.EventRevised, detail, "")
 }
 
 // End closes an engagement early (or withdraws a draft) with a reason.
