@@ -231,6 +231,10 @@ type Engagement struct {
 	// partnership inside the management chain.
 	Exception   string
 	ExceptionBy PersonRef
+	// InChain reports, for mentoring, that the partners are in one
+	// management chain in the org chart as it stands: reporting lines
+	// change after a partnership starts.
+	InChain bool
 
 	CurrentVersion int // the newest agreement version
 	AgreedVersion  int // the version in effect, 0 before activation
@@ -559,3 +563,19 @@ const (
 	ReviewChange   ReviewDecision = "change"
 	ReviewClose    ReviewDecision = "close"
 )
+
+// ChainConflict reports an open mentoring partnership whose partners are
+// now in one management chain without an administrator's exception: the
+// org chart changed after it started. "A mentor is never in the protégé's
+// management chain", so new work waits until an administrator allows an
+// exception or a partner ends it.
+func (e *Engagement) ChainConflict() bool {
+	return e.Kind == Mentoring && e.InChain && e.Exception == "" && !e.Status.Closed()
+}
+
+// ChainConflictError is the refusal of new work on a partnership in
+// ChainConflict.
+func (e *Engagement) ChainConflictError() error {
+	return Errorf(ECONFLICT, "%s and %s are now in one management chain, and mentoring happens outside the supervisory hierarchy: new sessions and work wait until an administrator allows an exception with a reason, or either partner ends the partnership.",
+		e.Guide.Name, e.Learner.Name)
+}

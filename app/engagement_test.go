@@ -560,3 +560,48 @@ func TestConcurrentAnswers(t *testing.T) {
 }
 
 func testLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestChainConflict: a reporting line changed after a mentoring
+// partnership started puts the mentor in the protégé's chain; new work
+// waits for an administrator's exception (or the end).
+func TestChainConflict(t *testing.T) {
+	c := newCast(t)
+	m := c.mentoring(t, "lee", "lee", "mentor")
+	c.agreeAll(t, m.ID, "lee", "mentor", "boss")
+	if _, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Speaking up"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.a.SetManager(c.ctx["admin"], c.id["lee"], c.id["mentor"]); err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.a.Engagement(c.ctx["lee"], m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Engagement.ChainConflict() || v.CanAllowException {
+		t.Fatalf("after the reorg: conflict %v, the protégé may allow an exception %v", v.Engagement.ChainConflict(), v.CanAllowException)
+	}
+	if _, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Delegating"}); code(err) != tandem.ECONFLICT {
+		t.Errorf("a theme inside the chain: %v", err)
+	}
+	start := time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC)
+	if _, err := c.a.ScheduleMeeting(c.ctx["lee"], m.ID, tandem.MeetingInput{Start: start, Minutes: 30, Place: "Café"}); code(err) != tandem.ECONFLICT {
+		t.Errorf("a session inside the chain: %v", err)
+	}
+	av, err := c.a.Engagement(c.ctx["admin"], m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !av.CanAllowException {
+		t.Fatal("the administrator is not offered the exception")
+	}
+	if _, err := c.a.AllowException(c.ctx["admin"], m.ID, "Lee moved into Mentor's team; they keep the partnership until the summer"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Delegating"}); err != nil {
+		t.Errorf("a theme after the exception: %v", err)
+	}
+	if _, err := c.a.ScheduleMeeting(c.ctx["lee"], m.ID, tandem.MeetingInput{Start: start, Minutes: 30, Place: "Café"}); err != nil {
+		t.Errorf("a session after the exception: %v", err)
+	}
+}

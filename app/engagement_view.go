@@ -139,11 +139,7 @@ func (a *App) Engagement(ctx context.Context, id int64) (*EngagementView, error)
 	view.ReviewDue = isMentoringActive && e.NextReview != "" && e.NextReview <= tandem.DateOf(a.DB.Now())
 	// An exception is for a partnership inside the management chain, and an
 	// administrator does not grant one to themself.
-	if open && e.Kind == tandem.Mentoring && act.Person.Role == tandem.RoleAdmin && e.Exception == "" && !party {
-		if view.CanAllowException, err = a.DB.Related(ctx, e.OrgID, e.Learner.ID, e.Guide.ID); err != nil {
-			return nil, err
-		}
-	}
+	view.CanAllowException = open && e.Kind == tandem.Mentoring && act.Person.Role == tandem.RoleAdmin && e.Exception == "" && !party && e.InChain
 	view.CanShareHistory = open && e.PreviousID != 0 && me == e.Learner.ID
 	view.CanAddItems = e.Status == tandem.StatusActive && e.Kind == tandem.Mentoring && partner
 	for i := range view.Responses {
@@ -319,10 +315,14 @@ func (a *App) workAction(ctx context.Context, id int64) (*tandem.Actor, *tandem.
 	return act, e, nil
 }
 
-// workOpen refuses work on an engagement that is not active.
+// workOpen refuses work on an engagement that is not active, or that the
+// org chart has put inside the management chain (ChainConflict).
 func workOpen(e *tandem.Engagement) error {
 	switch e.Status {
 	case tandem.StatusActive:
+		if e.ChainConflict() {
+			return e.ChainConflictError()
+		}
 		return nil
 	case tandem.StatusDraft:
 		return tandem.Errorf(tandem.EINVALID, "The work starts once every party has agreed to the outcome agreement.")
@@ -436,11 +436,7 @@ func (a *App) AllowException(ctx context.Context, id int64, reason string) (*tan
 		return nil, err
 	}
 	if e.Kind == tandem.Mentoring {
-		related, err := a.DB.Related(ctx, e.OrgID, e.Learner.ID, e.Guide.ID)
-		if err != nil {
-			return nil, err
-		}
-		if !related {
+		if !e.InChain {
 			return nil, tandem.Errorf(tandem.EINVALID, "%s and %s are not in the same management chain: no exception is needed.", e.Learner.Name, e.Guide.Name)
 		}
 	}

@@ -38,6 +38,9 @@ const engagementSelect = `SELECT e.id, e.org_id, e.kind, e.status,
 	COALESCE(e.skill_id, 0), COALESCE(s.name, ''), e.setting, e.start_on, e.end_on, COALESCE(e.previous_id, 0), e.share_history,
 	e.areas, e.phase, e.review_months, e.next_review_on, COALESCE(e.reversal_by, 0),
 	e.exception_reason, COALESCE(x.id, 0), COALESCE(x.name, ''),
+	CASE WHEN e.kind = 'mentoring' AND EXISTS (SELECT 1 FROM people_closure c WHERE c.org_id = e.org_id
+		AND ((c.ancestor = e.learner_id AND c.descendant = e.guide_id) OR (c.ancestor = e.guide_id AND c.descendant = e.learner_id)))
+		THEN 1 ELSE 0 END,
 	e.current_version, e.agreed_version, e.created_by, e.created_at, e.activated_at, e.ended_at, e.ended_on, e.end_reason,
 	COALESCE(b.id, 0), COALESCE(b.name, '')
 	FROM engagements e
@@ -57,7 +60,7 @@ func scanEngagement(sc scanner) (*tandem.Engagement, error) {
 		&e.Manager.ID, &e.Manager.Name, &e.Manager.Email, &e.Manager.Title, &e.ManagerRequired,
 		&e.SkillID, &e.SkillName, &e.Setting, &start, &end, &e.PreviousID, &e.ShareHistory,
 		&areas, &phase, &e.ReviewMonths, &review, &e.ReversalBy,
-		&e.Exception, &e.ExceptionBy.ID, &e.ExceptionBy.Name,
+		&e.Exception, &e.ExceptionBy.ID, &e.ExceptionBy.Name, &e.InChain,
 		&e.CurrentVersion, &e.AgreedVersion, &e.CreatedBy, &e.CreatedAt, &activated, &ended, &endedOn, &e.EndReason,
 		&e.EndedBy.ID, &e.EndedBy.Name)
 	if err != nil {

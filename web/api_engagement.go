@@ -71,6 +71,9 @@ type engagementJSON struct {
 	ReversalBy   int64    `json:"reversal_by,omitempty"`
 	Exception    string   `json:"exception,omitempty"`
 	ExceptionBy  *refJSON `json:"exception_by,omitempty"`
+	// InChain: the partners are in one management chain in the org chart
+	// as it stands; without an exception new work waits.
+	InChain bool `json:"in_chain"`
 
 	CurrentVersion int        `json:"current_version"`
 	AgreedVersion  int        `json:"agreed_version"`
@@ -103,7 +106,7 @@ func toEngagementJSON(e *tandem.Engagement, v tandem.Viewer) engagementJSON {
 		Learner: toRefJSON(e.Learner), Guide: toRefJSON(e.Guide), Manager: optRef(e.Manager), ManagerRequired: e.ManagerRequired,
 		SkillID: e.SkillID, Skill: e.SkillName, Setting: e.Setting, Start: string(e.Start), End: string(e.End),
 		PreviousID: e.PreviousID, ShareHistory: e.ShareHistory,
-		ReviewMonths: e.ReviewMonths, NextReview: string(e.NextReview), Exception: e.Exception, ExceptionBy: optRef(e.ExceptionBy),
+		ReviewMonths: e.ReviewMonths, NextReview: string(e.NextReview), Exception: e.Exception, ExceptionBy: optRef(e.ExceptionBy), InChain: e.InChain,
 		CurrentVersion: e.CurrentVersion, AgreedVersion: e.AgreedVersion, CreatedAt: e.CreatedAt, ActivatedAt: e.ActivatedAt,
 		EndedOn: string(e.EndedOn), EndedBy: optRef(e.EndedBy), Phase: string(e.Phase)}
 	for _, a := range e.Areas {

@@ -528,6 +528,21 @@ func TestEngagementActionsAPI(t *testing.T) {
 			t.Errorf("after a review: %v %v", v["status"], v["next_review"])
 		}
 	})
+	t.Run("ReorgPutsThePartnersInOneChain", func(t *testing.T) {
+		if v := o.must(http.StatusOK, "lee", "GET", engPath(m, ""), nil); v["in_chain"] != false {
+			t.Fatalf("in_chain before the reorg: %v", v["in_chain"])
+		}
+		o.must(http.StatusOK, "ada", "PUT", fmt.Sprintf("/api/v1/people/%d/manager", o.id["lee"]), map[string]any{"manager_email": "mentor@acme.test"})
+		if v := o.must(http.StatusOK, "lee", "GET", engPath(m, ""), nil); v["in_chain"] != true {
+			t.Errorf("in_chain after the reorg: %v", v["in_chain"])
+		}
+		if st, p := o.call("lee", "POST", engPath(m, "/items"), map[string]any{"kind": "agenda", "body": "Next steps"}); st != http.StatusConflict || p["code"] != "conflict" {
+			t.Errorf("work inside the chain: %d %v, want 409", st, p)
+		}
+		if v := o.must(http.StatusOK, "ada", "GET", engPath(m, ""), nil); v["actions"].(map[string]any)["allow_exception"] != true {
+			t.Errorf("the administrator is not offered the exception: %v", v["actions"])
+		}
+	})
 }
 
 // TestEngagementBadInputAPI checks that each bad request gets a clear

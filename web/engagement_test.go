@@ -97,6 +97,24 @@ func TestEngagementPages(t *testing.T) {
 		t.Errorf("my engagements lacks the partnership:\n%s", list.body)
 	}
 
+	t.Run("ReorgInsideTheChain", func(t *testing.T) {
+		// Dev now reports to Ops, the mentor: the page says so, and new work waits.
+		dev := e.personIDs(b["admin"].token("reorg"))["dev@acme.test"]
+		if r := b["admin"].post(fmt.Sprintf("/people/%d/manager", dev), url.Values{"manager_email": {"ops@acme.test"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("reorg: %d\n%s", r.status, r.body)
+		}
+		if r := b["dev"].get(page); !strings.Contains(r.body, "Now inside the management chain") {
+			t.Errorf("the partnership page does not say it is inside the chain")
+		}
+		if r := b["dev"].get("/engagements"); !strings.Contains(r.body, "inside the chain") {
+			t.Errorf("the list does not mark it")
+		}
+		if r := b["dev"].post(page+"/items", url.Values{"kind": {"agenda"}, "body": {"After the reorg"}}); r.status != http.StatusConflict ||
+			!strings.Contains(r.body, "outside the supervisory hierarchy") {
+			t.Errorf("work inside the chain: %d", r.status)
+		}
+	})
+
 	t.Run("CoachingForm", func(t *testing.T) {
 		f := url.Values{"kind": {"coaching"}, "learner_email": {"dev@acme.test"}, "guide_email": {"vp@acme.test"}, "setting": {"Online"},
 			"outcomes": {"Ship the service"}, "cadence": {"Weekly"}, "confidentiality": {"Between us"}, "exit_terms": {"Either"},

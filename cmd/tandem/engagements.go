@@ -191,6 +191,9 @@ func showEngagement(w io.Writer, v *app.EngagementView) error {
 		if e.Exception != "" {
 			row("Exception", fmt.Sprintf("allowed by %s: %s", e.ExceptionBy.Name, e.Exception))
 		}
+		if e.ChainConflict() {
+			row("Hierarchy", "the partners are now in one management chain; new work waits for an administrator's exception")
+		}
 	}
 	row("Proposed", instant(e.CreatedAt))
 	if e.Status.Closed() {
