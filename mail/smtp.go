@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	"mime"
@@ -27,6 +28,7 @@ type SMTPMailer struct {
 	from     string
 	attempts int
 	pause    time.Duration // before the second attempt; doubled after
+	timeout  time.Duration // for one attempt, dial to QUIT: a server that stops answering must not hold a request
 }
 
 // NewSMTPMailer parses a URL of the form
@@ -44,7 +46,7 @@ func NewSMTPMailer(rawURL string) (*SMTPMailer, error) {
 	if port == "" {
 		port = "587"
 	}
-	m := &SMTPMailer{addr: net.JoinHostPort(u.Hostname(), port), host: u.Hostname(), from: from, attempts: 3, pause: 2 * time.Second}
+	m := &SMTPMailer{addr: net.JoinHostPort(u.Hostname(), port), host: u.Hostname(), from: from, attempts: 3, pause: 2 * time.Second, timeout: 30 * time.Second}
 	if u.User != nil {
 		pw, _ := u.User.Password()
 		m.auth = smtp.PlainAuth("", u.User.Username(), pw, u.Hostname())
@@ -68,11 +70,64 @@ func (s *SMTPMailer) Send(ctx context.Context, m *tandem.Message) error {
 			case <-time.After(time.Duration(i) * s.pause):
 			}
 		}
-		if lastErr = smtp.SendMail(s.addr, s.auth, s.from, []string{m.To}, body); lastErr == nil {
+		if lastErr = s.sendOnce(ctx, m.To, body); lastErr == nil {
 			return nil
 		}
 	}
 	return fmt.Errorf("send mail to %s: %w", m.To, lastErr)
+}
+
+// sendOnce is smtp.SendMail with a deadline: dial, STARTTLS when offered,
+// AUTH when configured, one message, QUIT, all within s.timeout (and ctx).
+func (s *SMTPMailer) sendOnce(ctx context.Context, to string, body []byte) error {
+	if strings.ContainsAny(to, "\r\n") {
+		return fmt.Errorf("recipient %q: a line break in an address", to)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", s.addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		if err := conn.SetDeadline(dl); err != nil {
+			return err
+		}
+	}
+	c, err := smtp.NewClient(conn, s.host)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: s.host}); err != nil {
+			return err
+		}
+	}
+	if s.auth != nil {
+		if err := c.Auth(s.auth); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(s.from); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(body); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }
 
 // compose builds a multipart/alternative message with the text part first

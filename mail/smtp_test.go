@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem"
 )
@@ -107,5 +108,41 @@ func TestSMTPMailerSend(t *testing.T) {
 	defer f.mu.Unlock()
 	if len(f.got) != 1 || !strings.Contains(f.got[0], "To: zoe@acme.test") || !strings.Contains(f.got[0], "text/html") {
 		t.Fatalf("server got %q", f.got)
+	}
+}
+
+// TestSMTPMailerTimeout: a server that accepts and then says nothing costs
+// one timeout per attempt, not a request held forever.
+func TestSMTPMailerTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // silent until the test ends
+		}
+	}()
+	m, err := NewSMTPMailer("smtp://" + ln.Addr().String() + "?from=tandem@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.attempts, m.timeout, m.pause = 2, 100*time.Millisecond, 0
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Send(context.Background(), &tandem.Message{To: "zoe@acme.test", Subject: "Hello", Text: "x", HTML: "x"})
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a silent server accepted the message")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Send did not give up on a silent server")
 	}
 }
