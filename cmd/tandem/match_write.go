@@ -6,47 +6,22 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/tandemhq/tandem/match"
 )
-
-// progress returns a match.Options.Progress that shows the phase on
-// stderr when it is a terminal and the run has taken over a second.
-func progress(stderr io.Writer) (func(string, int, int), func()) {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil, func() {}
-	}
-	start := time.Now()
-	shown := false
-	return func(phase string, done, total int) {
-			if time.Since(start) < time.Second {
-				return
-			}
-			shown = true
-			fmt.Fprintf(stderr, "\r%s %d/%d   ", phase, done, total)
-		}, func() {
-			if shown {
-				fmt.Fprint(stderr, "\r\033[K")
-			}
-		}
-}
 
 func solveAndWrite(ctx context.Context, job *matchJob, stdout, stderr io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	prog, clear := progress(stderr)
-	opt := match.Options{Progress: prog}
+	bar := newProgressLine(stderr, time.Second)
+	opt := match.Options{Progress: bar.show}
+	clear := bar.end
 	n, _ := job.src.Dims()
 	var mentor []int
 	var total float64
@@ -202,36 +177,19 @@ func joinTimings(ts []string) string {
 	return s
 }
 
-// writeAtomic writes a CSV to a temporary file beside path and renames it
-// into place, so that an error never leaves a partial file behind.
-func writeAtomic(path string, fill func(*csv.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+// writeAtomic writes a CSV through writeAtomically: no partial file is
+// ever left behind, and the file is its owner's alone (matches name people).
+func writeAtomic(path string, fill func(*csv.Writer) error) error {
+	return writeAtomically(path, func(f io.Writer) error {
+		bw := bufio.NewWriterSize(f, 1<<16)
+		w := csv.NewWriter(bw)
+		if err := fill(w); err != nil {
+			return err
 		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	w := csv.NewWriter(bw)
-	if err = fill(w); err != nil {
-		return err
-	}
-	w.Flush()
-	if err = w.Error(); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }

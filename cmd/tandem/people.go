@@ -9,9 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
-
-	"golang.org/x/term"
 
 	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/mail"
@@ -73,9 +70,9 @@ func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, 
 	if err != nil {
 		return err
 	}
-	bar := newProgressBar(stderr)
-	rep, err := a.ImportPeopleInto(ctx, org.ID, in, bar.update)
-	bar.done()
+	bar := newProgressLine(stderr, 0)
+	rep, err := a.ImportPeopleInto(ctx, org.ID, in, func(done, total int) { bar.show("importing", done, total) })
+	bar.end()
 	if rep != nil && !rep.OK() {
 		for _, p := range rep.Problems {
 			fmt.Fprintln(stderr, p.String())
@@ -188,45 +185,4 @@ func writeAtomically(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-// progressBar draws an import's progress on a terminal. It redraws at most
-// ten times a second, since a large import reports hundreds of batches and
-// a terminal that redraws each one slows the import; on anything but a
-// terminal (a log file, a pipe, a test) it draws nothing.
-type progressBar struct {
-	w     io.Writer
-	last  time.Time
-	drawn bool
-}
-
-func newProgressBar(stderr io.Writer) *progressBar {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return &progressBar{}
-	}
-	return &progressBar{w: stderr}
-}
-
-// update is the import's progress callback.
-func (b *progressBar) update(done, total int) {
-	if b.w == nil || total <= 0 {
-		return
-	}
-	now := time.Now()
-	if done < total && now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last = now
-	const width = 40
-	n := done * width / total
-	fmt.Fprintf(b.w, "\rimporting [%s%s] %3d%%", strings.Repeat("=", n), strings.Repeat(" ", width-n), done*100/total)
-	b.drawn = true
-}
-
-// done ends the bar's line so that what follows starts on a new one.
-func (b *progressBar) done() {
-	if b.drawn {
-		fmt.Fprintln(b.w)
-	}
 }
