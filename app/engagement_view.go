@@ -111,6 +111,38 @@ func (a *App) Engagement(ctx context.Context, id int64) (*EngagementView, error)
 	if err != nil {
 		return nil, err
 	}
+	return a.engagementView(ctx, act, e, v)
+}
+
+// EngagementPage is everything the engagement page shows: the engagement,
+// its sessions and its goals and the like, each as the actor may see it.
+type EngagementPage struct {
+	*EngagementView
+	Meetings *MeetingsView
+	Goals    *GoalsView
+}
+
+// EngagementPage loads the engagement once for the three views of its
+// page (Engagement, EngagementMeetings and Goals each load it themselves).
+func (a *App) EngagementPage(ctx context.Context, id int64) (*EngagementPage, error) {
+	act, e, v, err := a.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &EngagementPage{}
+	if p.EngagementView, err = a.engagementView(ctx, act, e, v); err != nil {
+		return nil, err
+	}
+	if p.Meetings, err = a.meetingsView(ctx, act, e, v); err != nil {
+		return nil, err
+	}
+	if p.Goals, err = a.goalsView(ctx, act, e, v); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (a *App) engagementView(ctx context.Context, act *tandem.Actor, e *tandem.Engagement, v tandem.Viewer) (*EngagementView, error) {
 	view, err := a.facets(ctx, e, v)
 	if err != nil {
 		return nil, err

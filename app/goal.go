@@ -70,6 +70,12 @@ func (a *App) Goals(ctx context.Context, id int64) (*GoalsView, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.goalsView(ctx, act, e, v)
+}
+
+func (a *App) goalsView(ctx context.Context, act *tandem.Actor, e *tandem.Engagement, v tandem.Viewer) (*GoalsView, error) {
+	id := e.ID
+	var err error
 	k := e.Kind
 	view := &GoalsView{Engagement: e, Viewer: v,
 		SeeGoals:       tandem.Can(k, v, tandem.FacetGoals),

@@ -74,6 +74,12 @@ func (a *App) EngagementMeetings(ctx context.Context, id int64) (*MeetingsView, 
 	if err != nil {
 		return nil, err
 	}
+	return a.meetingsView(ctx, act, e, v)
+}
+
+func (a *App) meetingsView(ctx context.Context, act *tandem.Actor, e *tandem.Engagement, v tandem.Viewer) (*MeetingsView, error) {
+	id := e.ID
+	var err error
 	out := &MeetingsView{Viewer: v, Visible: tandem.Can(e.Kind, v, tandem.FacetSessions), Location: a.Location(ctx)}
 	out.CanSchedule = e.Status == tandem.StatusActive && e.IsPartner(act.Person.ID)
 	if !out.Visible {

@@ -247,24 +247,15 @@ func engagementID(r *http.Request) int64 {
 }
 
 func (s *Server) showEngagement(w http.ResponseWriter, r *http.Request, status int, form Form, formFor string) {
-	v, err := s.app.Engagement(r.Context(), engagementID(r))
+	p, err := s.app.EngagementPage(r.Context(), engagementID(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	sessions, err := s.sessionsFor(r, v.Engagement.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	goals, err := s.app.Goals(r.Context(), v.Engagement.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	v := p.EngagementView
 	s.render(w, r, status, "engagement", &engagementPage{Page: Page{Title: v.Engagement.Title(), Nav: "engagements"}, EngagementView: v,
 		Form: form, FormFor: formFor, Me: tandem.ActorFrom(r.Context()).Person.ID, Phases: tandem.Phases, Today: tandem.DateOf(s.app.DB.Now()),
-		Sessions: sessions, Goals: goals})
+		Sessions: &sessionsSection{MeetingsView: p.Meetings, zoned: zoned{p.Meetings.Location}}, Goals: p.Goals})
 }
 
 func (s *Server) handleEngagement(w http.ResponseWriter, r *http.Request) {

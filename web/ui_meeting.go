@@ -62,15 +62,6 @@ type sessionsSection struct {
 	zoned
 }
 
-// sessionsFor loads the sessions section of an engagement page.
-func (s *Server) sessionsFor(r *http.Request, id int64) (*sessionsSection, error) {
-	v, err := s.app.EngagementMeetings(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	return &sessionsSection{MeetingsView: v, zoned: zoned{v.Location}}, nil
-}
-
 // meetingPage is the page of one session.
 type meetingPage struct {
 	Page
