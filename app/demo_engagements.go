@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem"
 )
@@ -18,8 +19,15 @@ import (
 // time. The administrator is a party to one engagement of each kind, so
 // that signing in shows them under My engagements.
 func (a *App) seedDemoEngagements(ctx context.Context, org *tandem.Org, adminID int64) (int, error) {
-	s := &demoSeed{a: a, ctx: ctx, org: org, byID: map[int64]*tandem.Person{}, busy: map[int64]bool{},
-		today: tandem.DateOf(a.DB.Now())}
+	// The engagements are proposed and agreed "at their time", before the
+	// work that work() tells, on a copy of the App with a clock of its own
+	// (as work does): the server may be answering other requests meanwhile.
+	real := a.DB.Now()
+	db, story := *a.DB, *a
+	story.DB = &db
+	s := &demoSeed{a: &story, ctx: ctx, org: org, byID: map[int64]*tandem.Person{}, busy: map[int64]bool{},
+		today: tandem.DateOf(real), real: real, now: real}
+	db.Now = func() time.Time { return s.now }
 	err := a.DB.ExportPeople(ctx, org.ID, func(p *tandem.Person, _ string) error {
 		q := *p
 		s.people = append(s.people, &q)
@@ -36,6 +44,7 @@ func (a *App) seedDemoEngagements(ctx context.Context, org *tandem.Org, adminID 
 	s.busy[adminID] = true // the administrator takes part only where chosen
 	s.coaching()
 	s.mentoring()
+	s.now = s.real // work keeps a clock of its own, up to the real now
 	s.work()
 	return s.n, s.err
 }
@@ -52,8 +61,23 @@ type demoSeed struct {
 	byID   map[int64]*tandem.Person
 	busy   map[int64]bool // a learner or guide of a seeded engagement already
 	today  tandem.Date
+	real   time.Time // the real now, when seeding began
+	now    time.Time // the story's clock (see at)
 	n      int
 	err    error
+}
+
+// at sets the story's clock to hour o'clock (UTC) on the day d days from
+// today, never past the real now.
+func (s *demoSeed) at(d, hour int) { s.atDate(s.day(d), hour) }
+
+// atDate sets the story's clock to hour o'clock (UTC) on date, never past
+// the real now.
+func (s *demoSeed) atDate(date tandem.Date, hour int) {
+	s.now = date.Time().Add(time.Duration(hour) * time.Hour)
+	if s.now.After(s.real) {
+		s.now = s.real
+	}
 }
 
 func (s *demoSeed) fail(step string, err error) {
@@ -260,6 +284,7 @@ func (s *demoSeed) coaching() {
 			sk = x
 		}
 	}
+	s.at(-27, 9)
 	e := s.propose(mgr.ID, tandem.Proposal{Kind: tandem.Coaching, LearnerID: learner.ID, GuideID: mgr.ID, SkillID: sk.SkillID,
 		Setting: "Weekly one-to-ones, " + mgr.Location + " office", Agreement: tandem.Agreement{
 			Outcomes: []string{
@@ -273,6 +298,7 @@ func (s *demoSeed) coaching() {
 			Start:           s.day(-21), End: s.day(-21).AddMonths(3),
 			EvaluationMethod: "The listening rubric (1–5) scored after each observed conversation",
 		}}, "")
+	s.at(-26, 11)
 	s.agree(e, learner.ID, mgr.ID)
 
 	// Active, with a coach open to coaching the skill.
@@ -281,6 +307,7 @@ func (s *demoSeed) coaching() {
 		s.missing("active coaching")
 		return
 	}
+	s.at(-16, 10)
 	e = s.propose(l.ID, tandem.Proposal{Kind: tandem.Coaching, LearnerID: l.ID, GuideID: c.ID, SkillID: k.SkillID,
 		Setting: "Online, with one session on site in " + c.Location, Agreement: tandem.Agreement{
 			Outcomes: []string{
@@ -294,6 +321,7 @@ func (s *demoSeed) coaching() {
 			Start:           s.day(-10), End: s.day(-10).AddMonths(3),
 			EvaluationMethod: "Rubric level agreed by coach and coachee, with two work examples",
 		}}, "")
+	s.at(-15, 15)
 	s.agree(e, l.ID, c.ID, l.ManagerID)
 
 	// A draft waiting for the manager: they asked for a measurable outcome,
@@ -311,8 +339,10 @@ func (s *demoSeed) coaching() {
 		Start:           s.day(14), End: s.day(14).AddMonths(4),
 		EvaluationMethod: "Coach's assessment at the end",
 	}
+	s.at(-4, 10)
 	e = s.propose(l.ID, tandem.Proposal{Kind: tandem.Coaching, LearnerID: l.ID, GuideID: c.ID, SkillID: k.SkillID,
 		Setting: l.Location + " site", Agreement: ag}, "")
+	s.at(-3, 14)
 	s.do(e, "ask for changes", func(id int64) error {
 		_, err := s.a.Respond(s.as(l.ManagerID), id, 1, false,
 			"\"Get better\" is hard to measure: could we tie it to the next release and a date, and say how it is evaluated?")
@@ -323,7 +353,9 @@ func (s *demoSeed) coaching() {
 		"Present what changed to the team in a 20-minute session before the end date",
 	}
 	ag.EvaluationMethod = "Rework count from the release, and written feedback from two colleagues"
+	s.at(-2, 9)
 	s.do(e, "revise", func(id int64) error { _, err := s.a.Revise(s.as(c.ID), id, ag); return err })
+	s.at(-2, 16)
 	s.agree(e, c.ID, l.ID)
 
 	// Expired: dates in the past, agreed, then the end date passed.
@@ -332,6 +364,7 @@ func (s *demoSeed) coaching() {
 		s.missing("expired coaching")
 		return
 	}
+	s.atDate(s.today.AddMonths(-4), -5*24+10)
 	old := s.propose(c.ID, tandem.Proposal{Kind: tandem.Coaching, LearnerID: l.ID, GuideID: c.ID, SkillID: k.SkillID,
 		Setting: "Team room, " + c.Location, Agreement: tandem.Agreement{
 			Outcomes: []string{
@@ -345,8 +378,10 @@ func (s *demoSeed) coaching() {
 			Start:           s.today.AddMonths(-4), End: s.day(-1),
 			EvaluationMethod: "Whether the last two reviews ran without the coach",
 		}}, "")
+	s.atDate(s.today.AddMonths(-4), -4*24+15)
 	s.agree(old, l.ID, c.ID, l.ManagerID)
 	if s.err == nil {
+		s.at(0, 0) // the nightly job, the day after the end date
 		_, err := s.a.ExpireDue(s.ctx)
 		s.fail("expire", err)
 	}
@@ -358,6 +393,7 @@ func (s *demoSeed) coaching() {
 			s.missing("coaching that moved on")
 			return
 		}
+		s.at(0, 8)
 		e = s.propose(l.ID, tandem.Proposal{Kind: tandem.Coaching, LearnerID: l.ID, GuideID: c2.ID, SkillID: k.SkillID,
 			Setting: "Online", ShareHistory: true, Agreement: tandem.Agreement{
 				Outcomes: []string{
@@ -380,6 +416,7 @@ func (s *demoSeed) coaching() {
 		s.missing("ended coaching")
 		return
 	}
+	s.atDate(s.today.AddMonths(-2), -3*24+10)
 	e = s.propose(l.ID, tandem.Proposal{Kind: tandem.Coaching, LearnerID: l.ID, GuideID: c.ID, SkillID: k.SkillID,
 		Setting: "Regional office, " + l.Location, Agreement: tandem.Agreement{
 			Outcomes: []string{
@@ -393,7 +430,9 @@ func (s *demoSeed) coaching() {
 			Start:           s.today.AddMonths(-2), End: s.today.AddMonths(2),
 			EvaluationMethod: "Attendee feedback and the coach's observation",
 		}}, "")
+	s.atDate(s.today.AddMonths(-2), -2*24+11)
 	s.agree(e, l.ID, c.ID, l.ManagerID)
+	s.at(-6, 17)
 	s.do(e, "end", func(id int64) error {
 		_, err := s.a.End(s.as(l.ID), id, "I moved to a new role and this skill no longer fits it; thank you, "+first(c)+".")
 		return err
@@ -454,6 +493,7 @@ func (s *demoSeed) mentoring() {
 		s.missing("mentoring in cultivation")
 		return
 	}
+	s.at(-64, 10)
 	e := s.propose(l.ID, tandem.Proposal{Kind: tandem.Mentoring, LearnerID: l.ID, GuideID: m.ID, Agreement: tandem.Agreement{
 		Outcomes: []string{
 			"Grow from running programs to shaping how the organization learns",
@@ -465,7 +505,9 @@ func (s *demoSeed) mentoring() {
 		ReviewMethod:    "At each review point: what has changed, what to keep",
 		ExitTerms:       "Either of us may close it at a review point, or any time with a note",
 	}}, "")
+	s.at(-62, 16)
 	s.agree(e, l.ID, m.ID, l.ManagerID)
+	s.at(-27, 18)
 	s.do(e, "phase", func(id int64) error {
 		_, err := s.a.SetPhase(s.as(m.ID), id, tandem.PhaseCultivation, "We know each other's goals now; deeper topics from here.")
 		return err
@@ -495,6 +537,7 @@ func (s *demoSeed) mentoring() {
 		s.missing("reversed mentoring")
 		return
 	}
+	s.at(-70, 10)
 	e = s.propose(m.ID, tandem.Proposal{Kind: tandem.Mentoring, LearnerID: l.ID, GuideID: m.ID,
 		Areas: []tandem.Area{tandem.AreaCareer, tandem.AreaSkills}, Agreement: tandem.Agreement{
 			Outcomes: []string{
@@ -506,7 +549,9 @@ func (s *demoSeed) mentoring() {
 			ReviewMethod:    "Every quarter, each of us says what we learned",
 			ExitTerms:       "Either may close it without fault",
 		}}, "")
+	s.at(-68, 12)
 	s.agree(e, l.ID, m.ID, l.ManagerID)
+	s.at(-36, 14)
 	s.do(e, "phase", func(id int64) error {
 		_, err := s.a.SetPhase(s.as(l.ID), id, tandem.PhaseRedefinition, "We are more peers than mentor and protégé now.")
 		return err
@@ -515,7 +560,14 @@ func (s *demoSeed) mentoring() {
 		_, err := s.a.ProposeReversal(s.as(m.ID), id, "You know more about running a team through change than I do now; shall we swap?")
 		return err
 	})
+	s.at(-35, 9)
 	s.do(e, "accept reversal", func(id int64) error { _, err := s.a.AnswerReversal(s.as(l.ID), id, true); return err })
+	// The new protégé's manager agrees to the terms (a new version when
+	// the manager changed).
+	s.at(-34, 11)
+	if cur, err := s.a.DB.EngagementByID(s.ctx, s.org.ID, e.ID); s.err == nil && err == nil && cur.CurrentVersion != cur.AgreedVersion {
+		s.agree(e, cur.Manager.ID)
+	}
 
 	// Waiting for the manager: both partners agreed.
 	l, m = s.protege(0.35)
@@ -523,6 +575,7 @@ func (s *demoSeed) mentoring() {
 		s.missing("draft mentoring")
 		return
 	}
+	s.at(-3, 13)
 	e = s.propose(l.ID, tandem.Proposal{Kind: tandem.Mentoring, LearnerID: l.ID, GuideID: m.ID, Agreement: tandem.Agreement{
 		Outcomes: []string{
 			"Explore a move from " + l.Department + " into " + m.Department + ": what it takes and whom to talk to",
@@ -533,6 +586,7 @@ func (s *demoSeed) mentoring() {
 		ReviewMethod:    "A written reflection from each of us before every review point",
 		ExitTerms:       "Either may end it by message, no reason needed",
 	}}, "")
+	s.at(-2, 10)
 	s.agree(e, l.ID, m.ID)
 
 	// Closed at a review point, the goals met.
@@ -541,6 +595,7 @@ func (s *demoSeed) mentoring() {
 		s.missing("ended mentoring")
 		return
 	}
+	s.atDate(s.today.AddMonths(-9), 10)
 	e = s.propose(l.ID, tandem.Proposal{Kind: tandem.Mentoring, LearnerID: l.ID, GuideID: m.ID,
 		Areas: []tandem.Area{tandem.AreaCareer, tandem.AreaPurpose, tandem.AreaWellbeing}, Agreement: tandem.Agreement{
 			Outcomes: []string{
@@ -552,11 +607,14 @@ func (s *demoSeed) mentoring() {
 			ReviewMethod:    "Review points every quarter",
 			ExitTerms:       "We close it together at a review point when the goals are met",
 		}}, "")
+	s.atDate(s.today.AddMonths(-9), 2*24+10)
 	s.agree(e, l.ID, m.ID, l.ManagerID)
+	s.at(-40, 12)
 	s.do(e, "phase", func(id int64) error {
 		_, err := s.a.SetPhase(s.as(l.ID), id, tandem.PhaseSeparation, "I lead my own team now; time to stand on my own.")
 		return err
 	})
+	s.at(-12, 12)
 	s.do(e, "review", func(id int64) error {
 		_, err := s.a.Review(s.as(m.ID), id, tandem.ReviewClose, "Goals met: "+first(l)+" leads a team now. We will keep in touch.")
 		return err
@@ -579,6 +637,13 @@ func (s *demoSeed) mentoring() {
 	reason := fmt.Sprintf("%s is the most experienced %s person at the %s site and the only one who can mentor this craft; "+
 		"the partnership keeps to craft and career, and performance stays with %s, the line manager.",
 		skip.Name, l.Department, skip.Location, s.byID[l.ManagerID].Name)
+	// Before the story work() tells of it (it stalls): stalled days and a
+	// month of work before them.
+	sd := 21
+	if settings, err := s.a.DB.OrgSettings(s.ctx, s.org.ID); err == nil {
+		sd = max(settings.StalledDays, 7)
+	}
+	s.at(-sd-40, 10)
 	e = s.propose(s.admin.ID, tandem.Proposal{Kind: tandem.Mentoring, LearnerID: l.ID, GuideID: skip.ID,
 		Areas: []tandem.Area{tandem.AreaSkills, tandem.AreaCareer}, Agreement: tandem.Agreement{
 			Outcomes: []string{
@@ -590,5 +655,6 @@ func (s *demoSeed) mentoring() {
 			ReviewMethod:    "Review points with a short reflection from each",
 			ExitTerms:       "Either may close it, and the People team can end it if the exception no longer holds",
 		}}, reason)
+	s.at(-sd-38, 15)
 	s.agree(e, l.ID, skip.ID, l.ManagerID)
 }

@@ -3,6 +3,9 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"github.com/tandemhq/tandem/tandemtest"
+	"io"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -104,6 +107,22 @@ func TestLoadDemo(t *testing.T) {
 		}
 	})
 
+	// The story clock never passes the real now, whatever the hour: the
+	// demo loads at any time of day.
+	t.Run("AnyTimeOfDay", func(t *testing.T) {
+		for _, hm := range [][2]int{{0, 5}, {23, 55}} {
+			db, clock := tandemtest.MustOpenDB(t)
+			clock.Set(time.Date(2026, 3, 2, hm[0], hm[1], 0, 0, time.UTC))
+			a := app.New(db, &tandemtest.Mailbox{}, slog.New(slog.NewTextHandler(io.Discard, nil)), "http://tandem.test")
+			a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+			admin, err := a.LoadDemoSetup(ctx, in, app.MinDemoPeople)
+			if err != nil {
+				t.Fatalf("%02d:%02d: %v", hm[0], hm[1], err)
+			}
+			checkDemoEngagements(t, db, admin.OrgID, admin.ID)
+		}
+	})
+
 	t.Run("ErrConflict", func(t *testing.T) {
 		a, _ := newApp(t)
 		if _, err := a.Setup(ctx, app.SetupInput{OrgName: "Acme", Name: "Bo", Email: "bo@acme.test", Password: "correct horse battery"}); err != nil {
@@ -171,6 +190,27 @@ func checkDemoEngagements(t *testing.T, db *sqldb.DB, orgID, adminID int64) []st
 		}
 		if e.Status != tandem.StatusDraft && !has(tandem.EventActivated, "") {
 			t.Errorf("#%d is %s without ever being agreed", e.ID, e.Status)
+		}
+		// The story is told in order: proposed first, nothing worked on
+		// before it was agreed, nothing after the real now.
+		var proposed, activated time.Time
+		for _, ev := range events {
+			switch ev.Type {
+			case tandem.EventProposed:
+				proposed = ev.At
+			case tandem.EventActivated:
+				activated = ev.At
+			}
+		}
+		for _, ev := range events {
+			switch {
+			case ev.At.Before(proposed):
+				t.Errorf("#%d: %s at %s, before it was proposed at %s", e.ID, ev.Type, ev.At, proposed)
+			case ev.At.After(db.Now()):
+				t.Errorf("#%d: %s at %s, in the future", e.ID, ev.Type, ev.At)
+			case ev.Type.Facet() == tandem.FacetSessions && !activated.IsZero() && ev.At.Before(activated):
+				t.Errorf("#%d: %s at %s, before it was agreed at %s", e.ID, ev.Type, ev.At, activated)
+			}
 		}
 		learner, err := db.PersonByID(ctx, orgID, e.Learner.ID)
 		if err != nil {

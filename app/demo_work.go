@@ -474,7 +474,7 @@ func (w *demoWork) coachingStarts(e *tandem.Engagement) {
 		Target: "12 of 12", Due: w.day(30)})
 	w.evaluate(e, w.start(e, 0), "Starting point: the previous engagement's last review and the checklist "+first(l)+" wrote, shared by "+first(l)+".")
 	w.run(e, []demoStep{
-		{day: 2, hour: 11, minutes: 60, by: c.ID, video: w.video(e), agenda: "Read the previous coach's notes together; agree how we work"},
+		{day: 3, hour: 11, minutes: 60, by: c.ID, video: w.video(e), agenda: "Read the previous coach's notes together; agree how we work"},
 		{day: 16, hour: 11, minutes: 60, by: l.ID, video: w.video(e), agenda: "The project's first review against the checklist"},
 	}, nil)
 }
