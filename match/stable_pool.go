@@ -79,7 +79,8 @@ type poolRounds struct {
 	merged  []float32   // per open mentor: its best sampled scores
 	mcnt    []int32     // per open mentor: how many
 	sample  []pairItem  // the sampled scores, sorted, with open positions in j
-	tmp     []pairItem
+	stmp    []pairItem  // the sample's spare buffer for sortPool
+	tmp     []pairItem  // the pool's
 	cnt     []int32
 	bufs    [][]float32 // per worker: a row
 	parts   [][]pairItem
@@ -246,7 +247,7 @@ func (s *poolRounds) threshold(target int) (tv float32, bucket bool, est int) {
 			s.sample = append(s.sample, pairItem{v, 0, int32(o)})
 		}
 	}
-	s.sample, s.tmp = sortPool(s.sample, s.tmp)
+	s.sample, s.stmp = sortPool(s.sample, s.stmp)
 	cnt := slices.Grow(s.cnt[:0], len(open))[:len(open)]
 	clear(cnt)
 	s.cnt = cnt
