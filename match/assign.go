@@ -208,10 +208,18 @@ func Assign(src Scores, capacity []int, opt Options) (*Assignment, error) {
 				free = append(free, int32(i))
 			}
 		}
-		if s.batchAugment(free) {
+		stranded, ok := s.batchAugment(free)
+		if !ok && stranded != nil && s.finishStranded(stranded) {
+			ok = true
+		}
+		if ok {
 			s.stats.Augment = time.Since(start)
 			s.src = src // stand-ins go: their seats are the free ones
-			return s.finish(), nil
+			if a := s.finish(); a.Certificate != nil {
+				return a, nil
+			}
+			// Not certified, which would be a bug: solve again the
+			// general way below, and let its check decide.
 		}
 		// Some mentee cannot be matched: solve from scratch.
 		st := s.stats
@@ -275,8 +283,6 @@ type solver struct {
 
 	rowBuf []float32
 	keys   []float64
-	p0     []float64 // prices during the last full read (certifyFused)
-	dirty  []bool    // rows rescanned since the last full read
 	dij    dijkstra
 	stats  Stats
 
@@ -302,8 +308,6 @@ func newSolver(src Scores, capacity []int, opt Options) *solver {
 		rowA:     make([]float64, n),
 		second:   make([]float64, n),
 		rowBuf:   make([]float32, m),
-		p0:       make([]float64, m),
-		dirty:    make([]bool, n),
 		keys:     make([]float64, opt.Candidates),
 	}
 	total := 0
@@ -353,12 +357,9 @@ func (s *solver) readCandidates() error {
 	return s.setRange(los, his)
 }
 
-// newRead starts a full read of the rows: fresh lists, and the prices
-// and clean rows that certifyFused relies on.
+// newRead starts a full read of the rows: fresh lists of k mentors.
 func (s *solver) newRead(k int) {
 	s.cand = newCandidates(s.n, k)
-	copy(s.p0, s.p)
-	clear(s.dirty)
 }
 
 // setRange sets the score range and the bonus from per-worker extremes.
@@ -392,7 +393,6 @@ func Bonus(lo, hi float64, n, m int) float64 {
 // rescan reads row i again and refreshes its list at current prices.
 func (s *solver) rescan(i int) []float32 {
 	s.stats.Rescans++
-	s.dirty[i] = true
 	row := s.src.Row(i, s.rowBuf)
 	s.cand.scan(i, row, s.p, s.keys)
 	return row

@@ -71,7 +71,14 @@ func (s *solver) adjustPrices(passes int, damp float64) {
 						w2 = v
 					}
 				}
-				bidJ[i], w1s[i], gaps[i] = j1, w1, math.Max(0, w1-w2)
+				// A row with one allowed mentor has no second best: its
+				// gap is bounded by the score range (prices stay within
+				// it), not infinite.
+				gap := 0.0
+				if j1 >= 0 {
+					gap = math.Min(math.Max(0, w1-w2), s.hi-s.lo)
+				}
+				bidJ[i], w1s[i], gaps[i] = j1, w1, gap
 			}
 		})
 		var sum float64
@@ -274,7 +281,5 @@ func (s *solver) narrowLists(pold []float64) bool {
 		}
 	})
 	s.cand = nc
-	copy(s.p0, s.p)
-	clear(s.dirty)
 	return true
 }

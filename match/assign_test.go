@@ -3,6 +3,7 @@ package match_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/tandemhq/tandem/match"
@@ -192,10 +193,11 @@ func TestAssignBruteForceTight(t *testing.T) {
 	}
 }
 
-// TestAssignStandIns covers tight problems (as many seats as mentees)
-// with mentees that allow no mentor at all, as profiles without a shared
-// language give: they must neither cost the batch method (no fallback when
-// everyone else can be matched) nor the certificate.
+// TestAssignStandIns covers tight problems (as many seats as mentees) in
+// which not every mentee can be matched: some allow no mentor at all (as
+// profiles without a shared language give: stand-ins), others compete for
+// too few seats (stranded: finishStranded). Neither may send the solve to
+// the general method, nor cost the certificate.
 func TestAssignStandIns(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
 	for iter := range 2000 {
@@ -234,8 +236,42 @@ func TestAssignStandIns(t *testing.T) {
 		if _, err := match.Certify(a, capacity, got, 0); err != nil || got.Certificate == nil {
 			t.Fatalf("#%d: certify %v, fused %v\nscores %v\ncapacity %v", iter, err, got.Certificate, a.Data, capacity)
 		}
-		if forbid == 0 && len(empty) < n && got.Stats.Fallback {
-			t.Fatalf("#%d: fell back although every mentee with an allowed mentor can be matched\nscores %v\ncapacity %v", iter, a.Data, capacity)
+		allowed := slices.ContainsFunc(a.Data, func(v float32) bool { return !match.IsForbidden(v) })
+		if allowed && got.Stats.Fallback {
+			t.Fatalf("#%d: the tight method fell back to the general one\nscores %v\ncapacity %v", iter, a.Data, capacity)
+		}
+	}
+}
+
+// TestAssignProfilesStranded solves generated profiles whose capacities
+// equal the mentees but where language and must-match rules leave some
+// mentees unmatchable: the tight method finishes them (finishStranded)
+// instead of starting over, and the independent Certify agrees.
+func TestAssignProfilesStranded(t *testing.T) {
+	for seed := uint64(1); seed <= 2; seed++ {
+		mentees, mentors := gen.People(2000, 400, 5, seed)
+		capacity := make([]int, len(mentors))
+		seats := 0
+		for j, p := range mentors {
+			capacity[j] = p.Capacity
+			seats += p.Capacity
+		}
+		model, err := match.NewModel(mentees, mentors, match.DefaultWeights(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := match.Assign(model, capacity, match.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seats != len(mentees) || a.Matched == len(mentees) {
+			t.Fatalf("seed %d: %d seats for %d mentees, %d matched: not the case this test is for", seed, seats, len(mentees), a.Matched)
+		}
+		if a.Stats.Fallback || a.Certificate == nil {
+			t.Errorf("seed %d: fallback %v, certificate %v", seed, a.Stats.Fallback, a.Certificate)
+		}
+		if _, err := match.Certify(model, capacity, a, 0); err != nil {
+			t.Errorf("seed %d: %v", seed, err)
 		}
 	}
 }

@@ -59,56 +59,19 @@ func (s *solver) augment(i0 int) {
 	_, u0, _ := s.best(i0)
 	dummyD, dummyRow := math.Inf(1), -1
 	reach := func(r int, dr, ur float64) {
-		d.rowDist[r], d.rowU[r] = dr, ur
 		if x := dr + ur + s.bonus; x < dummyD {
 			dummyD, dummyRow = x, r
 		}
-		cols, vals := s.cand.list(r)
-		for t, l := range cols {
-			if d.done[l] == ep {
-				continue
-			}
-			nd := dr + ur - (float64(vals[t]) - s.p[l])
-			if d.mark[l] != ep || nd < d.dist[l] {
-				d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), vals[t]
-				d.heap.push(nd, l)
-			}
-		}
-		if t := s.cand.thr[r]; t > math.Inf(-1) {
-			d.heap.push(dr+ur-t, int32(s.m+r))
-		}
+		s.reachRow(r, dr, ur, ep)
 	}
 	reach(i0, 0, u0)
 
 	end, dEnd := -1, 0.0
-	for len(d.heap) > 0 {
-		key, node := d.heap.pop()
-		if key > dummyD {
+	for {
+		l, key, ok := s.settleNext(ep, dummyD)
+		if !ok {
 			break
 		}
-		if int(node) >= s.m {
-			// The list bound of mentee r is reached: relax all its mentors.
-			r := int(node) - s.m
-			dr, ur := d.rowDist[r], d.rowU[r]
-			row := s.rescan(r)
-			for l, a := range row {
-				if a != a || d.done[l] == ep {
-					continue
-				}
-				nd := dr + ur - (float64(a) - s.p[l])
-				if d.mark[l] != ep || nd < d.dist[l] {
-					d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), a
-					d.heap.push(nd, int32(l))
-				}
-			}
-			continue
-		}
-		l := int(node)
-		if d.done[l] == ep || key > d.dist[l] {
-			continue
-		}
-		d.done[l] = ep
-		d.settled = append(d.settled, int32(l))
 		if s.load[l] < s.cap[l] {
 			end, dEnd = l, key
 			break
@@ -154,6 +117,70 @@ func (s *solver) augment(i0 int) {
 		}
 		c, seat = oc, os
 	}
+}
+
+// reachRow records that mentee r is reached at distance dr with dual ur in
+// search ep, and relaxes its listed mentors; a heap entry keyed by its list
+// bound stands for all the others (relaxRescan, if the search gets there).
+func (s *solver) reachRow(r int, dr, ur float64, ep uint32) {
+	d := &s.dij
+	d.rowDist[r], d.rowU[r] = dr, ur
+	cols, vals := s.cand.list(r)
+	for t, l := range cols {
+		if d.done[l] == ep {
+			continue
+		}
+		nd := dr + ur - (float64(vals[t]) - s.p[l])
+		if d.mark[l] != ep || nd < d.dist[l] {
+			d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), vals[t]
+			d.heap.push(nd, l)
+		}
+	}
+	if t := s.cand.thr[r]; t > math.Inf(-1) {
+		d.heap.push(dr+ur-t, int32(s.m+r))
+	}
+}
+
+// relaxRescan handles the heap entry of mentee r's list bound: the search
+// got that far, so the row is read again and every mentor relaxed.
+func (s *solver) relaxRescan(r int, ep uint32) {
+	d := &s.dij
+	dr, ur := d.rowDist[r], d.rowU[r]
+	for l, a := range s.rescan(r) {
+		if a != a || d.done[l] == ep {
+			continue
+		}
+		nd := dr + ur - (float64(a) - s.p[l])
+		if d.mark[l] != ep || nd < d.dist[l] {
+			d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), a
+			d.heap.push(nd, int32(l))
+		}
+	}
+}
+
+// settleNext pops the search's heap until it settles a mentor, rescanning
+// rows whose list bound comes up and skipping stale entries on the way. It
+// returns false when the heap is empty or its next key is over limit.
+func (s *solver) settleNext(ep uint32, limit float64) (int, float64, bool) {
+	d := &s.dij
+	for len(d.heap) > 0 {
+		key, node := d.heap.pop()
+		if key > limit {
+			return 0, 0, false
+		}
+		if int(node) >= s.m {
+			s.relaxRescan(int(node)-s.m, ep)
+			continue
+		}
+		l := int(node)
+		if d.done[l] == ep || key > d.dist[l] {
+			continue
+		}
+		d.done[l] = ep
+		d.settled = append(d.settled, int32(l))
+		return l, key, true
+	}
+	return 0, 0, false
 }
 
 // minHeap is a binary heap of (key, node) pairs with lazy deletion: stale

@@ -4,9 +4,11 @@ import "math"
 
 // batchAugment finishes a tight problem (as many seats as mentees) by
 // rounds of multi-source shortest paths, each round augmenting along many
-// paths at once. It returns false when it cannot prove the result optimal
-// (some mentee cannot be matched); the caller then runs the general
-// method.
+// paths at once. It returns ok = false when not every mentee can be
+// matched: with stranded, the free mentees from which no augmenting path
+// is left (finishStranded completes the solve from there); without, a free
+// mentee that allows no mentor at all (the caller starts over with the
+// general method).
 //
 // When every seat ends up filled, the term sum(cap[j]·V[j]) of the dual
 // objective is the same for every complete assignment, so mentor prices
@@ -19,7 +21,7 @@ import "math"
 // C - dist. Every arc of the shortest-path forest is then tight, so
 // augmenting along the tree path of one sink per tree (trees are disjoint)
 // keeps both invariants, however far the sinks are from each other.
-func (s *solver) batchAugment(free []int32) bool {
+func (s *solver) batchAugment(free []int32) (stranded []int32, ok bool) {
 	d := &s.dij
 	if d.root == nil {
 		d.root = make([]int32, s.n)
@@ -36,26 +38,13 @@ func (s *solver) batchAugment(free []int32) bool {
 		sinks := d.sinks[:0]
 
 		reach := func(r int, dr, ur float64, root int32) {
-			d.rowDist[r], d.rowU[r], d.root[r], d.rowEp[r] = dr, ur, root, ep
-			cols, vals := s.cand.list(r)
-			for t, l := range cols {
-				if d.done[l] == ep {
-					continue
-				}
-				nd := dr + ur - (float64(vals[t]) - s.p[l])
-				if d.mark[l] != ep || nd < d.dist[l] {
-					d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), vals[t]
-					d.heap.push(nd, l)
-				}
-			}
-			if t := s.cand.thr[r]; t > math.Inf(-1) {
-				d.heap.push(dr+ur-t, int32(s.m+r))
-			}
+			d.root[r], d.rowEp[r] = root, ep
+			s.reachRow(r, dr, ur, ep)
 		}
 		for _, i := range free {
 			j1, w1 := s.best1(int(i))
 			if j1 < 0 {
-				return false // no allowed mentor
+				return nil, false // no allowed mentor
 			}
 			reach(int(i), 0, w1, i)
 		}
@@ -68,31 +57,12 @@ func (s *solver) batchAugment(free []int32) bool {
 		want := max(1, int(math.Ceil(float64(open)*batchReach)))
 		hits, seatsFound := 0, 0
 		radius := 0.0
-		for len(d.heap) > 0 {
-			key, node := d.heap.pop()
-			if int(node) >= s.m {
-				r := int(node) - s.m
-				dr, ur := d.rowDist[r], d.rowU[r]
-				row := s.rescan(r)
-				for l, a := range row {
-					if a != a || d.done[l] == ep {
-						continue
-					}
-					nd := dr + ur - (float64(a) - s.p[l])
-					if d.mark[l] != ep || nd < d.dist[l] {
-						d.mark[l], d.dist[l], d.pred[l], d.predA[l] = ep, nd, int32(r), a
-						d.heap.push(nd, int32(l))
-					}
-				}
-				continue
+		for {
+			l, key, ok := s.settleNext(ep, math.Inf(1))
+			if !ok {
+				break
 			}
-			l := int(node)
-			if d.done[l] == ep || key > d.dist[l] {
-				continue
-			}
-			d.done[l] = ep
 			radius = key
-			d.settled = append(d.settled, int32(l))
 			root := d.root[d.pred[l]]
 			if s.load[l] < s.cap[l] {
 				sinks = append(sinks, int32(l))
@@ -114,7 +84,7 @@ func (s *solver) batchAugment(free []int32) bool {
 		}
 		d.sinks = sinks
 		if len(sinks) == 0 {
-			return false // no augmenting path: some mentee stays unmatched
+			return free, false // no augmenting path from any of them
 		}
 		// Augment along vertex-disjoint tight paths (depth-first, as in
 		// Hopcroft–Karp), before the prices move: an arc is tight when it
@@ -166,12 +136,8 @@ func (s *solver) batchAugment(free []int32) bool {
 	for j := range s.m {
 		lam = math.Min(lam, s.p[j])
 	}
-	if lam > 0 && !math.IsInf(lam, 1) {
-		for j := range s.m {
-			s.p[j] -= lam
-		}
-	}
-	return true
+	s.lowerPrices(lam)
+	return nil, true
 }
 
 // best1 returns row i's best mentor by a - p and its value, rescanning the
