@@ -181,7 +181,7 @@ func checkDemoEngagements(t *testing.T, db *sqldb.DB, orgID, adminID int64) []st
 		if e.PartyOf(adminID) != "" {
 			adminKinds[e.Kind] = true
 		}
-		events, err := db.Events(ctx, e.ID)
+		events, err := db.Events(ctx, orgID, e.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func checkDemoEngagements(t *testing.T, db *sqldb.DB, orgID, adminID int64) []st
 			t.Fatal(err)
 		}
 		if e.Status == tandem.StatusDraft {
-			rs, err := db.Responses(ctx, e.ID)
+			rs, err := db.Responses(ctx, orgID, e.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,7 +269,7 @@ func checkDemoEngagements(t *testing.T, db *sqldb.DB, orgID, adminID int64) []st
 				exception = true
 			}
 			if e.Status == tandem.StatusActive && e.Phase == tandem.PhaseCultivation {
-				items, err := db.Items(ctx, e.ID)
+				items, err := db.Items(ctx, orgID, e.ID)
 				if err != nil {
 					t.Fatal(err)
 				}

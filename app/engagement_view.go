@@ -193,14 +193,14 @@ func (a *App) facets(ctx context.Context, e *tandem.Engagement, v tandem.Viewer)
 	}
 	var err error
 	if view.See(tandem.FacetAgreement) {
-		if view.Versions, err = a.DB.Versions(ctx, e.ID); err != nil {
+		if view.Versions, err = a.DB.Versions(ctx, e.OrgID, e.ID); err != nil {
 			return nil, err
 		}
-		if view.Responses, err = a.DB.Responses(ctx, e.ID); err != nil {
+		if view.Responses, err = a.DB.Responses(ctx, e.OrgID, e.ID); err != nil {
 			return nil, err
 		}
 	}
-	events, err := a.DB.Events(ctx, e.ID)
+	events, err := a.DB.Events(ctx, e.OrgID, e.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (a *App) facets(ctx context.Context, e *tandem.Engagement, v tandem.Viewer)
 		}
 	}
 	if view.See(tandem.FacetAgenda) {
-		if view.Items, err = a.DB.Items(ctx, e.ID); err != nil {
+		if view.Items, err = a.DB.Items(ctx, e.OrgID, e.ID); err != nil {
 			return nil, err
 		}
 	}

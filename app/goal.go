@@ -122,7 +122,7 @@ func (a *App) goalsView(ctx context.Context, act *tandem.Actor, e *tandem.Engage
 		}
 	}
 	if view.SeeLearnings {
-		items, err := a.DB.Items(ctx, id)
+		items, err := a.DB.Items(ctx, e.OrgID, id)
 		if err != nil {
 			return nil, err
 		}

@@ -21,12 +21,14 @@ func insertVersion(ctx context.Context, tx *Tx, engagementID int64, a *tandem.Ag
 	return nil
 }
 
-// Versions returns every version of an engagement's agreement, oldest first.
-func (db *DB) Versions(ctx context.Context, engagementID int64) ([]tandem.Agreement, error) {
+// Versions returns every version of an engagement's agreement, oldest
+// first; none for an engagement of another organization.
+func (db *DB) Versions(ctx context.Context, orgID, engagementID int64) ([]tandem.Agreement, error) {
 	rows, err := db.q().QueryContext(ctx, `SELECT v.version, v.outcomes, v.cadence, v.channels, v.confidentiality, v.review_method, v.exit_terms,
 			COALESCE(v.skill_id, 0), COALESCE(s.name, ''), v.start_on, v.end_on, v.evaluation_method, v.created_by, p.name, v.created_at
-		FROM agreement_versions v JOIN people p ON p.id = v.created_by LEFT JOIN skills s ON s.id = v.skill_id
-		WHERE v.engagement_id = ? ORDER BY v.version`, engagementID)
+		FROM agreement_versions v JOIN engagements e ON e.id = v.engagement_id AND e.org_id = ?
+		JOIN people p ON p.id = v.created_by LEFT JOIN skills s ON s.id = v.skill_id
+		WHERE v.engagement_id = ? ORDER BY v.version`, orgID, engagementID)
 	if err != nil {
 		return nil, err
 	}
@@ -46,15 +48,17 @@ func (db *DB) Versions(ctx context.Context, engagementID int64) ([]tandem.Agreem
 	return out, rows.Err()
 }
 
-// Responses returns every party's answer to every version, oldest first.
-func (db *DB) Responses(ctx context.Context, engagementID int64) ([]tandem.Response, error) {
-	return responses(ctx, db.q(), engagementID, 0)
+// Responses returns every party's answer to every version, oldest first;
+// none for an engagement of another organization.
+func (db *DB) Responses(ctx context.Context, orgID, engagementID int64) ([]tandem.Response, error) {
+	return responses(ctx, db.q(), orgID, engagementID, 0)
 }
 
-func responses(ctx context.Context, q querier, engagementID int64, version int) ([]tandem.Response, error) {
+func responses(ctx context.Context, q querier, orgID, engagementID int64, version int) ([]tandem.Response, error) {
 	query := `SELECT r.version, r.person_id, p.name, r.party, r.agreed, r.comment, r.at
-		FROM agreement_responses r JOIN people p ON p.id = r.person_id WHERE r.engagement_id = ?`
-	args := []any{engagementID}
+		FROM agreement_responses r JOIN engagements e ON e.id = r.engagement_id AND e.org_id = ?
+		JOIN people p ON p.id = r.person_id WHERE r.engagement_id = ?`
+	args := []any{orgID, engagementID}
 	if version != 0 {
 		query += ` AND r.version = ?`
 		args = append(args, version)
@@ -167,7 +171,7 @@ func (db *DB) Respond(ctx context.Context, orgID, id int64, in RespondInput) (*t
 		if err := addEvent(ctx, tx, id, in.PersonID, evt, fmt.Sprintf("version %d", in.Version), in.Comment); err != nil {
 			return err
 		}
-		rs, err := responses(ctx, tx.q(), id, in.Version)
+		rs, err := responses(ctx, tx.q(), orgID, id, in.Version)
 		if err != nil {
 			return err
 		}

@@ -242,10 +242,12 @@ func addEvent(ctx context.Context, tx *Tx, engagementID, actorID int64, t tandem
 	return nil
 }
 
-// Events returns an engagement's timeline, oldest first.
-func (db *DB) Events(ctx context.Context, engagementID int64) ([]tandem.Event, error) {
+// Events returns an engagement's timeline, oldest first; none for an
+// engagement of another organization.
+func (db *DB) Events(ctx context.Context, orgID, engagementID int64) ([]tandem.Event, error) {
 	rows, err := db.q().QueryContext(ctx, `SELECT v.id, v.at, COALESCE(p.id, 0), COALESCE(p.name, ''), v.type, v.detail, v.note
-		FROM engagement_events v LEFT JOIN people p ON p.id = v.actor_id WHERE v.engagement_id = ? ORDER BY v.at, v.id`, engagementID)
+		FROM engagement_events v JOIN engagements e ON e.id = v.engagement_id AND e.org_id = ?
+		LEFT JOIN people p ON p.id = v.actor_id WHERE v.engagement_id = ? ORDER BY v.at, v.id`, orgID, engagementID)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -103,7 +104,7 @@ func TestGoals(t *testing.T) {
 			gs[1].PreviousGoalID != gs[0].ID || gs[1].Status != tandem.GoalOpen || gs[0].Latest() != "3" || gs[1].SetBy.Name != "Cat" {
 			t.Errorf("goals = %+v", gs)
 		}
-		evs, _ := db.Events(ctx, p.coaching)
+		evs, _ := db.Events(ctx, p.org, p.coaching)
 		var types []tandem.EventType
 		for _, ev := range evs {
 			types = append(types, ev.Type)
@@ -183,5 +184,28 @@ func TestThemesAndReflections(t *testing.T) {
 	}
 	if rs, _ := db.Reflections(ctx, p.otherOrg, p.mentoring); len(rs) != 0 {
 		t.Errorf("reflections across organizations: %v", rs)
+	}
+}
+
+// TestTimelineByOrganization: the lists of an engagement's parts are read
+// through its organization, so another organization's id reads nothing.
+func TestTimelineByOrganization(t *testing.T) {
+	ctx := context.Background()
+	p := newPair(t)
+	if _, err := p.db.AddItem(ctx, p.org, p.mentoring, p.learner, false, "Agenda"); err != nil {
+		t.Fatal(err)
+	}
+	for _, org := range []int64{p.org, p.otherOrg} {
+		vs, err1 := p.db.Versions(ctx, org, p.mentoring)
+		rs, err2 := p.db.Responses(ctx, org, p.mentoring)
+		evs, err3 := p.db.Events(ctx, org, p.mentoring)
+		its, err4 := p.db.Items(ctx, org, p.mentoring)
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
+			t.Fatal(err)
+		}
+		own := org == p.org
+		if (len(vs) > 0) != own || (len(evs) > 0) != own || (len(its) > 0) != own || (!own && len(rs) > 0) {
+			t.Errorf("org %d (own %v): %d versions, %d responses, %d events, %d items", org, own, len(vs), len(rs), len(evs), len(its))
+		}
 	}
 }

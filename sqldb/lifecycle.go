@@ -305,10 +305,12 @@ func (db *DB) CompleteItem(ctx context.Context, orgID, id, itemID int64) error {
 	return err
 }
 
-// Items lists an engagement's agenda items and learnings, oldest first.
-func (db *DB) Items(ctx context.Context, engagementID int64) ([]tandem.Item, error) {
+// Items lists an engagement's agenda items and learnings, oldest first;
+// none for an engagement of another organization.
+func (db *DB) Items(ctx context.Context, orgID, engagementID int64) ([]tandem.Item, error) {
 	rows, err := db.q().QueryContext(ctx, `SELECT i.id, p.id, p.name, i.kind, i.body, i.created_at, i.done_at
-		FROM agenda_items i JOIN people p ON p.id = i.author_id WHERE i.engagement_id = ? ORDER BY i.created_at, i.id`, engagementID)
+		FROM agenda_items i JOIN engagements e ON e.id = i.engagement_id AND e.org_id = ?
+		JOIN people p ON p.id = i.author_id WHERE i.engagement_id = ? ORDER BY i.created_at, i.id`, orgID, engagementID)
 	if err != nil {
 		return nil, err
 	}

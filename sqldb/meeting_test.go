@@ -129,7 +129,7 @@ func TestMeetingStore(t *testing.T) {
 		if err != nil || s.Ratings != 2 || s.Average != 4 || s.NotAFit != 1 || s.LastHeld == nil || !s.LastHeld.Equal(start) {
 			t.Errorf("summary %+v %v", s, err)
 		}
-		events, _ := db.Events(ctx, eng)
+		events, _ := db.Events(ctx, org, eng)
 		flags := 0
 		for _, ev := range events {
 			if ev.Type == tandem.EventNotAGoodFit {
