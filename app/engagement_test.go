@@ -107,6 +107,19 @@ func (c *cast) agreeAll(t *testing.T, id int64, who ...string) *tandem.Engagemen
 	return e
 }
 
+// reverse has by propose swapping roles and other accept.
+func (c *cast) reverse(t *testing.T, id int64, by, other string) *tandem.Engagement {
+	t.Helper()
+	if _, err := c.a.ProposeReversal(c.ctx[by], id, ""); err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.a.AnswerReversal(c.ctx[other], id, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func code(err error) string { return tandem.ErrorCode(err) }
 
 func TestCoachingRules(t *testing.T) {
@@ -393,13 +406,7 @@ func TestMentoringRules(t *testing.T) {
 		}
 		e := c.mentoring(t, "lee", "lee", "coach")
 		c.agreeAll(t, e.ID, "lee", "coach", "boss")
-		if _, err := c.a.ProposeReversal(c.ctx["lee"], e.ID, ""); err != nil {
-			t.Fatal(err)
-		}
-		r, err := c.a.AnswerReversal(c.ctx["coach"], e.ID, true)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := c.reverse(t, e.ID, "lee", "coach")
 		if r.Manager.ID != c.id["admin"] || r.Status != tandem.StatusActive || r.CurrentVersion != 2 || r.AgreedVersion != 1 {
 			t.Fatalf("after reversal: manager %d status %s version %d in effect %d", r.Manager.ID, r.Status, r.CurrentVersion, r.AgreedVersion)
 		}
@@ -581,6 +588,18 @@ func TestChainConflict(t *testing.T) {
 	if !v.Engagement.ChainConflict() || v.CanAllowException {
 		t.Fatalf("after the reorg: conflict %v, the protégé may allow an exception %v", v.Engagement.ChainConflict(), v.CanAllowException)
 	}
+	// No form offers what would be refused.
+	mv, err := c.a.EngagementMeetings(c.ctx["lee"], m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gv, err := c.a.Goals(c.ctx["lee"], m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.CanAddItems || mv.CanSchedule || gv.CanAddTheme || gv.CanReflect {
+		t.Errorf("offered inside the chain: items %v, sessions %v, themes %v, reflections %v", v.CanAddItems, mv.CanSchedule, gv.CanAddTheme, gv.CanReflect)
+	}
 	if _, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Delegating"}); code(err) != tandem.ECONFLICT {
 		t.Errorf("a theme inside the chain: %v", err)
 	}
@@ -603,5 +622,46 @@ func TestChainConflict(t *testing.T) {
 	}
 	if _, err := c.a.ScheduleMeeting(c.ctx["lee"], m.ID, tandem.MeetingInput{Start: start, Minutes: 30, Place: "Café"}); err != nil {
 		t.Errorf("a session after the exception: %v", err)
+	}
+}
+
+// TestReversalEdges: when the new protégé reports to the new mentor there
+// is no manager party (as at a proposal), and a reversal waits for a
+// proposed version of the agreement to be settled rather than lose it.
+func TestReversalEdges(t *testing.T) {
+	c := newCast(t)
+	if err := c.a.SetManager(c.ctx["admin"], c.id["coach"], c.id["lee"]); err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.a.Propose(c.ctx["admin"], tandem.Proposal{Kind: tandem.Mentoring, LearnerID: c.id["lee"], GuideID: c.id["coach"], Agreement: agreement()},
+		"Coach reports to Lee, but knows the craft best")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.agreeAll(t, e.ID, "lee", "coach", "boss")
+	r := c.reverse(t, e.ID, "lee", "coach")
+	if r.Learner.ID != c.id["coach"] || r.Manager.ID != 0 || r.CurrentVersion != r.AgreedVersion {
+		t.Errorf("the new protégé's manager is the mentor: manager %d, version %d in effect %d", r.Manager.ID, r.CurrentVersion, r.AgreedVersion)
+	}
+
+	m := c.mentoring(t, "lee", "lee", "mentor")
+	c.agreeAll(t, m.ID, "lee", "mentor", "boss")
+	changed := agreement()
+	changed.Outcomes = []string{"Lead two incident reviews calmly"}
+	if _, err := c.a.Revise(c.ctx["lee"], m.ID, changed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.ProposeReversal(c.ctx["mentor"], m.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.AnswerReversal(c.ctx["lee"], m.ID, true); code(err) != tandem.ECONFLICT {
+		t.Errorf("reversal over a pending version: %v", err)
+	}
+	v, err := c.a.Engagement(c.ctx["lee"], m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Engagement.Learner.ID != c.id["lee"] || len(v.Versions) != 2 {
+		t.Errorf("a refused reversal changed the partnership: learner %d, %d versions", v.Engagement.Learner.ID, len(v.Versions))
 	}
 }

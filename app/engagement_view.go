@@ -173,7 +173,7 @@ func (a *App) engagementView(ctx context.Context, act *tandem.Actor, e *tandem.E
 	// administrator does not grant one to themself.
 	view.CanAllowException = open && e.Kind == tandem.Mentoring && act.Person.Role == tandem.RoleAdmin && e.Exception == "" && !party && e.InChain
 	view.CanShareHistory = open && e.PreviousID != 0 && me == e.Learner.ID
-	view.CanAddItems = e.Status == tandem.StatusActive && e.Kind == tandem.Mentoring && partner
+	view.CanAddItems = e.Status == tandem.StatusActive && e.Kind == tandem.Mentoring && partner && !e.ChainConflict()
 	for i := range view.Responses {
 		r := &view.Responses[i]
 		if r.Version == e.CurrentVersion && r.PersonID == me {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/tandemhq/tandem"
 )
@@ -83,7 +84,9 @@ func (a *App) goalsView(ctx context.Context, act *tandem.Actor, e *tandem.Engage
 		SeeReflections: tandem.Can(k, v, tandem.FacetReflections),
 		SeeLearnings:   k == tandem.Mentoring && tandem.Can(k, v, tandem.FacetAgenda),
 	}
-	open := e.Status == tandem.StatusActive // work starts once agreed
+	// Work starts once agreed, and waits while the org chart puts mentoring
+	// partners in one chain.
+	open := e.Status == tandem.StatusActive && !e.ChainConflict()
 	me := act.Person.ID
 	if k == tandem.Coaching {
 		if view.SeeGoals {
@@ -170,7 +173,9 @@ func (a *App) SetGoal(ctx context.Context, id int64, g tandem.Goal) (*tandem.Goa
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
-	if err := g.CheckDue(e, tandem.DateOf(a.DB.Now())); err != nil {
+	// Today where the coach is: a date is a day on their calendar.
+	today := tandem.Date(a.DB.Now().In(a.Location(ctx)).Format(time.DateOnly))
+	if err := g.CheckDue(e, today); err != nil {
 		return nil, err
 	}
 	if err := a.DB.SetGoal(ctx, e.OrgID, id, act.Person.ID, &g); err != nil {

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem"
 )
@@ -168,5 +170,26 @@ func TestThemeRules(t *testing.T) {
 	v, _ := c.a.Goals(c.ctx["mentor"], m.ID)
 	if len(v.ReflectionsBy(c.id["lee"])) != 1 || len(v.LearningsBy(c.id["mentor"])) != 0 {
 		t.Errorf("sides: %+v", v)
+	}
+}
+
+// TestGoalDueInCoachZone: "today" for a due date is the coach's day. At
+// 03:00 UTC on 2 March it is still 1 March in Los Angeles.
+func TestGoalDueInCoachZone(t *testing.T) {
+	c := newCast(t)
+	e := c.coaching(t, "lee", "lee", "coach", "Go")
+	c.agreeAll(t, e.ID, "lee", "coach", "boss")
+	c.clock.Set(time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC))
+	g := newGoal()
+	g.Due = "2026-03-01"
+	if _, err := c.a.SetGoal(c.ctx["coach"], e.ID, g); tandem.ErrorFields(err)["due"] == "" {
+		t.Errorf("due yesterday in UTC: %v", err)
+	}
+	act := *tandem.ActorFrom(c.ctx["coach"])
+	p := *act.Person
+	p.TimeZone = "America/Los_Angeles"
+	act.Person = &p
+	if _, err := c.a.SetGoal(tandem.WithActor(context.Background(), &act), e.ID, g); err != nil {
+		t.Errorf("due today in Los Angeles: %v", err)
 	}
 }

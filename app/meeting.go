@@ -81,7 +81,7 @@ func (a *App) meetingsView(ctx context.Context, act *tandem.Actor, e *tandem.Eng
 	id := e.ID
 	var err error
 	out := &MeetingsView{Viewer: v, Visible: tandem.Can(e.Kind, v, tandem.FacetSessions), Location: a.Location(ctx)}
-	out.CanSchedule = e.Status == tandem.StatusActive && e.IsPartner(act.Person.ID)
+	out.CanSchedule = e.Status == tandem.StatusActive && e.IsPartner(act.Person.ID) && !e.ChainConflict()
 	if !out.Visible {
 		return out, nil
 	}
@@ -185,7 +185,7 @@ func (a *App) ScheduleMeeting(ctx context.Context, id int64, in tandem.MeetingIn
 	if err := in.Validate(e, loc); err != nil {
 		return nil, err
 	}
-	return a.DB.ScheduleMeeting(ctx, e.OrgID, id, act.Person.ID, in, func(e *tandem.Engagement) error { return in.Validate(e, loc) })
+	return a.DB.ScheduleMeeting(ctx, e.OrgID, id, act.Person.ID, in, func(e *tandem.Engagement) error { return newSessionCheck(e, in, loc) })
 }
 
 // RescheduleMeeting changes when, where or what a scheduled session is;
@@ -199,7 +199,7 @@ func (a *App) RescheduleMeeting(ctx context.Context, id, meetingID int64, in tan
 	if err := in.Validate(e, loc); err != nil {
 		return nil, err
 	}
-	return a.DB.RescheduleMeeting(ctx, e.OrgID, id, meetingID, act.Person.ID, in, func(e *tandem.Engagement) error { return in.Validate(e, loc) })
+	return a.DB.RescheduleMeeting(ctx, e.OrgID, id, meetingID, act.Person.ID, in, func(e *tandem.Engagement) error { return newSessionCheck(e, in, loc) })
 }
 
 // RecordMeeting records how a session went: held, cancelled or no-show;
@@ -311,4 +311,14 @@ func (a *App) StalledEngagements(ctx context.Context, list []tandem.Engagement) 
 		}
 	}
 	return out, nil
+}
+
+// newSessionCheck runs in the transaction that books or moves a session,
+// on the engagement as locked there: a reorg that has just put mentoring
+// partners in one chain is seen too.
+func newSessionCheck(e *tandem.Engagement, in tandem.MeetingInput, loc *time.Location) error {
+	if e.ChainConflict() {
+		return e.ChainConflictError()
+	}
+	return in.Validate(e, loc)
 }

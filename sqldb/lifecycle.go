@@ -68,7 +68,7 @@ func (db *DB) ProposeReversal(ctx context.Context, orgID, id, actorID int64, not
 // AnswerReversal accepts or declines a proposed reversal; only the other
 // partner may answer (app checks who). On acceptance the roles swap and
 // check, run in the transaction, rechecks the hierarchy rule for the new
-// direction.
+// direction. A reversal waits for a proposed version to be settled.
 //
 // The new protégé's manager becomes the manager party. They have agreed
 // to nothing, so when there is a new manager the terms in effect are
@@ -90,6 +90,11 @@ func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, acce
 			}
 			return addEvent(ctx, tx, id, actorID, tandem.EventReversalDeclined, "", "")
 		}
+		if e.CurrentVersion != e.AgreedVersion {
+			// The new manager would be asked to agree to the terms in
+			// effect; a proposed version on top would be lost.
+			return tandem.Errorf(tandem.ECONFLICT, "Version %d of the agreement is waiting for answers: settle it (or its replacement) before you swap roles.", e.CurrentVersion)
+		}
 		if check != nil {
 			swapped := *e
 			swapped.Learner, swapped.Guide = e.Guide, e.Learner
@@ -98,13 +103,21 @@ func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, acce
 			}
 		}
 		// The learner's manager is a party of the agreement; the new
-		// learner's manager is who it should now be.
+		// learner's manager is who it should now be, unless that is the
+		// new mentor (as at a proposal).
 		var mgr int64
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(manager_id, 0) FROM people WHERE id = ?`, e.Guide.ID).Scan(&mgr); err != nil {
 			return err
 		}
+		if mgr == e.Learner.ID {
+			mgr = 0
+		}
+		required := mgr != 0 && managerRequired
+		if mgr == e.Manager.ID {
+			required = e.ManagerRequired // the same manager, on the same terms
+		}
 		if _, err := tx.Exec(ctx, `UPDATE engagements SET learner_id = ?, guide_id = ?, manager_id = ?, manager_required = ?, reversal_by = NULL WHERE id = ?`,
-			e.Guide.ID, e.Learner.ID, nullID(mgr), mgr != 0 && managerRequired, id); err != nil {
+			e.Guide.ID, e.Learner.ID, nullID(mgr), required, id); err != nil {
 			return err
 		}
 		if err := addEvent(ctx, tx, id, actorID, tandem.EventReversed,
@@ -114,7 +127,7 @@ func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, acce
 		if mgr == 0 || mgr == e.Manager.ID {
 			return nil
 		}
-		return askNewManager(ctx, tx, e, actorID, mgr != 0 && managerRequired)
+		return askNewManager(ctx, tx, e, actorID, required)
 	})
 }
 
