@@ -8,8 +8,9 @@ import "math"
 // while staying exact:
 //
 // When row i was last scanned with prices p, every mentor l not on its list
-// had a[i][l] - p[l] <= thr[i]. Prices only ever rise during a solve, so the
-// bound stays true afterwards. Whenever the solver needs a value that the
+// had a[i][l] - p[l] <= thr[i]. Prices rise during a solve, which keeps the
+// bound true; where they are lowered (lowerPrices) every bound is raised by
+// as much. Whenever the solver needs a value that the
 // list cannot prove to be the best (the list's best falls under thr), it
 // rescans the whole row with the current prices.
 type candidates struct {

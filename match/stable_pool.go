@@ -37,10 +37,10 @@ import (
 // mentors that filled since.
 //
 // After a round every pair of a free mentee and an open mentor scores
-// under its boundary, so the next round needs no lower bound, and each
-// free mentee keeps an upper bound hi on its remaining scores: rows that
-// cannot reach the next threshold are not read. A round whose threshold
-// is -Inf and that does not stop early finishes.
+// under its boundary, so the next round needs no lower bound (the rows
+// are read whole again: the next threshold, taken from a sample of them,
+// is always under the boundary). A round whose threshold is -Inf and that
+// does not stop early finishes.
 //
 // The sample keeps each open mentor's best few sampled scores; tv is the
 // highest score at which those lists, each counted up to its mentor's
@@ -68,7 +68,6 @@ type poolRounds struct {
 	n, m    int
 	workers int
 	left    []int32
-	hi      []float32   // per mentee: bound on the scores of its remaining pairs
 	free    []int32     // free mentees, in increasing order
 	open    []int32     // open mentors, in increasing order
 	cut     []float32   // per mentor: the least score of its pairs in the pool (+Inf when full)
@@ -96,7 +95,7 @@ type poolRounds struct {
 func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []int32 {
 	n, m := src.Dims()
 	s := &poolRounds{src: src, n: n, m: m, workers: workers, left: left,
-		hi: make([]float32, n), free: make([]int32, n), cut: make([]float32, m),
+		free: make([]int32, n), cut: make([]float32, m),
 		top: make([][]float32, workers), mins: make([][]float32, workers), bufs: make([][]float32, workers)}
 	for w := range s.bufs {
 		s.bufs[w] = make([]float32, m)
@@ -104,7 +103,6 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 	inf := float32(math.Inf(1))
 	for i := range s.free {
 		s.free[i] = int32(i)
-		s.hi[i] = inf
 	}
 	factor := stablePoolFactor
 	for round := 0; ; round++ {
@@ -143,7 +141,7 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 		for _, j := range s.open {
 			s.cut[j] = max(s.cut[j], lo)
 		}
-		s.collect(lo, tv, bucket, est)
+		s.collect(tv, bucket, est)
 		s.build()
 		res.Pooled += len(s.pool)
 
@@ -179,21 +177,17 @@ func stableRounds(src Scores, left []int32, res *StableMatching, workers int) []
 				c--
 			}
 		}
-		// bound: every pair scoring at least this is done.
-		bound := tv
+		// Every pair scoring at least the stopping cut, or tv, is done.
 		switch {
 		case stopped:
-			bound = s.cut[s.cuts[c]]
 		case bucket:
 			matched += s.sweep(tv, res)
 		case math.IsInf(float64(tv), -1):
 			return nil // every acceptable open pair was in the pool
 		}
-		below := math.Nextafter32(bound, float32(math.Inf(-1)))
 		w := 0
 		for _, i := range s.free {
 			if res.Mentor[i] < 0 {
-				s.hi[i] = min(s.hi[i], below)
 				s.free[w] = i
 				w++
 			}
@@ -426,11 +420,11 @@ func (s *poolRounds) bigBucket(tv float32, target int) bool {
 	return float64(gt)*scale < float64(target) && float64(gt+eq)*scale > 2*float64(target)
 }
 
-// collect reads the free rows that may hold pairs scoring lo or more and
-// keeps each pair at or above its mentor's cut, in row order, in per-chunk
-// lists (est is the estimated pool). With bucket it also finds, for the sweep of the scores equal to
+// collect reads the free rows and keeps each pair at or above its
+// mentor's cut, in row order, in per-chunk lists (est is the estimated
+// pool). With bucket it also finds, for the sweep of the scores equal to
 // x, each free mentee's first open mentor at x.
-func (s *poolRounds) collect(lo, x float32, bucket bool, est int) {
+func (s *poolRounds) collect(x float32, bucket bool, est int) {
 	const chunk = 128
 	nparts := (len(s.free) + chunk - 1) / chunk
 	for len(s.parts) < nparts {
@@ -446,7 +440,6 @@ func (s *poolRounds) collect(lo, x float32, bucket bool, est int) {
 	}
 	if bucket {
 		s.first = slices.Grow(s.first[:0], len(s.free))[:len(s.free)]
-		lo = x // rows that reach only the bucket are read too
 	}
 	full := 2*len(s.open) >= s.m // read whole rows: closed mentors' cut is +Inf
 	parallelRows(len(s.free), s.workers, func(w, from, to int) {
@@ -455,13 +448,10 @@ func (s *poolRounds) collect(lo, x float32, bucket bool, est int) {
 			out := s.parts[c/chunk][:0]
 			for k := c; k < min(to, c+chunk); k++ {
 				i := s.free[k]
+				row := s.src.Row(int(i), buf)
 				if bucket {
 					s.first[k] = -1
 				}
-				if s.hi[i] < lo {
-					continue // nothing left at or above the threshold
-				}
-				row := s.src.Row(int(i), buf)
 				if bucket {
 					for _, j := range s.open {
 						if row[j] == x {
