@@ -198,6 +198,12 @@ func (s *solver) longK() int {
 // fell the most that narrowLists reads exactly.
 var longFactor, outShare = 2, 0.02
 
+// pairScorer is a source of scores that computes one pair for less than a
+// row (Model); narrowLists reads its few outliers per row that way.
+type pairScorer interface {
+	Score(i, j int) float32
+}
+
 // narrowLists turns the long lists read at prices pold into lists of K at
 // the current prices without reading the rows again, and reports whether
 // it did (false leaves the lists alone: the caller reads again).
@@ -232,6 +238,7 @@ func (s *solver) narrowLists(pold []float64) bool {
 	}
 	nc := newCandidates(s.n, k)
 	w := s.opt.Workers
+	pairs, _ := s.src.(pairScorer)
 	bufs := newPerWorker(w, func() *pricedBuf { return newPricedBuf(old.k + len(outs)) })
 	marks := newPerWorker(w, func() []int32 { return make([]int32, s.m) })
 	rows := newPerWorker(w, func() []float32 { return make([]float32, s.m) })
@@ -248,16 +255,24 @@ func (s *solver) narrowLists(pold []float64) bool {
 			}
 			bound := old.thr[i]
 			if bound > math.Inf(-1) {
-				// Some mentors are off the list: read the outliers.
+				// Some mentors are off the list: read the outliers, one
+				// score each when the source computes single pairs for
+				// less than a row (profiles), else from the row.
 				var row []float32
 				for _, j := range outs {
 					if mark[j] == stamp {
 						continue
 					}
-					if row == nil {
-						row = s.src.Row(i, buf)
+					var a float32
+					if pairs != nil {
+						a = pairs.Score(i, int(j))
+					} else {
+						if row == nil {
+							row = s.src.Row(i, buf)
+						}
+						a = row[j]
 					}
-					if a := row[j]; a == a {
+					if a == a {
 						b.key[cnt], b.col[cnt], b.val[cnt] = float64(a)-s.p[j], j, a
 						cnt++
 					}

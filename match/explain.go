@@ -37,6 +37,21 @@ func (m *Model) Row(i int, dst []float32) []float32 {
 	return dst
 }
 
+// Score computes the score of one pair, bit for bit what Row gives (the
+// reference scorer, which rowFast is tested against), for when a few
+// scores of a row are needed and computing the whole row would cost
+// thousands of pairs.
+func (m *Model) Score(i, j int) float32 {
+	if slices.Contains(m.forbidBy[i], int32(j)) {
+		return Forbidden
+	}
+	f, why := m.eval(i, j, nil)
+	if why != "" {
+		return Forbidden
+	}
+	return combine(&m.W, f[0], f[1], f[2], f[3], f[4], f[5], f[6])
+}
+
 // rowRef is the reference scorer: every pair through eval. It is the test
 // oracle of rowFast.
 func (m *Model) rowRef(i int, dst []float32) []float32 {
