@@ -161,9 +161,10 @@ func (s *solver) best1(i int) (int, float64) {
 // batchTrace, when set (by tests), is called after every round.
 var batchTrace func(free, settled, sinks, trees int, radius float64, rescans int)
 
-// batchReach bounds a round's search: it stops once it has settled
-// half (batchReach) of the mentors with a free seat.
-var batchReach, batchSlack = 0.5, 0.0
+// batchReach bounds a round's search: it stops once it has settled this
+// share of the mentors with a free seat (0.8 beat 0.5 by 10–20% on
+// uniform, ties and popular in interleaved runs; 1.0 was no better).
+var batchReach, batchSlack = 0.8, 0.0
 
 // batchDFS looks for a tight path from mentee r (reached in round ep) to a
 // mentor with a free seat, moving the mentees along it when found. Every
