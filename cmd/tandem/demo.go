@@ -42,7 +42,7 @@ func runDemo(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	if err != nil {
 		return err
 	}
-	a, closeDB, err := openApp(ctx, cfg, stderr)
+	a, closeDB, err := openApp(ctx, cfg, stderr, true)
 	if err != nil {
 		return err
 	}

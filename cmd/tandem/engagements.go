@@ -60,7 +60,7 @@ func runEngagements(ctx context.Context, cfg Config, args []string, stdout, stde
 		fmt.Fprint(stderr, engagementsUsage)
 		return fmt.Errorf("unknown engagements command %q", args[0])
 	}
-	a, closeDB, err := openApp(ctx, cfg, stderr)
+	a, closeDB, err := openApp(ctx, cfg, stderr, false)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/mail"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 const importUsage = `Usage:
@@ -61,7 +62,7 @@ func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, 
 		in = f
 	}
 
-	a, closeDB, err := openApp(ctx, cfg, stderr)
+	a, closeDB, err := openApp(ctx, cfg, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func runExport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		fs.Usage()
 		return fmt.Errorf("unexpected argument %q: use --out FILE to write to a file", rest[0])
 	}
-	a, closeDB, err := openApp(ctx, cfg, stderr)
+	a, closeDB, err := openApp(ctx, cfg, stderr, false)
 	if err != nil {
 		return err
 	}
@@ -130,13 +131,38 @@ func runExport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 
 // openApp opens the database and builds the App the way `user` does, with
 // warnings only on stderr so that a command's own output stays readable.
-func openApp(ctx context.Context, cfg Config, stderr io.Writer) (*app.App, func(), error) {
+// A command that writes migrates the database first; one that only reads
+// leaves the schema alone and refuses a database behind this binary.
+func openApp(ctx context.Context, cfg Config, stderr io.Writer, writes bool) (*app.App, func(), error) {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openDB(ctx, cfg, log)
+	var db *sqldb.DB
+	var err error
+	if writes {
+		db, err = openDB(ctx, cfg, log)
+	} else {
+		db, err = openDBToRead(ctx, cfg)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	return app.New(db, &mail.DevMailer{Log: log, Store: db}, log, cfg.BaseURL), func() { db.Close() }, nil
+}
+
+// openDBToRead opens the configured database without migrating it.
+func openDBToRead(ctx context.Context, cfg Config) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, cfg.databaseURL())
+	if err != nil {
+		return nil, err
+	}
+	current, latest, err := db.SchemaVersion(ctx)
+	if err == nil && current < latest {
+		err = fmt.Errorf("the database schema is at version %d and this tandem needs %d: run `tandem migrate` (or start the server) first", current, latest)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // parseInterspersed parses flags that may come before or after positional

@@ -143,3 +143,22 @@ func TestDemoCommand(t *testing.T) {
 		t.Error("a second demo with the same name was created")
 	}
 }
+
+// TestReadingCommandsLeaveTheSchema: a command that only reads does not
+// migrate; on a database that was never migrated it says what to run.
+func TestReadingCommandsLeaveTheSchema(t *testing.T) {
+	data := t.TempDir()
+	usePostgres(t)
+	for _, args := range [][]string{{"export", "people", "--org", "acme"}, {"engagements", "list", "--org", "acme"}} {
+		_, errOut, err := cliSplit(t, data, "", args...)
+		if err == nil || !strings.Contains(err.Error()+errOut, "tandem migrate") {
+			t.Errorf("%v on an empty database: %v\n%s", args, err, errOut)
+		}
+	}
+	if _, errOut, err := cliSplit(t, data, "", "migrate"); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, errOut)
+	}
+	if _, _, err := cliSplit(t, data, "", "engagements", "list", "--org", "acme"); err == nil || strings.Contains(err.Error(), "tandem migrate") {
+		t.Errorf("after migrate, the refusal should be about the organization: %v", err)
+	}
+}
