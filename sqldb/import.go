@@ -295,7 +295,7 @@ func writePeople(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonR
 		}
 	}
 	if present["manager_email"] {
-		if err := rebuildClosure(ctx, tx, orgID); err != nil {
+		if err := updateClosure(ctx, tx, orgID, rows, known, idOf); err != nil {
 			return err
 		}
 	}
@@ -456,4 +456,49 @@ func (db *DB) ExportPeople(ctx context.Context, orgID int64, fn func(p *tandem.P
 		}
 		return prs.Err()
 	})
+}
+
+// closureMoves is the most reporting-line changes an import applies to the
+// closure one subtree move at a time; past it the whole closure is rebuilt
+// (about 3 s at 100,000 people), which is then the cheaper way.
+var closureMoves = 500
+
+// updateClosure brings the closure in line with the managers the import
+// wrote. The people whose manager changed, or who are new under a manager,
+// are moved one by one when they are few (a 10-row file into a large
+// organization no longer rebuilds it all); the whole closure is rebuilt
+// when they are many, or when a move would pass through a cycle that only
+// the one-by-one order makes (two people swapping places in the file).
+func updateClosure(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonRow, known map[string]knownPerson, idOf map[string]int64) error {
+	type move struct{ person, manager int64 }
+	var moves []move
+	for _, r := range rows {
+		var mgr int64
+		if r.ManagerEmail != "" {
+			mgr = idOf[r.ManagerEmail]
+		}
+		old, existed := known[r.Email]
+		if existed && old.managerID == mgr || !existed && mgr == 0 {
+			continue
+		}
+		moves = append(moves, move{idOf[r.Email], mgr})
+		if len(moves) > closureMoves {
+			return rebuildClosure(ctx, tx, orgID)
+		}
+	}
+	for _, mv := range moves {
+		if mv.manager != 0 {
+			below, err := inChain(ctx, tx.q(), orgID, mv.person, mv.manager)
+			if err != nil {
+				return err
+			}
+			if below {
+				return rebuildClosure(ctx, tx, orgID)
+			}
+		}
+		if err := moveSubtree(ctx, tx, orgID, mv.person, mv.manager); err != nil {
+			return err
+		}
+	}
+	return nil
 }
