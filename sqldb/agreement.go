@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -24,28 +25,20 @@ func insertVersion(ctx context.Context, tx *Tx, engagementID int64, a *tandem.Ag
 // Versions returns every version of an engagement's agreement, oldest
 // first; none for an engagement of another organization.
 func (db *DB) Versions(ctx context.Context, orgID, engagementID int64) ([]tandem.Agreement, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT v.version, v.outcomes, v.cadence, v.channels, v.confidentiality, v.review_method, v.exit_terms,
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, a *tandem.Agreement) error {
+		var outcomes, start, end string
+		if err := rows.Scan(&a.Version, &outcomes, &a.Cadence, &a.Channels, &a.Confidentiality, &a.ReviewMethod, &a.ExitTerms,
+			&a.SkillID, &a.SkillName, &start, &end, &a.EvaluationMethod, &a.CreatedBy, &a.CreatedByName, &a.CreatedAt); err != nil {
+			return err
+		}
+		a.Outcomes = strings.Split(outcomes, "\n")
+		a.Start, a.End = tandem.Date(start), tandem.Date(end)
+		return nil
+	}, `SELECT v.version, v.outcomes, v.cadence, v.channels, v.confidentiality, v.review_method, v.exit_terms,
 			COALESCE(v.skill_id, 0), COALESCE(s.name, ''), v.start_on, v.end_on, v.evaluation_method, v.created_by, p.name, v.created_at
 		FROM agreement_versions v JOIN engagements e ON e.id = v.engagement_id AND e.org_id = ?
 		JOIN people p ON p.id = v.created_by LEFT JOIN skills s ON s.id = v.skill_id
 		WHERE v.engagement_id = ? ORDER BY v.version`, orgID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.Agreement
-	for rows.Next() {
-		var a tandem.Agreement
-		var outcomes, start, end string
-		if err := rows.Scan(&a.Version, &outcomes, &a.Cadence, &a.Channels, &a.Confidentiality, &a.ReviewMethod, &a.ExitTerms,
-			&a.SkillID, &a.SkillName, &start, &end, &a.EvaluationMethod, &a.CreatedBy, &a.CreatedByName, &a.CreatedAt); err != nil {
-			return nil, err
-		}
-		a.Outcomes = strings.Split(outcomes, "\n")
-		a.Start, a.End = tandem.Date(start), tandem.Date(end)
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // Responses returns every party's answer to every version, oldest first;
@@ -63,22 +56,14 @@ func responses(ctx context.Context, q querier, orgID, engagementID int64, versio
 		query += ` AND r.version = ?`
 		args = append(args, version)
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY r.at, r.version`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.Response
-	for rows.Next() {
-		var r tandem.Response
+	return queryAll(ctx, q, func(rows *sql.Rows, r *tandem.Response) error {
 		var party string
 		if err := rows.Scan(&r.Version, &r.PersonID, &r.PersonName, &party, &r.Agreed, &r.Comment, &r.At); err != nil {
-			return nil, err
+			return err
 		}
 		r.Party = tandem.Party(party)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	}, query+` ORDER BY r.at, r.version`, args...)
 }
 
 // closedError is the refusal for a change to an ended or expired engagement.

@@ -245,24 +245,16 @@ func addEvent(ctx context.Context, tx *Tx, engagementID, actorID int64, t tandem
 // Events returns an engagement's timeline, oldest first; none for an
 // engagement of another organization.
 func (db *DB) Events(ctx context.Context, orgID, engagementID int64) ([]tandem.Event, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT v.id, v.at, COALESCE(p.id, 0), COALESCE(p.name, ''), v.type, v.detail, v.note
-		FROM engagement_events v JOIN engagements e ON e.id = v.engagement_id AND e.org_id = ?
-		LEFT JOIN people p ON p.id = v.actor_id WHERE v.engagement_id = ? ORDER BY v.at, v.id`, orgID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.Event
-	for rows.Next() {
-		var ev tandem.Event
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, ev *tandem.Event) error {
 		var typ string
 		if err := rows.Scan(&ev.ID, &ev.At, &ev.Actor.ID, &ev.Actor.Name, &typ, &ev.Detail, &ev.Note); err != nil {
-			return nil, err
+			return err
 		}
 		ev.Type = tandem.EventType(typ)
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT v.id, v.at, COALESCE(p.id, 0), COALESCE(p.name, ''), v.type, v.detail, v.note
+		FROM engagement_events v JOIN engagements e ON e.id = v.engagement_id AND e.org_id = ?
+		LEFT JOIN people p ON p.id = v.actor_id WHERE v.engagement_id = ? ORDER BY v.at, v.id`, orgID, engagementID)
 }
 
 // lockEngagement takes the engagement's row for the rest of the

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/tandemhq/tandem"
 )
@@ -82,19 +83,10 @@ func (db *DB) AddEvaluation(ctx context.Context, orgID, engagementID, actorID in
 
 // Evaluations returns an engagement's evaluations, oldest first.
 func (db *DB) Evaluations(ctx context.Context, orgID, engagementID int64) ([]tandem.Evaluation, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT v.id, v.position, v.level_name, v.evidence, p.id, p.name, v.at
+	out, err := queryAll(ctx, db.q(), func(rows *sql.Rows, ev *tandem.Evaluation) error {
+		*ev = tandem.Evaluation{EngagementID: engagementID}
+		return rows.Scan(&ev.ID, &ev.Position, &ev.LevelName, &ev.Evidence, &ev.Author.ID, &ev.Author.Name, &ev.At)
+	}, `SELECT v.id, v.position, v.level_name, v.evidence, p.id, p.name, v.at
 		FROM evaluations v JOIN people p ON p.id = v.author_id WHERE v.engagement_id = ? AND v.org_id = ? ORDER BY v.at, v.id`, engagementID, orgID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []tandem.Evaluation
-	for rows.Next() {
-		ev := tandem.Evaluation{EngagementID: engagementID}
-		if err := rows.Scan(&ev.ID, &ev.Position, &ev.LevelName, &ev.Evidence, &ev.Author.ID, &ev.Author.Name, &ev.At); err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return out, mapError(err)
 }

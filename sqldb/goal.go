@@ -236,20 +236,10 @@ func (db *DB) AddReflection(ctx context.Context, orgID, engagementID, actorID in
 
 // Reflections returns a partnership's reflections, oldest first.
 func (db *DB) Reflections(ctx context.Context, orgID, engagementID int64) ([]tandem.Reflection, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT r.id, COALESCE(t.id, 0), COALESCE(t.title, ''), p.id, p.name, r.body, r.at
+	out, err := queryAll(ctx, db.q(), func(rows *sql.Rows, r *tandem.Reflection) error {
+		return rows.Scan(&r.ID, &r.ThemeID, &r.ThemeTitle, &r.Author.ID, &r.Author.Name, &r.Body, &r.At)
+	}, `SELECT r.id, COALESCE(t.id, 0), COALESCE(t.title, ''), p.id, p.name, r.body, r.at
 		FROM reflections r JOIN people p ON p.id = r.author_id LEFT JOIN themes t ON t.id = r.theme_id
 		WHERE r.engagement_id = ? AND r.org_id = ? ORDER BY r.at, r.id`, engagementID, orgID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []tandem.Reflection
-	for rows.Next() {
-		var r tandem.Reflection
-		if err := rows.Scan(&r.ID, &r.ThemeID, &r.ThemeTitle, &r.Author.ID, &r.Author.Name, &r.Body, &r.At); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, mapError(err)
 }

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/tandemhq/tandem"
@@ -22,21 +23,10 @@ func (db *DB) Chain(ctx context.Context, orgID, personID int64) ([]tandem.Person
 }
 
 func chain(ctx context.Context, q querier, orgID, personID int64) ([]tandem.PersonRef, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.email, p.title FROM people_closure c JOIN people p ON p.id = c.ancestor
+	return queryAll(ctx, q, func(rows *sql.Rows, r *tandem.PersonRef) error {
+		return rows.Scan(&r.ID, &r.Name, &r.Email, &r.Title)
+	}, `SELECT p.id, p.name, p.email, p.title FROM people_closure c JOIN people p ON p.id = c.ancestor
 		WHERE c.descendant = ? AND c.org_id = ? ORDER BY c.depth`, personID, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.PersonRef
-	for rows.Next() {
-		var r tandem.PersonRef
-		if err := rows.Scan(&r.ID, &r.Name, &r.Email, &r.Title); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // InChain reports whether manager is in person's management chain (is
@@ -70,21 +60,10 @@ type Report struct {
 // DirectReports lists the people who report to a person, by name, with
 // how many report to each of them.
 func (db *DB) DirectReports(ctx context.Context, orgID, personID int64) ([]Report, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT `+personColumns+`, (SELECT COUNT(*) FROM people r WHERE r.manager_id = p.id)
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, r *Report) error {
+		return scanPerson(rows, &r.Person, &r.DirectReports)
+	}, `SELECT `+personColumns+`, (SELECT COUNT(*) FROM people r WHERE r.manager_id = p.id)
 		FROM people p WHERE p.org_id = ? AND p.manager_id = ? ORDER BY p.name, p.id`, orgID, personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Report
-	for rows.Next() {
-		var r Report
-		if err := scanPerson(rows, &r.Person, &r.DirectReports); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // CountBelow returns how many people are below a person, at any depth.

@@ -321,23 +321,15 @@ func (db *DB) CompleteItem(ctx context.Context, orgID, id, itemID int64) error {
 // Items lists an engagement's agenda items and learnings, oldest first;
 // none for an engagement of another organization.
 func (db *DB) Items(ctx context.Context, orgID, engagementID int64) ([]tandem.Item, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT i.id, p.id, p.name, i.kind, i.body, i.created_at, i.done_at
-		FROM agenda_items i JOIN engagements e ON e.id = i.engagement_id AND e.org_id = ?
-		JOIN people p ON p.id = i.author_id WHERE i.engagement_id = ? ORDER BY i.created_at, i.id`, orgID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.Item
-	for rows.Next() {
-		var it tandem.Item
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, it *tandem.Item) error {
 		var kind string
 		var done sql.NullTime
 		if err := rows.Scan(&it.ID, &it.Author.ID, &it.Author.Name, &kind, &it.Body, &it.CreatedAt, &done); err != nil {
-			return nil, err
+			return err
 		}
 		it.Learned, it.DoneAt = kind == "learned", timePtr(done)
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT i.id, p.id, p.name, i.kind, i.body, i.created_at, i.done_at
+		FROM agenda_items i JOIN engagements e ON e.id = i.engagement_id AND e.org_id = ?
+		JOIN people p ON p.id = i.author_id WHERE i.engagement_id = ? ORDER BY i.created_at, i.id`, orgID, engagementID)
 }

@@ -218,21 +218,10 @@ func (db *DB) AddNote(ctx context.Context, orgID, engagementID, meetingID, autho
 // private notes, never anyone else's. Every surface reads notes through
 // this method, so none can show another person's private note.
 func (db *DB) Notes(ctx context.Context, orgID, meetingID, readerID int64, withShared bool) ([]tandem.Note, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT n.id, n.meeting_id, p.id, p.name, n.shared, n.body, n.created_at
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, n *tandem.Note) error {
+		return rows.Scan(&n.ID, &n.MeetingID, &n.Author.ID, &n.Author.Name, &n.Shared, &n.Body, &n.CreatedAt)
+	}, `SELECT n.id, n.meeting_id, p.id, p.name, n.shared, n.body, n.created_at
 		FROM meeting_notes n JOIN people p ON p.id = n.author_id
 		WHERE n.org_id = ? AND n.meeting_id = ? AND ((n.shared AND ?) OR (NOT n.shared AND n.author_id = ?))
 		ORDER BY n.created_at, n.id`, orgID, meetingID, withShared, readerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.Note
-	for rows.Next() {
-		var n tandem.Note
-		if err := rows.Scan(&n.ID, &n.MeetingID, &n.Author.ID, &n.Author.Name, &n.Shared, &n.Body, &n.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }

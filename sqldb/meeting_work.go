@@ -53,26 +53,18 @@ const actionItemSelect = `SELECT a.id, a.engagement_id, a.meeting_id, p.id, p.na
 	LEFT JOIN skills s ON s.id = e.skill_id`
 
 func (db *DB) actionItems(ctx context.Context, where string, args ...any) ([]tandem.ActionItem, error) {
-	rows, err := db.q().QueryContext(ctx, actionItemSelect+` WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.ActionItem
-	for rows.Next() {
-		var it tandem.ActionItem
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, it *tandem.ActionItem) error {
 		var due, kind string
 		var done sql.NullTime
 		var e tandem.Engagement
 		if err := rows.Scan(&it.ID, &it.EngagementID, &it.MeetingID, &it.Owner.ID, &it.Owner.Name, &it.Body, &due, &done, &it.CreatedBy, &it.CreatedAt,
 			&kind, &e.SkillName, &e.Learner.Name, &e.Guide.Name); err != nil {
-			return nil, err
+			return err
 		}
 		e.Kind = tandem.Kind(kind)
 		it.Due, it.DoneAt, it.Title = tandem.Date(due), timePtr(done), e.Title()
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return nil
+	}, actionItemSelect+` WHERE `+where, args...)
 }
 
 // ActionItems lists a session's action items in the order they were made.
@@ -123,22 +115,11 @@ func (db *DB) RateMeeting(ctx context.Context, orgID, engagementID int64, r *tan
 // Ratings lists the ratings of an engagement's sessions, with comments:
 // for the partners only (app decides).
 func (db *DB) Ratings(ctx context.Context, orgID, engagementID int64) ([]tandem.Rating, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT r.meeting_id, p.id, p.name, r.score, r.comment, r.not_a_good_fit, r.at
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, r *tandem.Rating) error {
+		return rows.Scan(&r.MeetingID, &r.Person.ID, &r.Person.Name, &r.Score, &r.Comment, &r.NotAGoodFit, &r.At)
+	}, `SELECT r.meeting_id, p.id, p.name, r.score, r.comment, r.not_a_good_fit, r.at
 		FROM meeting_ratings r JOIN meetings m ON m.id = r.meeting_id JOIN people p ON p.id = r.person_id
 		WHERE r.org_id = ? AND m.engagement_id = ? ORDER BY m.start_at, r.at`, orgID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.Rating
-	for rows.Next() {
-		var r tandem.Rating
-		if err := rows.Scan(&r.MeetingID, &r.Person.ID, &r.Person.Name, &r.Score, &r.Comment, &r.NotAGoodFit, &r.At); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // FeedbackSummary returns the aggregate of an engagement's ratings and

@@ -262,3 +262,22 @@ func (db *DB) PersonIDByEmail(ctx context.Context, orgID int64, email string) (i
 	err := db.q().QueryRowContext(ctx, `SELECT id FROM people WHERE org_id = ? AND email = ?`, orgID, email).Scan(&id)
 	return id, notFound(err, "No one with that email.")
 }
+
+// queryAll runs a query and reads every row with scan, in order; nil for
+// no rows.
+func queryAll[T any](ctx context.Context, q querier, scan func(rows *sql.Rows, v *T) error, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

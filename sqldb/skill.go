@@ -23,21 +23,10 @@ func scanSkill(sc scanner, s *tandem.Skill, extra ...any) error {
 // ListSkills returns the organization's skill catalogue by name, with how
 // many profiles list each skill.
 func (db *DB) ListSkills(ctx context.Context, orgID int64) ([]tandem.Skill, error) {
-	rows, err := db.q().QueryContext(ctx, `SELECT `+skillColumns+`, (SELECT COUNT(*) FROM person_skills ps WHERE ps.skill_id = s.id)
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, s *tandem.Skill) error {
+		return scanSkill(rows, s, &s.People)
+	}, `SELECT `+skillColumns+`, (SELECT COUNT(*) FROM person_skills ps WHERE ps.skill_id = s.id)
 		FROM skills s WHERE s.org_id = ? ORDER BY s.name_key`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tandem.Skill
-	for rows.Next() {
-		var s tandem.Skill
-		if err := scanSkill(rows, &s, &s.People); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // SkillByID returns one skill of the organization, or ENOTFOUND.
