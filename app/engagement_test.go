@@ -578,6 +578,10 @@ func TestChainConflict(t *testing.T) {
 	if _, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Speaking up"}); err != nil {
 		t.Fatal(err)
 	}
+	booked, err := c.a.ScheduleMeeting(c.ctx["lee"], m.ID, tandem.MeetingInput{Start: time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC), Minutes: 30, Place: "Café"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := c.a.SetManager(c.ctx["admin"], c.id["lee"], c.id["mentor"]); err != nil {
 		t.Fatal(err)
 	}
@@ -599,6 +603,15 @@ func TestChainConflict(t *testing.T) {
 	}
 	if v.CanAddItems || mv.CanSchedule || gv.CanAddTheme || gv.CanReflect {
 		t.Errorf("offered inside the chain: items %v, sessions %v, themes %v, reflections %v", v.CanAddItems, mv.CanSchedule, gv.CanAddTheme, gv.CanReflect)
+	}
+	// A session booked before: what happened can still be recorded, but it
+	// is not moved.
+	bv, err := c.a.Meeting(c.ctx["lee"], m.ID, booked.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bv.CanChange || bv.CanReschedule {
+		t.Errorf("a booked session inside the chain: change %v, reschedule %v", bv.CanChange, bv.CanReschedule)
 	}
 	if _, err := c.a.AddTheme(c.ctx["mentor"], m.ID, tandem.Theme{Area: tandem.AreaCareer, Title: "Delegating"}); code(err) != tandem.ECONFLICT {
 		t.Errorf("a theme inside the chain: %v", err)
@@ -644,6 +657,11 @@ func TestReversalEdges(t *testing.T) {
 		t.Errorf("the new protégé's manager is the mentor: manager %d, version %d in effect %d", r.Manager.ID, r.CurrentVersion, r.AgreedVersion)
 	}
 
+	// Mentor reports to Admin: after a reversal Admin would be asked to
+	// agree to the terms in effect, as a new version.
+	if err := c.a.SetManager(c.ctx["admin"], c.id["mentor"], c.id["admin"]); err != nil {
+		t.Fatal(err)
+	}
 	m := c.mentoring(t, "lee", "lee", "mentor")
 	c.agreeAll(t, m.ID, "lee", "mentor", "boss")
 	changed := agreement()
@@ -663,5 +681,17 @@ func TestReversalEdges(t *testing.T) {
 	}
 	if v.Engagement.Learner.ID != c.id["lee"] || len(v.Versions) != 2 {
 		t.Errorf("a refused reversal changed the partnership: learner %d, %d versions", v.Engagement.Learner.ID, len(v.Versions))
+	}
+
+	// Other has no manager: no one new is asked, so the pending version
+	// stays as it is and the roles swap.
+	o := c.mentoring(t, "lee", "lee", "other")
+	c.agreeAll(t, o.ID, "lee", "other", "boss")
+	if _, err := c.a.Revise(c.ctx["lee"], o.ID, changed); err != nil {
+		t.Fatal(err)
+	}
+	r = c.reverse(t, o.ID, "other", "lee")
+	if r.Learner.ID != c.id["other"] || r.CurrentVersion != 2 || r.AgreedVersion != 1 {
+		t.Errorf("reversal with a pending version and no new manager: learner %d, version %d in effect %d", r.Learner.ID, r.CurrentVersion, r.AgreedVersion)
 	}
 }

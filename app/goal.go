@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/tandemhq/tandem"
 )
@@ -174,8 +173,7 @@ func (a *App) SetGoal(ctx context.Context, id int64, g tandem.Goal) (*tandem.Goa
 		return nil, err
 	}
 	// Today where the coach is: a date is a day on their calendar.
-	today := tandem.Date(a.DB.Now().In(a.Location(ctx)).Format(time.DateOnly))
-	if err := g.CheckDue(e, today); err != nil {
+	if err := g.CheckDue(e, a.Today(ctx)); err != nil {
 		return nil, err
 	}
 	if err := a.DB.SetGoal(ctx, e.OrgID, id, act.Person.ID, &g); err != nil {

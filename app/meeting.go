@@ -42,10 +42,16 @@ type MeetingView struct {
 	// Partner reports whether the viewer is one of the two partners, who
 	// see the agenda, shared notes, action items and ratings.
 	Partner bool
-	// CanChange: reschedule, cancel or record the outcome. CanWrite: add
+	// CanChange: cancel or record the outcome; CanReschedule: move it (not
+	// while the org chart puts mentoring partners in one chain). CanWrite: add
 	// notes and action items. CanRate: give feedback on a held session.
-	CanChange, CanWrite, CanRate bool
-	Location                     *time.Location
+	CanChange, CanReschedule, CanWrite, CanRate bool
+	Location                                    *time.Location
+}
+
+// Today is the actor's calendar day, in their time zone.
+func (a *App) Today(ctx context.Context) tandem.Date {
+	return tandem.Date(a.DB.Now().In(a.Location(ctx)).Format(time.DateOnly))
 }
 
 // Location returns the actor's time zone from their profile, UTC when
@@ -150,6 +156,7 @@ func (a *App) Meeting(ctx context.Context, id, meetingID int64) (*MeetingView, e
 	}
 	active := e.Status == tandem.StatusActive
 	out.CanChange = active && out.Partner && m.Status == tandem.MeetingScheduled
+	out.CanReschedule = out.CanChange && !e.ChainConflict()
 	out.CanWrite = active && out.Partner
 	out.CanRate = active && out.Partner && m.Status == tandem.MeetingHeld
 	return out, nil

@@ -78,6 +78,9 @@ func (db *DB) CountBelow(ctx context.Context, orgID, personID int64) (int, error
 // EINVALID with a message that names it.
 func (db *DB) SetManager(ctx context.Context, orgID, personID, managerID int64) error {
 	return db.Write(ctx, func(tx *Tx) error {
+		if err := lockHierarchy(ctx, tx, orgID); err != nil {
+			return err
+		}
 		var name string
 		if err := tx.QueryRow(ctx, `SELECT name FROM people WHERE id = ? AND org_id = ?`, personID, orgID).Scan(&name); err != nil {
 			return notFound(err, "No such person.")
@@ -119,6 +122,17 @@ func (db *DB) SetManager(ctx context.Context, orgID, personID, managerID int64) 
 		}
 		return moveSubtree(ctx, tx, orgID, personID, managerID)
 	})
+}
+
+// lockHierarchy makes the transaction the only one changing the
+// organization's reporting lines until it ends: the closure is kept
+// incrementally, from what the transaction read of manager_id and of the
+// closure itself, which a concurrent change would make stale. (SQLite
+// runs one writer at a time anyway; on PostgreSQL this takes the
+// organization's row lock.)
+func lockHierarchy(ctx context.Context, tx *Tx, orgID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE orgs SET id = id WHERE id = ?`, orgID)
+	return err
 }
 
 // moveSubtree updates the closure when person (with everyone below them)

@@ -23,6 +23,11 @@ type knownPerson struct {
 // called as rows are written.
 func (db *DB) ImportPeople(ctx context.Context, orgID int64, rows []tandem.PersonRow, present map[string]bool, rep *tandem.ImportReport, progress func(done, total int)) error {
 	err := db.Write(ctx, func(tx *Tx) error {
+		if present["manager_email"] {
+			if err := lockHierarchy(ctx, tx, orgID); err != nil {
+				return err
+			}
+		}
 		known, emailOf, err := loadKnownPeople(ctx, tx, orgID)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/sqldb"
@@ -152,4 +153,50 @@ func checkClosure(t *testing.T, db *sqldb.DB, orgID int64, round int) {
 			t.Fatalf("round %d: closure lacks %v", round, k)
 		}
 	}
+}
+
+// TestImportAndSetManagerRace: a reporting line changed while an import
+// runs must not leave the closure telling another story than manager_id
+// (the import decides its subtree moves from what it read first).
+func TestImportAndSetManagerRace(t *testing.T) {
+	ctx := context.Background()
+	db, _ := tandemtest.MustOpenDB(t)
+	orgID := tandem.ActorFrom(tandemtest.MustOrg(t, db, "Acme")).Org.ID
+	present := map[string]bool{"manager_email": true}
+	if err := db.ImportPeople(ctx, orgID, []tandem.PersonRow{
+		{Line: 2, Email: "a@acme.test", Name: "A"}, {Line: 3, Email: "b@acme.test", Name: "B"},
+		{Line: 4, Email: "p@acme.test", Name: "P", ManagerEmail: "a@acme.test"},
+	}, present, &tandem.ImportReport{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.PersonIDByEmail(ctx, orgID, "p@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.PersonIDByEmail(ctx, orgID, "b@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	started := false
+	err = db.ImportPeople(ctx, orgID, []tandem.PersonRow{
+		{Line: 2, Email: "a@acme.test", Name: "A"},
+		{Line: 3, Email: "p@acme.test", Name: "P", ManagerEmail: "a@acme.test"},
+	}, present, &tandem.ImportReport{}, func(done_, total int) {
+		if !started {
+			started = true
+			go func() { done <- db.SetManager(ctx, orgID, p, b) }()
+			time.Sleep(50 * time.Millisecond) // let it try while the import holds its transaction
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !started {
+		t.Fatal("the import reported no progress: the race was not run")
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	checkClosure(t, db, orgID, 0)
 }

@@ -68,7 +68,8 @@ func (db *DB) ProposeReversal(ctx context.Context, orgID, id, actorID int64, not
 // AnswerReversal accepts or declines a proposed reversal; only the other
 // partner may answer (app checks who). On acceptance the roles swap and
 // check, run in the transaction, rechecks the hierarchy rule for the new
-// direction. A reversal waits for a proposed version to be settled.
+// direction. A reversal that brings a new manager waits for a proposed
+// version to be settled.
 //
 // The new protégé's manager becomes the manager party. They have agreed
 // to nothing, so when there is a new manager the terms in effect are
@@ -90,11 +91,6 @@ func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, acce
 			}
 			return addEvent(ctx, tx, id, actorID, tandem.EventReversalDeclined, "", "")
 		}
-		if e.CurrentVersion != e.AgreedVersion {
-			// The new manager would be asked to agree to the terms in
-			// effect; a proposed version on top would be lost.
-			return tandem.Errorf(tandem.ECONFLICT, "Version %d of the agreement is waiting for answers: settle it (or its replacement) before you swap roles.", e.CurrentVersion)
-		}
 		if check != nil {
 			swapped := *e
 			swapped.Learner, swapped.Guide = e.Guide, e.Learner
@@ -111,6 +107,11 @@ func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, acce
 		}
 		if mgr == e.Learner.ID {
 			mgr = 0
+		}
+		if mgr != 0 && mgr != e.Manager.ID && e.CurrentVersion != e.AgreedVersion {
+			// The new manager is asked to agree to the terms in effect,
+			// as a new version: a proposed one on top would be lost.
+			return tandem.Errorf(tandem.ECONFLICT, "Version %d of the agreement is waiting for answers: settle it (or its replacement) before you swap roles.", e.CurrentVersion)
 		}
 		required := mgr != 0 && managerRequired
 		if mgr == e.Manager.ID {

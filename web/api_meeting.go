@@ -99,9 +99,10 @@ type meetingViewJSON struct {
 	ActionItems *[]actionItemJSON `json:"action_items,omitempty"`
 	Ratings     *[]ratingJSON     `json:"ratings,omitempty"`
 	Actions     struct {
-		Change bool `json:"change"`
-		Write  bool `json:"write"`
-		Rate   bool `json:"rate"`
+		Change     bool `json:"change"`
+		Reschedule bool `json:"reschedule"`
+		Write      bool `json:"write"`
+		Rate       bool `json:"rate"`
 	} `json:"actions"`
 }
 
@@ -124,7 +125,7 @@ func toMeetingViewJSON(v *app.MeetingView) meetingViewJSON {
 		}
 		out.Ratings = &rs
 	}
-	out.Actions.Change, out.Actions.Write, out.Actions.Rate = v.CanChange, v.CanWrite, v.CanRate
+	out.Actions.Change, out.Actions.Reschedule, out.Actions.Write, out.Actions.Rate = v.CanChange, v.CanReschedule, v.CanWrite, v.CanRate
 	return out
 }
 

@@ -254,7 +254,7 @@ func (s *Server) showEngagement(w http.ResponseWriter, r *http.Request, status i
 	}
 	v := p.EngagementView
 	s.render(w, r, status, "engagement", &engagementPage{Page: Page{Title: v.Engagement.Title(), Nav: "engagements"}, EngagementView: v,
-		Form: form, FormFor: formFor, Me: tandem.ActorFrom(r.Context()).Person.ID, Phases: tandem.Phases, Today: tandem.DateOf(s.app.DB.Now()),
+		Form: form, FormFor: formFor, Me: tandem.ActorFrom(r.Context()).Person.ID, Phases: tandem.Phases, Today: s.app.Today(r.Context()),
 		Sessions: &sessionsSection{MeetingsView: p.Meetings, zoned: zoned{p.Meetings.Location}}, Goals: p.Goals})
 }
 

@@ -93,7 +93,7 @@ func (s *Server) showMeeting(w http.ResponseWriter, r *http.Request, status int,
 	}
 	s.render(w, r, status, "meeting", &meetingPage{Page: Page{Title: "Session · " + v.Engagement.Title(), Nav: "engagements"},
 		MeetingView: v, zoned: zoned{v.Location}, Form: form, FormFor: formFor,
-		Me: tandem.ActorFrom(r.Context()).Person.ID, Today: tandem.DateOf(s.app.DB.Now())})
+		Me: tandem.ActorFrom(r.Context()).Person.ID, Today: s.app.Today(r.Context())})
 }
 
 // handleMeeting shows a session's page, or with .ics downloads it: one
@@ -255,7 +255,7 @@ func (s *Server) handleMyActionItems(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "actions", &actionsPage{Page: Page{Title: "My action items", Nav: "engagements"}, Items: items,
-		Today: tandem.DateOf(s.app.DB.Now())})
+		Today: s.app.Today(r.Context())})
 }
 
 // calendarPage offers the secret calendar feed: the URL is shown once,

@@ -155,6 +155,11 @@ func TestReadingCommandsLeaveTheSchema(t *testing.T) {
 			t.Errorf("%v on an empty database: %v\n%s", args, err, errOut)
 		}
 	}
+	if os.Getenv(tandemtest.PostgresEnv) == "" {
+		if _, err := os.Stat(filepath.Join(data, "tandem.db")); err == nil {
+			t.Error("a reading command created the SQLite database")
+		}
+	}
 	if _, errOut, err := cliSplit(t, data, "", "migrate"); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, errOut)
 	}
