@@ -198,12 +198,6 @@ func (s *solver) longK() int {
 // fell the most that narrowLists reads exactly.
 var longFactor, outShare = 2, 0.02
 
-// pairScorer is a source of scores that computes one pair for less than a
-// row (Model); narrowLists reads its few outliers per row that way.
-type pairScorer interface {
-	Score(i, j int) float32
-}
-
 // narrowLists turns the long lists read at prices pold into lists of K at
 // the current prices without reading the rows again, and reports whether
 // it did (false leaves the lists alone: the caller reads again).
@@ -238,7 +232,7 @@ func (s *solver) narrowLists(pold []float64) bool {
 	}
 	nc := newCandidates(s.n, k)
 	w := s.opt.Workers
-	pairs, _ := s.src.(pairScorer)
+	pairs, _ := s.src.(PairScorer)
 	bufs := newPerWorker(w, func() *pricedBuf { return newPricedBuf(old.k + len(outs)) })
 	marks := newPerWorker(w, func() []int32 { return make([]int32, s.m) })
 	rows := newPerWorker(w, func() []float32 { return make([]float32, s.m) })

@@ -15,8 +15,6 @@ import "math"
 // rescans the whole row with the current prices.
 type candidates struct {
 	k   int
-	ext map[int][]int32 // longer lists given to some rows, see setList
-	exv map[int][]float32
 	col []int32   // n*k mentor indexes, row i at [i*k, i*k+cnt[i])
 	val []float32 // n*k raw scores matching col
 	cnt []int32   // number of listed mentors per row
@@ -33,31 +31,8 @@ func newCandidates(n, k int) *candidates {
 	}
 }
 
-// setList makes room for n entries in row i's list, beyond k if need be
-// (in storage of its own), and sets the count.
-func (c *candidates) setList(i, n int) {
-	c.cnt[i] = int32(n)
-	if n <= c.k {
-		if c.ext != nil {
-			delete(c.ext, i)
-			delete(c.exv, i)
-		}
-		return
-	}
-	if c.ext == nil {
-		c.ext, c.exv = map[int][]int32{}, map[int][]float32{}
-	}
-	if cap(c.ext[i]) < n {
-		c.ext[i], c.exv[i] = make([]int32, n), make([]float32, n)
-	}
-	c.ext[i], c.exv[i] = c.ext[i][:n], c.exv[i][:n]
-}
-
 // list returns row i's listed mentors and their scores.
 func (c *candidates) list(i int) ([]int32, []float32) {
-	if int(c.cnt[i]) > c.k {
-		return c.ext[i], c.exv[i]
-	}
 	lo := i * c.k
 	hi := lo + int(c.cnt[i])
 	return c.col[lo:hi:hi], c.val[lo:hi:hi]

@@ -182,7 +182,7 @@ func (s *solver) denseRows() bool {
 // popular in interleaved runs (1.0 was no better), but a scoring pass per
 // row on profiles, where 0.8 took the 100k × 20k solve from 40 s to 51 s
 // (60k rescans instead of 44k): batchReachComputed there.
-var batchReach, batchReachComputed, batchSlack = 0.8, 0.5, 0.0
+var batchReach, batchReachComputed = 0.8, 0.5
 
 // batchDFS looks for a tight path from mentee r (reached in round ep) to a
 // mentor with a free seat, moving the mentees along it when found. Every

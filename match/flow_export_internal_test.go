@@ -6,7 +6,7 @@ func SetBatchTrace(f func(free, settled, sinks, trees int, radius float64, resca
 }
 
 // SetBatchReach sets the search bound of batchAugment's rounds.
-func SetBatchReach(f, slack float64) { batchReach, batchSlack = f, slack }
+func SetBatchReach(f float64) { batchReach = f }
 
 // SetWarmCols turns warmPrices on or off.
 func SetWarmCols(on bool) { warmCols = on }

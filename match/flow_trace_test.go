@@ -24,9 +24,9 @@ func TestBatchTrace(t *testing.T) {
 	})
 	defer match.SetBatchTrace(nil)
 	if v := os.Getenv("REACH"); v != "" {
-		var f, sl float64
-		fmt.Sscan(v, &f, &sl)
-		match.SetBatchReach(f, sl)
+		var f float64
+		fmt.Sscan(v, &f)
+		match.SetBatchReach(f)
 	}
 	match.SetWarmCols(os.Getenv("NOCOLS") == "")
 	if v := os.Getenv("BUDGET"); v != "" {

@@ -49,6 +49,25 @@ func (a *Matrix) Row(i int, _ []float32) []float32 {
 // At returns the score of mentee i with mentor j.
 func (a *Matrix) At(i, j int) float32 { return a.Data[i*a.M+j] }
 
+// Score is At: a matrix computes one pair as cheaply as any.
+func (a *Matrix) Score(i, j int) float32 { return a.At(i, j) }
+
+// PairScorer is a source that gives one pair's score for less than its
+// row: a Model computes one pair instead of every mentor's.
+type PairScorer interface {
+	Score(i, j int) float32
+}
+
+// PairScore returns the score of mentee i with mentor j: from the source
+// itself when it is a PairScorer, else from row i read into buf (length
+// mentors).
+func PairScore(src Scores, i, j int, buf []float32) float32 {
+	if p, ok := src.(PairScorer); ok {
+		return p.Score(i, j)
+	}
+	return src.Row(i, buf)[j]
+}
+
 // Set sets the score of mentee i with mentor j.
 func (a *Matrix) Set(i, j int, v float32) { a.Data[i*a.M+j] = v }
 

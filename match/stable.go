@@ -23,9 +23,9 @@ type StableMatching struct {
 	// Rounds counts the rounds over pools of pairs above a threshold, and
 	// Pooled the pairs they collected in all.
 	Rounds, Pooled int
-	// Build is the time spent building preference lists.
+	// Build is the time spent in the pool rounds and reading the heap
+	// greedy's lists; Propose the time spent in the heap greedy.
 	Build time.Duration
-	// Propose is the time spent in deferred acceptance.
 	Propose time.Duration
 }
 
@@ -40,19 +40,19 @@ func prefers(sa float32, a int32, sb float32, b int32) bool {
 	return sa > sb || sa == sb && a < b
 }
 
-// Stable computes the mentee-optimal stable matching by mentee-proposing
-// deferred acceptance (Gale and Shapley) with capacities: no mentee and
-// mentor both prefer each other to what they got (a mentor with a free
-// seat prefers any acceptable mentee to the empty seat).
-//
-// Mentees propose down lists of their best Options.Candidates mentors,
-// built in parallel in one pass over the scores; only a mentee that runs
-// out of its list gets its full preference order, sorted on demand. Each
-// mentor keeps its mentees in a heap with the least preferred on top.
+// Stable computes the mentee-optimal stable matching with capacities: no
+// mentee and mentor both prefer each other to what they got (a mentor with
+// a free seat prefers any acceptable mentee to the empty seat), the result
+// mentee-proposing deferred acceptance (Gale and Shapley) gives.
 //
 // When both sides rank by the same scores, as here, the stable matching is
-// unique: it is also what a greedy pass over all pairs in decreasing score
-// order would give.
+// unique: it is what a greedy pass over all pairs in the global order
+// (score desc, mentee asc, mentor asc) gives, and that is what Stable runs.
+// On a matrix in memory it runs it in rounds over pools of pairs
+// (stable_pool.go); on rows computed from profiles, and for whatever the
+// rounds leave, with a heap of each free mentee's best remaining pair from
+// lists of its best Options.Candidates mentors (stable_greedy.go), rows
+// read again only when a list runs out.
 func Stable(src Scores, capacity []int, opt Options) (*StableMatching, error) {
 	n, m := src.Dims()
 	if len(capacity) != m {

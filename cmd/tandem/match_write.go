@@ -127,9 +127,10 @@ func solveAndWrite(ctx context.Context, job *matchJob, stdout, stderr io.Writer)
 	return nil
 }
 
-// pairTexts formats the score and the reasons of every matched pair, rows
-// spread over all cores (reading a row of scores computed on demand and
-// explaining a pair both take microseconds, 10,000 times over).
+// pairTexts formats the score and the reasons of every matched pair,
+// spread over all cores (explaining a pair takes microseconds, 10,000
+// times over). A pair's score is computed alone: its whole row would be a
+// scoring pass over every mentor when scores come from profiles.
 func pairTexts(job *matchJob, mentor []int) (scores, reasons []string) {
 	scores = make([]string, len(mentor))
 	if job.reasons != nil {
@@ -153,7 +154,7 @@ func pairTexts(job *matchJob, mentor []int) (scores, reasons []string) {
 					if j < 0 {
 						continue
 					}
-					v := job.src.Row(i, buf)[j]
+					v := match.PairScore(job.src, i, j, buf)
 					scores[i] = strconv.FormatFloat(float64(v), 'g', -1, 32)
 					if reasons != nil {
 						reasons[i] = job.reasons(i, j)
