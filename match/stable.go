@@ -25,7 +25,7 @@ type StableMatching struct {
 	Rounds, Pooled int
 	// Build is the time spent in the pool rounds and reading the heap
 	// greedy's lists; Propose the time spent in the heap greedy.
-	Build time.Duration
+	Build   time.Duration
 	Propose time.Duration
 }
 
