@@ -36,6 +36,22 @@ type DB struct {
 	Now func() time.Time
 }
 
+// sqlitePath is the file a SQLite url names.
+func sqlitePath(url string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "file:")
+}
+
+// OpenExisting is Open for a database that must exist already: it does not
+// create a SQLite file (for commands that only read).
+func OpenExisting(ctx context.Context, url string) (*DB, error) {
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		if _, err := os.Stat(sqlitePath(url)); err != nil {
+			return nil, fmt.Errorf("no database at %s", sqlitePath(url))
+		}
+	}
+	return Open(ctx, url)
+}
+
 // Open connects to the database named by url and checks that it answers.
 // A url starting with postgres:// or postgresql:// selects PostgreSQL;
 // anything else is taken as the path of a SQLite file (an optional sqlite://
@@ -55,7 +71,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.sql.SetConnMaxIdleTime(5 * time.Minute)
 	default:
 		db.dialect = SQLite
-		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "file:")
+		path := sqlitePath(url)
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("create database directory: %w", err)

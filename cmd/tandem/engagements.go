@@ -70,10 +70,19 @@ func runEngagements(ctx context.Context, cfg Config, args []string, stdout, stde
 		return err
 	}
 	if args[0] == "list" {
+		// Every engagement, a page at a time (the store returns newest first).
 		f := sqldb.EngagementFilter{Kind: tandem.Kind(strings.ToLower(*kind)), Status: tandem.Status(strings.ToLower(*status)), Limit: 500}
-		list, err := a.EngagementsForOperator(ctx, org.ID, f)
-		if err != nil {
-			return err
+		var list []tandem.Engagement
+		for {
+			page, err := a.EngagementsForOperator(ctx, org.ID, f)
+			if err != nil {
+				return err
+			}
+			list = append(list, page...)
+			if len(page) < f.Limit {
+				break
+			}
+			f.Offset += f.Limit
 		}
 		return listEngagements(stdout, list)
 	}
@@ -236,15 +245,11 @@ func showEngagement(w io.Writer, v *app.EngagementView) error {
 			return err
 		}
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		answered := false
-		for _, r := range v.Responses {
-			if r.Version != ag.Version {
-				continue
-			}
-			if !answered {
-				fmt.Fprintln(tw, "  Answers:")
-				answered = true
-			}
+		answers := v.ResponsesTo(ag.Version)
+		if len(answers) > 0 {
+			fmt.Fprintln(tw, "  Answers:")
+		}
+		for _, r := range answers {
 			what := "agreed"
 			if !r.Agreed {
 				what = "asked for changes"
@@ -255,7 +260,7 @@ func showEngagement(w io.Writer, v *app.EngagementView) error {
 			}
 			fmt.Fprintln(tw, line)
 		}
-		if !answered {
+		if len(answers) == 0 {
 			fmt.Fprintln(tw, "  Answers: none yet")
 		}
 		if err := tw.Flush(); err != nil {

@@ -148,18 +148,12 @@ func openApp(ctx context.Context, cfg Config, stderr io.Writer, writes bool) (*a
 	return app.New(db, &mail.DevMailer{Log: log, Store: db}, log, cfg.BaseURL), func() { db.Close() }, nil
 }
 
-// openDBToRead opens the configured database without migrating it (nor
-// creating it: opening a SQLite path that does not exist would).
+// openDBToRead opens the configured database without migrating or
+// creating it.
 func openDBToRead(ctx context.Context, cfg Config) (*sqldb.DB, error) {
-	url := cfg.databaseURL()
-	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
-		if _, err := os.Stat(url); err != nil {
-			return nil, fmt.Errorf("no database at %s: run `tandem migrate` (or start the server) first", url)
-		}
-	}
-	db, err := sqldb.Open(ctx, url)
+	db, err := sqldb.OpenExisting(ctx, cfg.databaseURL())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: run `tandem migrate` (or start the server) first", err)
 	}
 	current, latest, err := db.SchemaVersion(ctx)
 	if err == nil && current < latest {

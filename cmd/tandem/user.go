@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
-	"github.com/tandemhq/tandem/mail"
 	"github.com/tandemhq/tandem/sqldb"
 )
 
@@ -47,13 +45,12 @@ func runUser(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openDB(ctx, cfg, log)
+	a, closeDB, err := openApp(ctx, cfg, stderr, true)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a := app.New(db, &mail.DevMailer{Log: log, Store: db}, log, cfg.BaseURL)
+	defer closeDB()
+	db := a.DB
 
 	switch args[0] {
 	case "create":
