@@ -407,6 +407,16 @@ func (a *App) ListMembers(ctx context.Context) ([]tandem.Person, error) {
 	return a.DB.ListMembers(ctx, act.Org.ID)
 }
 
+// MemberCount counts the people with an account in the organization, for
+// the administrator's home page; administrators only.
+func (a *App) MemberCount(ctx context.Context) (int, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return a.DB.CountMembers(ctx, act.Org.ID)
+}
+
 // ListMail lists the development mailer's messages to people of the
 // organization; administrators only.
 func (a *App) ListMail(ctx context.Context) ([]tandem.Message, error) {

@@ -191,6 +191,9 @@ func (a *App) facets(ctx context.Context, e *tandem.Engagement, v tandem.Viewer)
 	if !view.See(tandem.FacetPhaseHistory) {
 		e.ReversalBy = 0 // a pending role reversal is the partners' conversation
 	}
+	if !view.See(tandem.FacetAgreement) {
+		e.EndReason = "" // why it ended is read with the agreement
+	}
 	var err error
 	if view.See(tandem.FacetAgreement) {
 		if view.Versions, err = a.DB.Versions(ctx, e.OrgID, e.ID); err != nil {

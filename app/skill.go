@@ -16,6 +16,30 @@ func (a *App) ListSkills(ctx context.Context) ([]tandem.Skill, error) {
 	return a.DB.ListSkills(ctx, act.Org.ID)
 }
 
+// SkillChoices returns the catalogue's skills that can still be chosen, by
+// name, for the forms that pick skills (a profile, a coaching proposal):
+// anyone signed in to the organization, guests included, since a guest
+// coach keeps a profile and revises agreements too. It leaves out how many
+// profiles list each skill.
+func (a *App) SkillChoices(ctx context.Context) ([]tandem.Skill, error) {
+	act, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := a.DB.ListSkills(ctx, act.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []tandem.Skill
+	for _, sk := range all {
+		if !sk.Retired() {
+			sk.People = 0
+			out = append(out, sk)
+		}
+	}
+	return out, nil
+}
+
 func skillNameError(msg string) error {
 	return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"name": msg}}
 }

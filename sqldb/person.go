@@ -116,6 +116,13 @@ func (db *DB) ListMembers(ctx context.Context, orgID int64) ([]tandem.Person, er
 	return queryPeople(ctx, db.q(), `SELECT `+personColumns+` FROM people p WHERE p.org_id = ? AND p.account_id IS NOT NULL ORDER BY p.name, p.id`, orgID)
 }
 
+// CountMembers counts the organization's people with an account.
+func (db *DB) CountMembers(ctx context.Context, orgID int64) (int, error) {
+	var n int
+	err := db.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND account_id IS NOT NULL`, orgID).Scan(&n)
+	return n, err
+}
+
 // personSkills loads the skills of the given people, by person id.
 func personSkills(ctx context.Context, q querier, orgID int64, ids []int64) (map[int64][]tandem.PersonSkill, error) {
 	out := map[int64][]tandem.PersonSkill{}

@@ -178,6 +178,15 @@ func TestGuestCoach(t *testing.T) {
 	if r := guest.get(page); r.status != http.StatusOK || !strings.Contains(r.body, "Ship the service") {
 		t.Errorf("the guest coach cannot see their engagement: %d", r.status)
 	}
+	// What the page offers a guest coach opens: changing the agreement, and
+	// their own profile.
+	if r := guest.get(page + "/agreement/edit"); r.status != http.StatusOK {
+		t.Errorf("the guest coach opens the agreement form: %d", r.status)
+	}
+	kim := e.personIDs(tok)["kim@practice.test"]
+	if r := guest.get(fmt.Sprintf("/people/%d/edit", kim)); r.status != http.StatusOK || !strings.Contains(r.body, "<option") {
+		t.Errorf("the guest coach opens their profile form: %d", r.status)
+	}
 	if r := guest.get("/"); r.status != http.StatusOK || !strings.Contains(r.body, "Guest") || strings.Contains(r.body, `href="/people"`) {
 		t.Errorf("guest home: %d", r.status)
 	}

@@ -42,13 +42,13 @@ type homePage struct {
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := &homePage{Page: Page{Title: "Home", Nav: "home"}}
-	if !tandem.ActorFrom(ctx).Person.Guest {
-		members, err := s.app.ListMembers(ctx)
+	if tandem.ActorFrom(ctx).Person.IsAdmin() {
+		n, err := s.app.MemberCount(ctx)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		p.MemberCount = len(members)
+		p.MemberCount = n
 	}
 	mine, err := s.app.MyEngagements(ctx)
 	if err != nil {

@@ -76,16 +76,10 @@ func (f *engagementForm) HasArea(a tandem.Area) bool {
 }
 
 func (s *Server) showEngagementForm(w http.ResponseWriter, r *http.Request, status int, kind tandem.Kind, e *tandem.Engagement, form Form) {
-	skills, err := s.app.ListSkills(r.Context())
+	active, err := s.app.SkillChoices(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
-	}
-	var active []tandem.Skill
-	for _, sk := range skills {
-		if !sk.Retired() {
-			active = append(active, sk)
-		}
 	}
 	title := "Propose a " + strings.ToLower(kind.Label())
 	if e != nil {

@@ -151,7 +151,7 @@ type skillRow struct {
 const extraSkillRows = 3
 
 func (s *Server) showProfileForm(w http.ResponseWriter, r *http.Request, status int, p *tandem.Person, form Form) {
-	skills, err := s.app.ListSkills(r.Context())
+	skills, err := s.app.SkillChoices(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
