@@ -302,22 +302,17 @@ func (a *App) Respond(ctx context.Context, id int64, version int, agreed bool, c
 	}
 	return a.DB.Respond(ctx, e.OrgID, id, sqldb.RespondInput{
 		PersonID: act.Person.ID, Party: party, Version: version, Agreed: agreed, Comment: comment,
-		CheckActivation: func(tx *sqldb.Tx, e *tandem.Engagement) error { return checkHierarchy(ctx, tx, e) },
+		CheckActivation: func(_ *sqldb.Tx, e *tandem.Engagement) error { return checkHierarchy(e) },
 	})
 }
 
 // checkHierarchy rechecks, as a change takes effect, that mentoring
 // partners are outside each other's management chain (the org chart may
 // have changed since the proposal), unless an administrator allowed it.
-func checkHierarchy(ctx context.Context, tx *sqldb.Tx, e *tandem.Engagement) error {
-	if e.Kind != tandem.Mentoring || e.Exception != "" {
-		return nil
-	}
-	related, err := tx.Related(ctx, e.OrgID, e.Learner.ID, e.Guide.ID)
-	if err != nil {
-		return err
-	}
-	if related {
+// e is the engagement as locked in the transaction, whose InChain was read
+// there (either way round: it holds for a reversal's swapped copy too).
+func checkHierarchy(e *tandem.Engagement) error {
+	if e.Kind == tandem.Mentoring && e.Exception == "" && e.InChain {
 		return hierarchyError(e.Learner.Name, e.Guide.Name)
 	}
 	return nil
@@ -420,7 +415,7 @@ func (a *App) AnswerReversal(ctx context.Context, id int64, accept bool) (*tande
 		return nil, err
 	}
 	return a.DB.AnswerReversal(ctx, e.OrgID, id, act.Person.ID, accept, !settings.MentoringManagerOptional,
-		func(tx *sqldb.Tx, swapped *tandem.Engagement) error { return checkHierarchy(ctx, tx, swapped) })
+		func(_ *sqldb.Tx, swapped *tandem.Engagement) error { return checkHierarchy(swapped) })
 }
 
 // End closes an engagement early, or withdraws a draft; either partner,

@@ -202,10 +202,11 @@ func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tan
 			strings.Join(areas, ";"), string(e.Phase), e.ReviewMonths, 1, e.Exception, nullID(e.ExceptionBy.ID),
 			e.CreatedBy, tx.now, tx.now)
 		if isConflict(err) && e.Kind == tandem.Coaching {
-			first, ferr := openCoaching(ctx, tx, e.OrgID, e.Learner.ID, e.SkillID, 0)
-			if ferr == nil && first != nil {
-				return openCoachingError(first)
-			}
+			// A proposal for the same learner and skill committed after the
+			// check above. It cannot be read here to be named: on
+			// PostgreSQL the failed insert has aborted the transaction.
+			msg := "There is already an open coaching engagement for this person and skill: one engagement per skill at a time."
+			return &tandem.Error{Code: tandem.ECONFLICT, Message: msg, Fields: map[string]string{"skill": msg}}
 		}
 		if err != nil {
 			return fmt.Errorf("insert engagement: %w", err)

@@ -59,7 +59,7 @@ func (db *DB) SetRubric(ctx context.Context, orgID int64, levels []tandem.Rubric
 // transaction, so an administrator's change of the rubric cannot slip in
 // between; a level outside it is EINVALID on "level".
 func (db *DB) AddEvaluation(ctx context.Context, orgID, engagementID, actorID int64, ev *tandem.Evaluation) error {
-	_, err := db.change(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
+	err := db.write(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
 		if e.Kind != tandem.Coaching {
 			return tandem.Errorf(tandem.EINVALID, "Evaluations belong to coaching; mentoring is never marked passed or failed.")
 		}

@@ -14,7 +14,7 @@ import (
 // a second open goal with ECONFLICT; the partial unique index keeps the
 // rule when two requests race. It fills g's id, status and chain.
 func (db *DB) SetGoal(ctx context.Context, orgID, engagementID, actorID int64, g *tandem.Goal) error {
-	_, err := db.change(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
+	err := db.write(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
 		if e.Kind != tandem.Coaching {
 			return tandem.Errorf(tandem.EINVALID, "Goals with a measure belong to coaching; a mentoring partnership keeps development themes.")
 		}
@@ -54,7 +54,7 @@ func openGoalError() error {
 // has no current goal until the coach sets the next. Progress on a goal
 // already reached is refused with a field error on "goal".
 func (db *DB) AddGoalUpdate(ctx context.Context, orgID, engagementID, goalID, actorID int64, u *tandem.GoalUpdate) error {
-	_, err := db.change(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
+	err := db.write(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
 		var status, title string
 		err := tx.QueryRow(ctx, `SELECT status, title FROM goals WHERE id = ? AND engagement_id = ? AND org_id = ?`,
 			goalID, engagementID, orgID).Scan(&status, &title)
@@ -137,7 +137,7 @@ func (db *DB) Goals(ctx context.Context, orgID, engagementID int64) ([]tandem.Go
 
 // AddTheme adds a development theme to an open mentoring partnership.
 func (db *DB) AddTheme(ctx context.Context, orgID, engagementID, actorID int64, t *tandem.Theme) error {
-	_, err := db.change(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
+	err := db.write(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
 		if e.Kind != tandem.Mentoring {
 			return tandem.Errorf(tandem.EINVALID, "Development themes belong to mentoring; coaching sets goals with a measure.")
 		}
@@ -205,7 +205,7 @@ func (db *DB) Themes(ctx context.Context, orgID, engagementID int64) ([]tandem.T
 // AddReflection records a partner's reflection on an open mentoring
 // partnership, on one of its themes or (ThemeID 0) on the whole.
 func (db *DB) AddReflection(ctx context.Context, orgID, engagementID, actorID int64, r *tandem.Reflection) error {
-	_, err := db.change(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
+	err := db.write(ctx, orgID, engagementID, func(tx *Tx, e *tandem.Engagement) error {
 		if e.Kind != tandem.Mentoring {
 			return tandem.Errorf(tandem.EINVALID, "Reflections belong to mentoring; in coaching the coach evaluates.")
 		}

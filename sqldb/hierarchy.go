@@ -182,12 +182,3 @@ func rebuildClosure(ctx context.Context, tx *Tx, orgID int64) error {
 	}
 	return analyze(ctx, tx, "people_closure")
 }
-
-// Related is DB.Related inside a transaction, for rules rechecked at the
-// moment a change takes effect.
-func (tx *Tx) Related(ctx context.Context, orgID, a, b int64) (bool, error) {
-	if in, err := inChain(ctx, tx.q(), orgID, a, b); in || err != nil {
-		return in, err
-	}
-	return inChain(ctx, tx.q(), orgID, b, a)
-}

@@ -8,10 +8,10 @@ import (
 	"github.com/tandemhq/tandem"
 )
 
-// change runs fn on a locked, open engagement and records an event; the
-// shape shared by every change after a proposal.
-func (db *DB) change(ctx context.Context, orgID, id int64, fn func(tx *Tx, e *tandem.Engagement) error) (*tandem.Engagement, error) {
-	err := db.Write(ctx, func(tx *Tx) error {
+// write runs fn on a locked, open engagement: the shape shared by every
+// change after a proposal.
+func (db *DB) write(ctx context.Context, orgID, id int64, fn func(tx *Tx, e *tandem.Engagement) error) error {
+	return db.Write(ctx, func(tx *Tx) error {
 		e, err := lockEngagement(ctx, tx, orgID, id)
 		if err != nil {
 			return err
@@ -21,7 +21,12 @@ func (db *DB) change(ctx context.Context, orgID, id int64, fn func(tx *Tx, e *ta
 		}
 		return fn(tx, e)
 	})
-	if err != nil {
+}
+
+// change is write for the changes that return the engagement as it is
+// after them.
+func (db *DB) change(ctx context.Context, orgID, id int64, fn func(tx *Tx, e *tandem.Engagement) error) (*tandem.Engagement, error) {
+	if err := db.write(ctx, orgID, id, fn); err != nil {
 		return nil, err
 	}
 	return db.EngagementByID(ctx, orgID, id)
@@ -102,7 +107,7 @@ func (db *DB) AnswerReversal(ctx context.Context, orgID, id, actorID int64, acce
 		// learner's manager is who it should now be, unless that is the
 		// new mentor (as at a proposal).
 		var mgr int64
-		if err := tx.QueryRow(ctx, `SELECT COALESCE(manager_id, 0) FROM people WHERE id = ?`, e.Guide.ID).Scan(&mgr); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(manager_id, 0) FROM people WHERE id = ? AND org_id = ?`, e.Guide.ID, orgID).Scan(&mgr); err != nil {
 			return err
 		}
 		if mgr == e.Learner.ID {
@@ -285,7 +290,7 @@ func (db *DB) SetShareHistory(ctx context.Context, orgID, id, actorID int64, sha
 // AddItem adds a mentoring agenda item or learning.
 func (db *DB) AddItem(ctx context.Context, orgID, id, authorID int64, learned bool, body string) (*tandem.Item, error) {
 	var it *tandem.Item
-	_, err := db.change(ctx, orgID, id, func(tx *Tx, e *tandem.Engagement) error {
+	err := db.write(ctx, orgID, id, func(tx *Tx, e *tandem.Engagement) error {
 		if e.Kind != tandem.Mentoring {
 			return tandem.Errorf(tandem.EINVALID, "Agendas and learnings belong to mentoring partnerships.")
 		}
@@ -306,7 +311,7 @@ func (db *DB) AddItem(ctx context.Context, orgID, id, authorID int64, learned bo
 
 // CompleteItem marks an agenda item done.
 func (db *DB) CompleteItem(ctx context.Context, orgID, id, itemID int64) error {
-	_, err := db.change(ctx, orgID, id, func(tx *Tx, e *tandem.Engagement) error {
+	err := db.write(ctx, orgID, id, func(tx *Tx, e *tandem.Engagement) error {
 		res, err := tx.Exec(ctx, `UPDATE agenda_items SET done_at = ? WHERE id = ? AND engagement_id = ? AND kind = 'agenda' AND done_at IS NULL`, tx.now, itemID, id)
 		if err != nil {
 			return err
