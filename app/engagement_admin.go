@@ -12,16 +12,7 @@ import (
 // operator's authority, for the CLI; f.PartyID is honoured, Kind and
 // Status must be valid when given.
 func (a *App) EngagementsForOperator(ctx context.Context, orgID int64, f sqldb.EngagementFilter) ([]tandem.Engagement, error) {
-	var fe tandem.FieldErrors
-	if f.Kind != "" && f.Kind != tandem.Coaching && f.Kind != tandem.Mentoring {
-		fe.Add("kind", fmt.Sprintf("%q is not a kind: choose coaching or mentoring.", string(f.Kind)))
-	}
-	switch f.Status {
-	case "", tandem.StatusDraft, tandem.StatusActive, tandem.StatusEnded, tandem.StatusExpired:
-	default:
-		fe.Add("status", fmt.Sprintf("%q is not a status: choose draft, active, ended or expired.", string(f.Status)))
-	}
-	if err := fe.Err(); err != nil {
+	if err := checkFilter(f); err != nil {
 		return nil, err
 	}
 	list, err := a.DB.ListEngagements(ctx, orgID, f)
@@ -45,4 +36,19 @@ func (a *App) EngagementForOperator(ctx context.Context, orgID, id int64) (*Enga
 		return nil, err
 	}
 	return a.facets(ctx, e, tandem.ViewerOperator)
+}
+
+// checkFilter refuses a list filter whose kind or status is not one, with
+// field errors, for every surface that lists engagements.
+func checkFilter(f sqldb.EngagementFilter) error {
+	var fe tandem.FieldErrors
+	if f.Kind != "" && f.Kind != tandem.Coaching && f.Kind != tandem.Mentoring {
+		fe.Add("kind", fmt.Sprintf("%q is not a kind: choose coaching or mentoring.", string(f.Kind)))
+	}
+	switch f.Status {
+	case "", tandem.StatusDraft, tandem.StatusActive, tandem.StatusEnded, tandem.StatusExpired:
+	default:
+		fe.Add("status", fmt.Sprintf("%q is not a status: choose draft, active, ended or expired.", string(f.Status)))
+	}
+	return fe.Err()
 }

@@ -282,6 +282,9 @@ func TestMentoringRules(t *testing.T) {
 		if err != nil || e.Exception == "" || e.ExceptionBy.ID != c.id["admin"] {
 			t.Fatalf("admin exception: %v %+v", err, e)
 		}
+		if _, err := c.a.AllowException(c.ctx["admin"], e.ID, "Another reason"); code(err) != tandem.ECONFLICT {
+			t.Errorf("an exception recorded over another: %v", err)
+		}
 		v, err := c.a.Engagement(c.ctx["admin"], e.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -254,6 +254,9 @@ func (a *App) AllEngagements(ctx context.Context, f sqldb.EngagementFilter) ([]t
 	if act.Person.Role == tandem.RoleMember {
 		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Program admins and administrators see every engagement; you see yours under My engagements.")
 	}
+	if err := checkFilter(f); err != nil {
+		return nil, err
+	}
 	f.PartyID = 0
 	return a.DB.ListEngagements(ctx, act.Org.ID, f)
 }
@@ -465,10 +468,11 @@ func (a *App) AllowException(ctx context.Context, id int64, reason string) (*tan
 	if err != nil {
 		return nil, err
 	}
-	if e.Kind == tandem.Mentoring {
-		if !e.InChain {
-			return nil, tandem.Errorf(tandem.EINVALID, "%s and %s are not in the same management chain: no exception is needed.", e.Learner.Name, e.Guide.Name)
-		}
+	if e.Exception != "" {
+		return nil, tandem.Errorf(tandem.ECONFLICT, "%s already allowed an exception: %s", e.ExceptionBy.Name, e.Exception)
+	}
+	if e.Kind == tandem.Mentoring && !e.InChain {
+		return nil, tandem.Errorf(tandem.EINVALID, "%s and %s are not in the same management chain: no exception is needed.", e.Learner.Name, e.Guide.Name)
 	}
 	return a.DB.AllowException(ctx, e.OrgID, id, act.Person.ID, r)
 }

@@ -174,9 +174,6 @@ func (a *App) meetingAction(ctx context.Context, id int64, field string) (*tande
 		msg := "This engagement is " + string(e.Status) + ": it is read-only."
 		return nil, nil, &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
 	}
-	if field == "start" && e.ChainConflict() {
-		return nil, nil, e.ChainConflictError() // what happened may still be recorded
-	}
 	return act, e, nil
 }
 
