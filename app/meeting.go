@@ -288,23 +288,32 @@ func (a *App) MyActionItems(ctx context.Context) ([]tandem.ActionItem, error) {
 	return a.DB.OpenActionItems(ctx, act.Org.ID, act.Person.ID)
 }
 
-// StalledEngagements returns which of the listed engagements are stalled,
-// for the lists program admins and administrators read.
+// StalledEngagements returns which of the listed engagements are stalled;
+// only the active ones can be, and only theirs are looked up.
 func (a *App) StalledEngagements(ctx context.Context, list []tandem.Engagement) (map[int64]bool, error) {
 	act, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var active []int64
+	for _, e := range list {
+		if e.Status == tandem.StatusActive {
+			active = append(active, e.ID)
+		}
+	}
+	out := map[int64]bool{}
+	if len(active) == 0 {
+		return out, nil
+	}
 	settings, err := a.DB.OrgSettings(ctx, act.Org.ID)
 	if err != nil {
 		return nil, err
 	}
-	held, err := a.DB.LastHeld(ctx, act.Org.ID)
+	held, err := a.DB.LastHeld(ctx, act.Org.ID, active)
 	if err != nil {
 		return nil, err
 	}
 	now := a.DB.Now()
-	out := map[int64]bool{}
 	for i := range list {
 		var last *time.Time
 		if t, ok := held[list[i].ID]; ok {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem"
@@ -176,9 +177,19 @@ func (db *DB) PartnerMeetings(ctx context.Context, orgID, personID int64) ([]tan
 // LastHeld returns, for each engagement of the organization with a held
 // session, when the latest held session started; the stalled marker is
 // computed from it, so no background job is needed.
-func (db *DB) LastHeld(ctx context.Context, orgID int64) (map[int64]time.Time, error) {
+func (db *DB) LastHeld(ctx context.Context, orgID int64, engagementIDs []int64) (map[int64]time.Time, error) {
+	if len(engagementIDs) == 0 {
+		return map[int64]time.Time{}, nil
+	}
+	args := []any{orgID}
+	marks := make([]string, len(engagementIDs))
+	for i, id := range engagementIDs {
+		marks[i] = "?"
+		args = append(args, id)
+	}
 	rows, err := db.q().QueryContext(ctx, `SELECT m.engagement_id, m.start_at FROM meetings m WHERE m.org_id = ? AND m.status = 'held'
-		AND NOT EXISTS (SELECT 1 FROM meetings n WHERE n.engagement_id = m.engagement_id AND n.status = 'held' AND n.start_at > m.start_at)`, orgID)
+		AND m.engagement_id IN (`+strings.Join(marks, ", ")+`)
+		AND NOT EXISTS (SELECT 1 FROM meetings n WHERE n.engagement_id = m.engagement_id AND n.status = 'held' AND n.start_at > m.start_at)`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,7 @@ func TestMeetingStore(t *testing.T) {
 		if flags != 1 {
 			t.Errorf("the flag is in the timeline %d times", flags)
 		}
-		held, err := db.LastHeld(ctx, org)
+		held, err := db.LastHeld(ctx, org, []int64{eng})
 		if err != nil || !held[eng].Equal(start) {
 			t.Errorf("last held %v %v", held, err)
 		}
