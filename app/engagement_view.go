@@ -136,7 +136,8 @@ func (a *App) EngagementPage(ctx context.Context, id int64) (*EngagementPage, er
 	if p.Meetings, err = a.meetingsView(ctx, act, e, v); err != nil {
 		return nil, err
 	}
-	if p.Goals, err = a.goalsView(ctx, act, e, v); err != nil {
+	// The learnings are among the items the engagement view has loaded.
+	if p.Goals, err = a.goalsView(ctx, act, e, v, p.EngagementView.Items); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -70,10 +70,12 @@ func (a *App) Goals(ctx context.Context, id int64) (*GoalsView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.goalsView(ctx, act, e, v)
+	return a.goalsView(ctx, act, e, v, nil)
 }
 
-func (a *App) goalsView(ctx context.Context, act *tandem.Actor, e *tandem.Engagement, v tandem.Viewer) (*GoalsView, error) {
+// goalsView builds Goals' view; items, when not nil, are the engagement's
+// agenda items and learnings already loaded (the engagement page has them).
+func (a *App) goalsView(ctx context.Context, act *tandem.Actor, e *tandem.Engagement, v tandem.Viewer, items []tandem.Item) (*GoalsView, error) {
 	id := e.ID
 	var err error
 	k := e.Kind
@@ -124,9 +126,10 @@ func (a *App) goalsView(ctx context.Context, act *tandem.Actor, e *tandem.Engage
 		}
 	}
 	if view.SeeLearnings {
-		items, err := a.DB.Items(ctx, e.OrgID, id)
-		if err != nil {
-			return nil, err
+		if items == nil {
+			if items, err = a.DB.Items(ctx, e.OrgID, id); err != nil {
+				return nil, err
+			}
 		}
 		for _, it := range items {
 			if it.Learned {
