@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -34,6 +36,8 @@ type DB struct {
 	// Now returns the current time; tests replace it to move the clock.
 	// Every transaction reads it once, so a transaction sees one instant.
 	Now func() time.Time
+	// jobs inserts River jobs in Tandem's transactions (jobs.go).
+	jobs *river.Client[*sql.Tx]
 }
 
 // sqlitePath is the file a SQLite url names.
@@ -94,6 +98,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err := db.sql.PingContext(pingCtx); err != nil {
 		db.sql.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
+	}
+	if db.jobs, err = db.insertOnlyClient(); err != nil {
+		db.sql.Close()
+		return nil, err
 	}
 	return db, nil
 }

@@ -38,6 +38,9 @@ func (db *DB) Migrate(ctx context.Context) ([]int64, error) {
 	for _, r := range results {
 		applied = append(applied, r.Source.Version)
 	}
+	if err := db.migrateJobs(ctx); err != nil {
+		return applied, err
+	}
 	return applied, nil
 }
 

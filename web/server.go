@@ -4,11 +4,9 @@
 package web
 
 import (
-	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/tandemhq/tandem/app"
 )
@@ -58,27 +56,3 @@ func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// RunMaintenance runs the background work every interval until ctx ends:
-// it expires coaching engagements past their end date and deletes expired
-// sessions and links. Safe on every replica at once: each expiry is a
-// conditional update and the deletes are idempotent.
-func (s *Server) RunMaintenance(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := s.app.ExpireDue(ctx); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "expire engagements", "err", err)
-		} else if n > 0 {
-			s.log.InfoContext(ctx, "expired coaching engagements", "count", n)
-		}
-		if err := s.app.DB.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "delete expired", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}

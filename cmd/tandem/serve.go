@@ -14,6 +14,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/jobs"
 	"github.com/tandemhq/tandem/mail"
 	"github.com/tandemhq/tandem/sqldb"
 	"github.com/tandemhq/tandem/web"
@@ -68,6 +69,20 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	// Jobs keep working while requests in flight finish, so the work those
+	// requests enqueue starts at once; they stop after the HTTP server.
+	runner, err := jobs.Start(context.WithoutCancel(ctx), a, log, jobs.Config{})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Error("stop jobs", "err", err)
+		}
+	}()
 	return serve(ctx, srv, ln, log, db.Dialect())
 }
 
@@ -83,10 +98,6 @@ func serve(ctx context.Context, srv *web.Server, ln net.Listener, log *slog.Logg
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	maintCtx, stopMaint := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopMaint()
-	go srv.RunMaintenance(maintCtx, 10*time.Minute)
-
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("tandem is listening", "url", "http://"+ln.Addr().String(), "database", dialect, "version", buildVersion())
