@@ -54,12 +54,29 @@ type APIToken struct {
 	RevokedAt  *time.Time
 }
 
-// Sign-in rate limits: attempts that fail within SignInWindow, per account
-// and per client address, before further attempts are refused.
+// Sign-in rate limits. Failures are counted per (email, client address)
+// pair, so one address guessing at an account is slowed without locking
+// the owner out from elsewhere; per address across emails, with a cap high
+// enough for an office behind one NAT (100 failures in 15 minutes is far
+// above the typos of hundreds of people, while a password sprayer from one
+// address is still held to 5 guesses per account); and per email across
+// addresses, a backstop against guessing spread over many addresses, which
+// the owner passes by resetting the password. The same limits hold for an
+// invitation accepted with an existing account's password.
 const (
 	SignInWindow        = 15 * time.Minute
-	SignInMaxPerAccount = 5
-	SignInMaxPerAddress = 20
+	SignInMaxPerPair    = 5
+	SignInMaxPerAddress = 100
+	SignInAccountWindow = time.Hour
+	SignInMaxPerAccount = 50
+)
+
+// Password reset requests: per recipient (so the form cannot be used to
+// flood a mailbox) and per requesting address, within PasswordResetWindow.
+const (
+	PasswordResetWindow          = time.Hour
+	PasswordResetMaxPerRecipient = 5
+	PasswordResetMaxPerAddress   = 20
 )
 
 // Actor is who is making a request: the account, and the person it is in

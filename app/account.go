@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/sqldb"
@@ -32,7 +31,7 @@ func (a *App) NeedsSetup(ctx context.Context) (bool, error) {
 // is already set up.
 func (a *App) Setup(ctx context.Context, in SetupInput) (*tandem.Person, error) {
 	org := &tandem.Org{Name: in.OrgName, Kind: in.OrgKind}
-	m, err := a.newMember(org.Validate(), in.Name, in.Email, in.Password, tandem.RoleAdmin)
+	m, err := a.newMember(ctx, org.Validate(), in.Name, in.Email, in.Password, tandem.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +43,7 @@ func (a *App) Setup(ctx context.Context, in SetupInput) (*tandem.Person, error) 
 // not exist yet.
 func (a *App) CreateOrgWithAdmin(ctx context.Context, in SetupInput) (*tandem.Person, error) {
 	org := &tandem.Org{Name: in.OrgName, Kind: in.OrgKind}
-	m, err := a.newMember(org.Validate(), in.Name, in.Email, in.Password, tandem.RoleAdmin)
+	m, err := a.newMember(ctx, org.Validate(), in.Name, in.Email, in.Password, tandem.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +57,7 @@ func (a *App) AddMember(ctx context.Context, orgID int64, name, email, password,
 	if !tandem.ValidRole(role) {
 		fe.Add("role", "Choose admin, program_admin or member.")
 	}
-	m, err := a.newMember(fe.Err(), name, email, password, role)
+	m, err := a.newMember(ctx, fe.Err(), name, email, password, role)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +66,7 @@ func (a *App) AddMember(ctx context.Context, orgID int64, name, email, password,
 
 // newMember validates a name, email and password on top of earlier field
 // errors and hashes the password.
-func (a *App) newMember(prior error, name, email, password, role string) (sqldb.NewMember, error) {
+func (a *App) newMember(ctx context.Context, prior error, name, email, password, role string) (sqldb.NewMember, error) {
 	fe := tandem.FieldErrors(tandem.ErrorFields(prior))
 	if prior != nil && fe == nil {
 		return sqldb.NewMember{}, prior
@@ -86,7 +85,7 @@ func (a *App) newMember(prior error, name, email, password, role string) (sqldb.
 	if err := fe.Err(); err != nil {
 		return sqldb.NewMember{}, err
 	}
-	hash, err := a.Password.hashPassword(password)
+	hash, err := a.hash(ctx, password)
 	if err != nil {
 		return sqldb.NewMember{}, err
 	}
@@ -109,43 +108,55 @@ func (a *App) dummyHash() string {
 	return a.dummy.hash
 }
 
-// SignIn checks an email and password. After too many failures for the
-// email (existing or not) or from the address within the window, it refuses
-// with ETOOMANY before looking at the password, whatever the password is.
+// SignIn checks an email and password from a client address. Every
+// attempt is counted in the rate-limit buckets (see signInLimits) before
+// the password is looked at; an attempt over a limit is refused with
+// ETOOMANY whatever the password is, the same for an email with or without
+// an account. A wrong password leaves its count as the failure record; a
+// right one clears the failures of its email and address pair and gives
+// its count back to the others.
 func (a *App) SignIn(ctx context.Context, email, password, address string) (*tandem.Account, error) {
 	key := tandem.NormalizeEmail(email)
-	since := a.DB.Now().Add(-tandem.SignInWindow)
-	perAccount, perAddress, err := a.DB.SignInFailures(ctx, key, address, since)
+	res, err := a.reserveSignIn(ctx, key, address)
 	if err != nil {
 		return nil, err
 	}
-	if perAccount >= tandem.SignInMaxPerAccount || perAddress >= tandem.SignInMaxPerAddress {
-		return nil, tandem.Errorf(tandem.ETOOMANY,
-			"Too many failed sign-ins for this email or from your network. Wait %d minutes and try again, or reset your password.",
-			int(tandem.SignInWindow/time.Minute))
-	}
+	// refund gives the attempt back when no password was checked (an
+	// outage, a busy server), so that does not count as a failure.
+	refund := func() { a.DB.Refund(context.WithoutCancel(ctx), res.Counted...) }
+	var hash string // empty: an unknown email, checked against dummyHash
 	acct, err := a.DB.AccountByEmail(ctx, key)
 	switch {
 	case tandem.ErrorCode(err) == tandem.ENOTFOUND:
-		checkPassword(a.dummyHash(), password)
 	case err != nil:
+		refund()
 		return nil, err
-	case checkPassword(acct.PasswordHash, password):
-		if err := a.DB.ClearSignInFailures(ctx, key); err != nil {
-			return nil, err
-		}
-		return acct, nil
+	default:
+		hash = acct.PasswordHash
 	}
-	if err := a.DB.RecordSignInFailure(ctx, key, address); err != nil {
+	ok, err := a.check(ctx, hash, password)
+	if err != nil {
+		refund()
 		return nil, err
 	}
-	return nil, errBadCredentials
+	if !ok {
+		return nil, errBadCredentials
+	}
+	if err := a.DB.ClearLimits(ctx, res.Counted[0]); err != nil {
+		return nil, err
+	}
+	if err := a.DB.Refund(ctx, res.Counted[1:]...); err != nil {
+		return nil, err
+	}
+	return acct, nil
 }
 
-// StartSession creates a session for the account in its first organization
-// and returns the secret for the cookie. replaces is the hash of the
-// session the browser had, which is deleted so the id rotates at sign-in.
-func (a *App) StartSession(ctx context.Context, accountID int64, replaces, userAgent, address string) (string, error) {
+// StartSession creates a session for the account and returns the secret
+// for the cookie. The session acts in orgID, which must be one of the
+// account's organizations, or in its first organization when orgID is 0.
+// replaces is the hash of the session the browser had, which is deleted so
+// the id rotates at sign-in.
+func (a *App) StartSession(ctx context.Context, accountID, orgID int64, replaces, userAgent, address string) (string, error) {
 	ms, err := a.DB.Memberships(ctx, accountID)
 	if err != nil {
 		return "", err
@@ -153,8 +164,20 @@ func (a *App) StartSession(ctx context.Context, accountID int64, replaces, userA
 	if len(ms) == 0 {
 		return "", tandem.Errorf(tandem.EFORBIDDEN, "Your account is not a member of any organization.")
 	}
+	in := ms[0].Org.ID
+	if orgID != 0 {
+		in = 0
+		for _, m := range ms {
+			if m.Org.ID == orgID {
+				in = orgID
+			}
+		}
+		if in == 0 {
+			return "", tandem.Errorf(tandem.EFORBIDDEN, "Your account is not a member of that organization.")
+		}
+	}
 	secret, hash := newSecret("")
-	s := &tandem.Session{IDHash: hash, AccountID: accountID, OrgID: ms[0].Org.ID}
+	s := &tandem.Session{IDHash: hash, AccountID: accountID, OrgID: in}
 	if err := a.DB.CreateSession(ctx, s, replaces, userAgent, address); err != nil {
 		return "", err
 	}
@@ -211,7 +234,11 @@ func (a *App) ChangePassword(ctx context.Context, current, next string) error {
 		return err
 	}
 	var fe tandem.FieldErrors
-	if !checkPassword(act.Account.PasswordHash, current) {
+	ok, err := a.check(ctx, act.Account.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		fe.Add("current_password", "This is not your current password.")
 	}
 	if msg := tandem.CheckPassword(next); msg != "" {
@@ -220,7 +247,7 @@ func (a *App) ChangePassword(ctx context.Context, current, next string) error {
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	hash, err := a.Password.hashPassword(next)
+	hash, err := a.hash(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -236,21 +263,53 @@ func (a *App) ResetPasswordByOperator(ctx context.Context, email, password strin
 	if err != nil {
 		return err
 	}
-	hash, err := a.Password.hashPassword(password)
+	hash, err := a.hash(ctx, password)
 	if err != nil {
 		return err
 	}
-	return a.DB.SetPassword(ctx, acct.ID, hash, "")
+	if err := a.DB.SetPassword(ctx, acct.ID, hash, ""); err != nil {
+		return err
+	}
+	return a.DB.ClearAccountLimits(ctx, acct.Email)
 }
 
-// RequestPasswordReset emails a one-time reset link when the address has an
-// account. It answers the same way either way, so the form does not reveal
-// which addresses have accounts.
-func (a *App) RequestPasswordReset(ctx context.Context, email string) error {
+// RequestPasswordReset emails a one-time reset link when the address has
+// an account. Only the syntax of the address is checked on the request
+// path; the rate limits are a count that does not depend on the address
+// having an account; the account lookup, the link and the email happen in
+// the background. So the answer is the same, and as quick, for every
+// address, including when the mailer fails.
+//
+// Requests are limited per requesting address and per recipient
+// (PasswordResetMaxPer*); over a limit nothing is sent, and the answer is
+// still the same.
+func (a *App) RequestPasswordReset(ctx context.Context, email, address string) error {
 	email = tandem.NormalizeEmail(email)
 	if msg := tandem.CheckEmail(email); msg != "" {
 		return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"email": msg}}
 	}
+	res, err := a.DB.Reserve(ctx,
+		sqldb.Limit{Bucket: "reset:address:" + addressKey(address), Max: tandem.PasswordResetMaxPerAddress, Window: tandem.PasswordResetWindow},
+		sqldb.Limit{Bucket: "reset:to:" + email, Max: tandem.PasswordResetMaxPerRecipient, Window: tandem.PasswordResetWindow})
+	if err != nil {
+		return err
+	}
+	if !res.OK {
+		a.Log.WarnContext(ctx, "password reset request throttled", "address", address, "bucket", res.Counted[len(res.Counted)-1],
+			"request_id", tandem.RequestIDFrom(ctx))
+		return nil
+	}
+	a.goBackground(ctx, "password reset", func(ctx context.Context) {
+		if err := a.sendPasswordReset(ctx, email); err != nil {
+			a.Log.ErrorContext(ctx, "password reset", "err", err, "request_id", tandem.RequestIDFrom(ctx))
+		}
+	})
+	return nil
+}
+
+// sendPasswordReset makes a reset link for the email's account, if there
+// is one, and sends it.
+func (a *App) sendPasswordReset(ctx context.Context, email string) error {
 	acct, err := a.DB.AccountByEmail(ctx, email)
 	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
 		return nil
@@ -277,7 +336,7 @@ func (a *App) ResetPassword(ctx context.Context, secret, password string) (accou
 	if msg := tandem.CheckPassword(password); msg != "" {
 		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Please choose another password.", Fields: map[string]string{"password": msg}}
 	}
-	hash, err := a.Password.hashPassword(password)
+	hash, err := a.hash(ctx, password)
 	if err != nil {
 		return 0, err
 	}
@@ -356,22 +415,24 @@ func (a *App) InvitationByToken(ctx context.Context, secret string) (*tandem.Inv
 }
 
 // AcceptInvitation joins the organization through an invitation. A new
-// account chooses a password; an existing account proves it knows its
-// password. It returns the account id to start a session for.
-func (a *App) AcceptInvitation(ctx context.Context, secret, name, password string) (int64, error) {
+// account chooses a password. An existing account proves it knows its
+// password through SignIn, so the attempt is counted and throttled exactly
+// like a sign-in from the same address (the invitation page must not be a
+// way around the sign-in limits). It returns the account and the
+// invitation's organization, where the session starts.
+func (a *App) AcceptInvitation(ctx context.Context, secret, name, password, address string) (accountID, orgID int64, err error) {
 	inv, _, exists, err := a.InvitationByToken(ctx, secret)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var hash string
 	if exists {
-		acct, err := a.DB.AccountByEmail(ctx, inv.Email)
-		if err != nil {
-			return 0, err
-		}
-		if !checkPassword(acct.PasswordHash, password) {
-			return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Please enter the password of your existing account.",
-				Fields: map[string]string{"password": "This is not the password of " + inv.Email + "."}}
+		if _, err := a.SignIn(ctx, inv.Email, password, address); err != nil {
+			if tandem.ErrorCode(err) == tandem.EUNAUTHORIZED {
+				return 0, 0, &tandem.Error{Code: tandem.EINVALID, Message: "Please enter the password of your existing account.",
+					Fields: map[string]string{"password": "This is not the password of " + inv.Email + "."}}
+			}
+			return 0, 0, err
 		}
 	} else {
 		var fe tandem.FieldErrors
@@ -385,17 +446,17 @@ func (a *App) AcceptInvitation(ctx context.Context, secret, name, password strin
 			fe.Add("password", msg)
 		}
 		if err := fe.Err(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		if hash, err = a.Password.hashPassword(password); err != nil {
-			return 0, err
+		if hash, err = a.hash(ctx, password); err != nil {
+			return 0, 0, err
 		}
 	}
 	p, err := a.DB.AcceptInvitation(ctx, HashSecret(secret), strings.TrimSpace(name), hash)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return p.AccountID, nil
+	return p.AccountID, p.OrgID, nil
 }
 
 // ListMembers lists the people of the actor's organization.

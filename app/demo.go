@@ -68,7 +68,7 @@ func (a *App) loadDemo(ctx context.Context, in SetupInput, people int,
 		fe.Add("people", fmt.Sprintf("Choose from %d to %d people.", MinDemoPeople, MaxDemoPeople))
 		prior = fe.Err()
 	}
-	m, err := a.newMember(prior, in.Name, in.Email, in.Password, tandem.RoleAdmin)
+	m, err := a.newMember(ctx, prior, in.Name, in.Email, in.Password, tandem.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}

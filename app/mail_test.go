@@ -28,9 +28,10 @@ func TestDevMailIsPerOrganization(t *testing.T) {
 	if _, err := a.Invite(globex, "bob@both.test", "Bob", tandem.RoleMember, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.RequestPasswordReset(context.Background(), "bob@both.test"); err != nil {
+	if err := a.RequestPasswordReset(context.Background(), "bob@both.test", "192.0.2.1"); err != nil {
 		t.Fatal(err)
 	}
+	a.Wait(context.Background()) // the reset is sent in the background
 	subjects := func(ctx context.Context) string {
 		ms, err := a.ListMail(ctx)
 		if err != nil {

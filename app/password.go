@@ -1,13 +1,17 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/tandemhq/tandem"
 )
 
 // PasswordParams are the argon2id cost parameters. The defaults follow the
@@ -60,4 +64,65 @@ func checkPassword(hash, pw string) bool {
 	}
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// errBusy refuses a hash when every slot stayed taken for HashWait.
+var errBusy = tandem.Errorf(tandem.ETOOMANY, "The server is busy. Please try again in a few seconds.")
+
+// busyRetry is the Retry-After of errBusy.
+const busyRetry = 2 * time.Second
+
+// hashSlot takes one of HashSlots, waiting up to HashWait (and no longer
+// than ctx), and returns the function that gives it back.
+func (a *App) hashSlot(ctx context.Context) (release func(), err error) {
+	if a.HashSlots == nil {
+		return func() {}, nil
+	}
+	select { // a free slot: no timer needed
+	case a.HashSlots <- struct{}{}:
+		return func() { <-a.HashSlots }, nil
+	default:
+	}
+	t := time.NewTimer(a.HashWait)
+	defer t.Stop()
+	select {
+	case a.HashSlots <- struct{}{}:
+		return func() { <-a.HashSlots }, nil
+	case <-t.C:
+		return nil, retryAfter(errBusy, busyRetry)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// hash hashes a new password within a hash slot.
+func (a *App) hash(ctx context.Context, pw string) (string, error) {
+	release, err := a.hashSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	if a.hashes != nil {
+		a.hashes.Add(1)
+	}
+	return a.Password.hashPassword(pw)
+}
+
+// check checks a password against a hash within a hash slot. An empty
+// hash stands for an unknown email: it is checked against dummyHash, so
+// the answer takes as long as for a wrong password (and never matches).
+func (a *App) check(ctx context.Context, hash, pw string) (bool, error) {
+	release, err := a.hashSlot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	if a.hashes != nil {
+		a.hashes.Add(1)
+	}
+	if hash == "" {
+		checkPassword(a.dummyHash(), pw)
+		return false, nil
+	}
+	return checkPassword(hash, pw), nil
 }

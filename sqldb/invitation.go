@@ -110,6 +110,17 @@ func (db *DB) AcceptInvitation(ctx context.Context, hash, name, passwordHash str
 		if name == "" {
 			name = inv.Name
 		}
+		// A new password is for a new account only: had an account been
+		// created for the email since the page was shown, addMember would
+		// reuse it, and whoever chose this password would sign in as its
+		// owner without knowing the owner's password.
+		if passwordHash != "" {
+			if _, err := accountByEmail(ctx, tx, inv.Email); err == nil {
+				return tandem.Errorf(tandem.ECONFLICT, "An account for %s exists now. Open the invitation again to join with its password.", inv.Email)
+			} else if tandem.ErrorCode(err) != tandem.ENOTFOUND {
+				return err
+			}
+		}
 		p, err = addMember(ctx, tx, inv.OrgID, NewMember{Email: inv.Email, Name: name, Role: inv.Role, PasswordHash: passwordHash, Guest: inv.Guest})
 		return err
 	})
@@ -145,6 +156,11 @@ func (db *DB) ResetPassword(ctx context.Context, hash, passwordHash string) (acc
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return tandem.Errorf(tandem.EINVALID, "This reset link has already been used.")
+		}
+		// The reset proves the owner: the sign-in failures that throttled
+		// the account (others' guesses, perhaps) no longer hold it back.
+		if _, err := tx.Exec(ctx, `DELETE FROM rate_limits WHERE account = (SELECT email FROM accounts WHERE id = ?)`, accountID); err != nil {
+			return err
 		}
 		return setPassword(ctx, tx, accountID, passwordHash, "")
 	})

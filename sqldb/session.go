@@ -84,8 +84,8 @@ func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
 	return mapError(err)
 }
 
-// DeleteExpired removes expired sessions, used links and old sign-in
-// failures. The server runs it periodically; it is safe on many replicas.
+// DeleteExpired removes expired sessions, used links and rate-limit
+// counters whose window has passed. The server runs it periodically; it is safe on many replicas.
 func (db *DB) DeleteExpired(ctx context.Context) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		for _, q := range []struct {
@@ -95,7 +95,7 @@ func (db *DB) DeleteExpired(ctx context.Context) error {
 			{`DELETE FROM sessions WHERE last_seen_at < ?`, tx.now.Add(-tandem.SessionIdle)},
 			{`DELETE FROM sessions WHERE created_at < ?`, tx.now.Add(-tandem.SessionAbsolute)},
 			{`DELETE FROM password_resets WHERE expires_at < ?`, tx.now.Add(-24 * time.Hour)},
-			{`DELETE FROM sign_in_failures WHERE at < ?`, tx.now.Add(-tandem.SignInWindow)},
+			{`DELETE FROM rate_limits WHERE reset_at < ?`, tx.now},
 		} {
 			if _, err := tx.Exec(ctx, q.sql, q.at); err != nil {
 				return err

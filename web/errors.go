@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
 )
 
 // statusOf is the one table from error codes to HTTP statuses.
@@ -42,6 +45,24 @@ func (s *Server) status(r *http.Request, err error) int {
 	return statusOf[code]
 }
 
+// defaultRetryAfter is the Retry-After of an ETOOMANY error that does not
+// say how long to wait.
+const defaultRetryAfter = 60 * time.Second
+
+// setRetryAfter tells a client refused with ETOOMANY (a rate limit, or
+// every password-hashing slot taken) when to try again, in whole seconds
+// rounded up. Every 429, page or API, goes through it.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if tandem.ErrorCode(err) != tandem.ETOOMANY {
+		return
+	}
+	d := app.RetryAfter(err)
+	if d <= 0 {
+		d = defaultRetryAfter
+	}
+	w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+}
+
 // problem is an RFC 9457 problem detail with Tandem's per-field errors.
 type problem struct {
 	Type      string            `json:"type"`
@@ -70,6 +91,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, st int, err error, ext
 	if st == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="tandem"`)
 	}
+	setRetryAfter(w, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(st)
 	if extra == nil {
@@ -93,6 +115,7 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		http.Redirect(w, r, "/signin?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	setRetryAfter(w, err)
 	s.render(w, r, st, "error", &errorPage{Status: st, Message: tandem.ErrorMessage(err), RequestID: tandem.RequestIDFrom(r.Context())})
 }
 

@@ -28,7 +28,8 @@ type env struct {
 	app   *app.App
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts a server; configure adjusts its web.Config.
+func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	t.Helper()
 	db, clock := tandemtest.MustOpenDB(t)
 	mb := &tandemtest.Mailbox{}
@@ -40,7 +41,11 @@ func newEnv(t *testing.T) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.Start()
 	a.BaseURL = e.srv.URL
-	s, err := web.New(a, log, web.Config{BaseURL: e.srv.URL, DevMail: true, Version: "test"})
+	cfg := web.Config{BaseURL: e.srv.URL, DevMail: true, Version: "test"}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	s, err := web.New(a, log, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -167,19 +168,63 @@ func (s *Server) secure(r *http.Request) bool {
 	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
 }
 
-// clientAddress returns the address used for sign-in rate limits.
+// clientAddress returns the client's address, for rate limits and the
+// sessions list. Without TrustProxy it is the peer of the connection. With
+// it, the peer is a proxy we trust, and X-Forwarded-For is read from the
+// right, where the hops closest to us are: each proxy appends the address
+// it saw, so only the entries our own proxies wrote can be believed, and
+// everything left of them is whatever the client chose to send. The first
+// entry from the right that is not one of TrustedProxies is the client.
+// An entry that is not an IP address ends the walk at the last address
+// known good (the right-most hop reached), rather than reading further
+// left into what the client wrote.
 func (s *Server) clientAddress(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
+	peer := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		peer = host
+	}
+	if !s.cfg.TrustProxy {
+		return peer
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	addr := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip, ok := parseHop(hops[i])
+		if !ok {
+			break
+		}
+		addr = ip.String()
+		if !s.trustedProxy(ip) {
+			break
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	return addr
+}
+
+// parseHop reads one X-Forwarded-For entry: an IP address, perhaps with a
+// port (some proxies write one), IPv4-mapped IPv6 read as IPv4.
+func parseHop(h string) (netip.Addr, bool) {
+	h = strings.TrimSpace(h)
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return ip.Unmap().WithZone(""), true
 	}
-	return host
+	if ap, err := netip.ParseAddrPort(h); err == nil {
+		return ap.Addr().Unmap().WithZone(""), true
+	}
+	return netip.Addr{}, false
+}
+
+// trustedProxy reports whether ip is one of the configured proxy hops.
+func (s *Server) trustedProxy(ip netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // baseURL returns the configured public URL, or one derived from the

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/tandemhq/tandem/app"
 )
@@ -18,8 +19,12 @@ type Config struct {
 	// terminates TLS in front of us).
 	BaseURL string
 	// TrustProxy takes the client address from X-Forwarded-For, for sign-in
-	// rate limits behind a load balancer.
+	// rate limits behind a load balancer: the connection's peer is trusted
+	// to have appended the address it saw.
 	TrustProxy bool
+	// TrustedProxies are further proxy hops (with TrustProxy) whose entries
+	// in X-Forwarded-For are skipped to find the client.
+	TrustedProxies []netip.Prefix
 	// DevMail is true when the development mailer is in use, so the
 	// administrators' "Sent email" page is shown.
 	DevMail bool

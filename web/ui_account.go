@@ -106,7 +106,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "setup", "Set up Tandem", err)
 		return
 	}
-	s.signInAs(w, r, p.AccountID, "/", done)
+	s.signInAs(w, r, p.AccountID, p.OrgID, "/", done)
 }
 
 // formError shows a form again with its values and field errors, or an
@@ -114,20 +114,21 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, tmpl, title string, err error) {
 	switch tandem.ErrorCode(classify(err)) {
 	case tandem.EINVALID, tandem.ECONFLICT, tandem.EUNAUTHORIZED, tandem.ETOOMANY, tandem.ETOOLARGE:
+		setRetryAfter(w, err)
 		s.render(w, r, s.status(r, err), tmpl, &formPage{Page: Page{Title: title}, Form: formFrom(r, err)})
 	default:
 		s.serverError(w, r, err)
 	}
 }
 
-// signInAs starts a new session (replacing any the browser had) and
-// redirects.
-func (s *Server) signInAs(w http.ResponseWriter, r *http.Request, accountID int64, to, msg string) {
+// signInAs starts a new session (replacing any the browser had) in the
+// organization (0: the account's first) and redirects.
+func (s *Server) signInAs(w http.ResponseWriter, r *http.Request, accountID, orgID int64, to, msg string) {
 	var old string
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		old = app.HashSecret(c.Value)
 	}
-	secret, err := s.app.StartSession(r.Context(), accountID, old, r.UserAgent(), s.clientAddress(r))
+	secret, err := s.app.StartSession(r.Context(), accountID, orgID, old, r.UserAgent(), s.clientAddress(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -172,10 +173,11 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+		setRetryAfter(w, err)
 		s.render(w, r, s.status(r, err), "signin", &signInPage{Page: Page{Title: "Sign in"}, Form: formFrom(r, err), Next: next})
 		return
 	}
-	s.signInAs(w, r, acct.ID, next, "")
+	s.signInAs(w, r, acct.ID, 0, next, "")
 }
 
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
@@ -202,7 +204,7 @@ func (s *Server) handleForgot(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	err := s.app.RequestPasswordReset(r.Context(), r.PostForm.Get("email"))
+	err := s.app.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), s.clientAddress(r))
 	if tandem.ErrorCode(err) == tandem.EINVALID {
 		s.render(w, r, s.status(r, err), "forgot", &forgotPage{Page: Page{Title: "Reset your password"}, Form: formFrom(r, err)})
 		return
@@ -250,7 +252,7 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.status(r, err), "reset", p)
 		return
 	}
-	s.signInAs(w, r, accountID, "/", "Your password is changed and you are signed in.")
+	s.signInAs(w, r, accountID, 0, "/", "Your password is changed and you are signed in.")
 }
 
 // isLinkProblem reports whether err says a one-time link is unknown, used
@@ -301,14 +303,15 @@ func (s *Server) handleAcceptInvitation(w http.ResponseWriter, r *http.Request) 
 		s.serverError(w, r, err)
 		return
 	}
-	accountID, err := s.app.AcceptInvitation(r.Context(), r.PathValue("token"), r.PostForm.Get("name"), r.PostForm.Get("password"))
+	accountID, orgID, err := s.app.AcceptInvitation(r.Context(), r.PathValue("token"), r.PostForm.Get("name"), r.PostForm.Get("password"), s.clientAddress(r))
 	if err != nil {
 		p, perr := s.invitationPage(r, formFrom(r, err))
 		if perr != nil {
 			s.serverError(w, r, perr)
 			return
 		}
-		if p.LinkProblem == "" && tandem.ErrorFields(err) == nil {
+		setRetryAfter(w, err)
+		if p.LinkProblem == "" && tandem.ErrorFields(err) == nil && tandem.ErrorCode(err) != tandem.ETOOMANY {
 			if isLinkProblem(err) {
 				p.LinkProblem = tandem.ErrorMessage(err)
 			} else {
@@ -319,7 +322,7 @@ func (s *Server) handleAcceptInvitation(w http.ResponseWriter, r *http.Request) 
 		s.render(w, r, s.status(r, err), "invitation", p)
 		return
 	}
-	s.signInAs(w, r, accountID, "/", "Welcome! You have joined.")
+	s.signInAs(w, r, accountID, orgID, "/", "Welcome! You have joined.")
 }
 
 type accountPage struct {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,9 @@ type Config struct {
 	LogFormat   string // TANDEM_LOG_FORMAT: text or json
 	LogLevel    string // TANDEM_LOG_LEVEL: debug, info, warn, error
 	TrustProxy  bool   // TANDEM_TRUST_PROXY: take the client address from X-Forwarded-For
+	// TANDEM_TRUSTED_PROXIES: comma-separated CIDRs of further proxy hops
+	// behind the one that connects to us (with TrustProxy).
+	TrustedProxies string
 }
 
 // defaultConfig returns the settings of a fresh install: SQLite in
@@ -40,7 +44,8 @@ func (c *Config) register(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (TANDEM_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL of the site, for links in email (TANDEM_BASE_URL)")
 		fs.StringVar(&c.SMTPURL, "smtp", c.SMTPURL, "SMTP server, smtp://user:pass@host:port?from=addr; empty keeps mail in the log and the admin's Sent email page (TANDEM_SMTP_URL)")
-		fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (TANDEM_TRUST_PROXY)")
+		fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "the connecting peer is a proxy: take the client address from X-Forwarded-For, read from the right (TANDEM_TRUST_PROXY)")
+		fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "with --trust-proxy, comma-separated CIDRs of further proxies whose X-Forwarded-For entries are skipped, e.g. 10.0.0.0/8 (TANDEM_TRUSTED_PROXIES)")
 	}
 }
 
@@ -67,6 +72,7 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		{"TANDEM_ADDR", &c.Addr}, {"TANDEM_DATA", &c.Data}, {"TANDEM_DATABASE_URL", &c.DatabaseURL},
 		{"TANDEM_BASE_URL", &c.BaseURL}, {"TANDEM_SMTP_URL", &c.SMTPURL},
 		{"TANDEM_LOG_FORMAT", &c.LogFormat}, {"TANDEM_LOG_LEVEL", &c.LogLevel},
+		{"TANDEM_TRUSTED_PROXIES", &c.TrustedProxies},
 	} {
 		if err := str(v.name, v.dst); err != nil {
 			return err
@@ -77,6 +83,28 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		c.TrustProxy = true
 	}
 	return nil
+}
+
+// trustedProxies parses TrustedProxies: CIDRs, or single addresses, which
+// stand for themselves.
+func (c *Config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not a CIDR such as 10.0.0.0/8 or an IP address", f)
+		}
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	return out, nil
 }
 
 // databaseURL returns the PostgreSQL URL when one is given, else the path

@@ -48,6 +48,10 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	proxies, err := cfg.trustedProxies()
+	if err != nil {
+		return err
+	}
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -61,7 +65,7 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 	}
 	a := app.New(db, mailer, log, cfg.BaseURL)
-	srv, err := web.New(a, log, web.Config{BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, DevMail: cfg.SMTPURL == "", Version: buildVersion()})
+	srv, err := web.New(a, log, web.Config{BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, TrustedProxies: proxies, DevMail: cfg.SMTPURL == "", Version: buildVersion()})
 	if err != nil {
 		return err
 	}
@@ -83,13 +87,14 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 			log.Error("stop jobs", "err", err)
 		}
 	}()
-	return serve(ctx, srv, ln, log, db.Dialect())
+	return serve(ctx, srv, a, ln, log, db.Dialect())
 }
 
 // serve runs the HTTP server until ctx ends (SIGTERM or interrupt), then
 // stops accepting connections and waits up to 30 seconds for requests in
-// flight to finish.
-func serve(ctx context.Context, srv *web.Server, ln net.Listener, log *slog.Logger, dialect sqldb.Dialect) error {
+// flight to finish, and for the App's background work (emails the requests
+// started).
+func serve(ctx context.Context, srv *web.Server, a *app.App, ln net.Listener, log *slog.Logger, dialect sqldb.Dialect) error {
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -115,6 +120,10 @@ func serve(ctx context.Context, srv *web.Server, ln net.Listener, log *slog.Logg
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// No request is left to start more: wait for the work they started.
+	if err := a.Wait(shutCtx); err != nil {
+		log.Warn("stopped before background work finished", "err", err)
 	}
 	log.Info("stopped")
 	return nil
