@@ -2,182 +2,206 @@ package web
 
 import (
 	"context"
-	"github.com/tandemhq/tandem"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/tandemhq/tandem"
 )
 
-// routes lists every route of the server. UI routes render HTML; /api/v1
-// routes answer JSON and problem+json.
-func (s *Server) routes() http.Handler {
+// routeTable lists every route of the server with who may call it (see
+// access). UI routes render HTML; /api/v1 routes answer JSON and
+// problem+json. The server registers exactly these routes, and
+// TestRoutePermissions requests each one as every kind of person.
+func (s *Server) routeTable() []route {
+	return []route{
+		// Operations.
+		{"GET /healthz", anyone, s.handleHealthz},
+		{"GET /readyz", anyone, s.handleReadyz},
+		{"GET /metrics", metricsAccess, s.handleMetrics},
+		{"GET /static/", anyone, s.static.ServeHTTP},
+		// First run, sign-in and one-time links.
+		{"GET /{$}", signedIn, s.handleHome},
+		{"GET /setup", anyone, s.handleSetupForm},
+		{"POST /setup", anyone, s.handleSetup},
+		{"GET /signin", anyone, s.handleSignInForm},
+		{"POST /signin", anyone, s.handleSignIn},
+		{"POST /signout", anyone, s.handleSignOut},
+		{"GET /forgot", anyone, s.handleForgotForm},
+		{"POST /forgot", anyone, s.handleForgot},
+		{"GET /reset/{token}", anyone, s.handleResetForm},
+		{"POST /reset/{token}", anyone, s.handleReset},
+		{"GET /invitations/{token}", anyone, s.handleInvitationForm},
+		{"POST /invitations/{token}", anyone, s.handleAcceptInvitation},
+		// The signed-in person's account.
+		{"GET /account", signedIn, s.handleAccount},
+		{"POST /account/org", signedIn, s.handleSwitchOrg},
+		{"GET /account/password", signedIn, s.handlePasswordForm},
+		{"POST /account/password", signedIn, s.handleChangePassword},
+		{"GET /account/tokens", signedIn, s.handleTokens},
+		{"POST /account/tokens", signedIn, s.handleCreateToken},
+		{"POST /account/tokens/{id}/revoke", signedIn, s.handleRevokeToken},
+		// People, reporting lines and skills.
+		{"GET /people", members, s.handlePeople},
+		{"GET /me", signedIn, s.handleMe},
+		{"GET /people/{id}", selfOr(members), s.handlePerson},
+		{"GET /people/{id}/chart", selfOr(members), s.handleChart},
+		{"GET /people/{id}/edit", selfOr(admins), s.handleProfileForm},
+		{"POST /people/{id}/edit", selfOr(admins), s.handleUpdateProfile},
+		{"POST /people/{id}/manager", admins, s.handleSetManager},
+		{"POST /people/{id}/role", admins, s.handleSetRole},
+		{"GET /skills", members, s.handleSkills},
+		{"POST /skills", admins, s.handleCreateSkill},
+		{"POST /skills/{id}/rename", admins, s.handleRenameSkill},
+		{"POST /skills/{id}/merge", admins, s.handleMergeSkill},
+		{"POST /skills/{id}/retire", admins, s.handleRetireSkill},
+		// Engagements: coaching and mentoring.
+		{"GET /engagements", signedIn, s.handleEngagements},
+		{"GET /engagements/new", members, s.handleNewEngagement},
+		{"POST /engagements", members, s.handleProposeEngagement},
+		{"GET /engagements/{id}", viewers, s.handleEngagement},
+		{"GET /engagements/{id}/agreement/edit", partners, s.handleReviseForm},
+		{"POST /engagements/{id}/agreement", partners, s.handleRevise},
+		{"POST /engagements/{id}/respond", parties(tandem.ViewerLearner, tandem.ViewerGuide, tandem.ViewerManager), s.handleRespond()},
+		{"POST /engagements/{id}/phase", partners.onlyFor(tandem.Mentoring), s.handlePhase()},
+		{"POST /engagements/{id}/reversal", partners.onlyFor(tandem.Mentoring), s.handleReversal()},
+		{"POST /engagements/{id}/reversal/answer", partners.onlyFor(tandem.Mentoring), s.handleReversalAnswer()},
+		{"POST /engagements/{id}/end", partners, s.handleEnd()},
+		{"POST /engagements/{id}/review", partners.onlyFor(tandem.Mentoring), s.handleReview()},
+		{"POST /engagements/{id}/exception", parties(tandem.ViewerAdmin).onlyFor(tandem.Mentoring), s.handleException()},
+		{"POST /engagements/{id}/share", parties(tandem.ViewerLearner), s.handleShareHistory()},
+		{"POST /engagements/{id}/items", partners.onlyFor(tandem.Mentoring), s.handleAddItem()},
+		{"POST /engagements/{id}/items/{item}/done", partners.onlyFor(tandem.Mentoring), s.handleItemDone()},
+		{"GET /admin/settings", admins, s.handleSettingsForm},
+		{"POST /admin/settings", admins, s.handleSettings},
+		// Sessions.
+		{"POST /engagements/{id}/sessions", partners, s.handleScheduleMeeting},
+		{"GET /engagements/{id}/sessions/{session}", seeing(tandem.FacetSessions), s.handleMeeting}, // {session}.ics downloads it
+		{"POST /engagements/{id}/sessions/{session}/reschedule", partners, s.handleRescheduleMeeting()},
+		{"POST /engagements/{id}/sessions/{session}/outcome", partners, s.handleRecordMeeting()},
+		{"POST /engagements/{id}/sessions/{session}/notes", partners, s.handleAddNote()},
+		{"POST /engagements/{id}/sessions/{session}/actions", partners, s.handleAddActionItem()},
+		{"POST /engagements/{id}/sessions/{session}/actions/{item}/done", partners, s.handleActionItemDone()},
+		{"POST /engagements/{id}/sessions/{session}/feedback", partners, s.handleRateMeeting()},
+		{"GET /actions", signedIn, s.handleMyActionItems},
+		{"GET /account/calendar", signedIn, s.handleCalendarPage},
+		{"POST /account/calendar", signedIn, s.handleNewCalendarLink},
+		{"GET /calendar/{file}", anyone, s.handleCalendarFeed}, // no sign-in: the secret {token}.ics is the credential
+		// Goals and evaluations.
+		{"POST /engagements/{id}/goals", coach, s.handleSetGoal()},
+		{"POST /engagements/{id}/goals/{goal}/updates", partners.onlyFor(tandem.Coaching), s.handleGoalUpdate()},
+		{"POST /engagements/{id}/evaluations", coach, s.handleEvaluate()},
+		{"POST /engagements/{id}/themes", partners.onlyFor(tandem.Mentoring), s.handleAddTheme()},
+		{"POST /engagements/{id}/reflections", partners.onlyFor(tandem.Mentoring), s.handleReflect()},
+		{"GET /admin/rubric", admins, s.handleRubricForm},
+		{"POST /admin/rubric", admins, s.handleRubric},
+		// Administration.
+		{"GET /admin/members", admins, s.handleMembers},
+		{"GET /admin/import", admins, s.handleImportForm},
+		{"POST /admin/import", admins, s.handleImport},
+		{"GET /admin/export.csv", admins, s.handleExport},
+		{"POST /admin/invitations", programAdmins, s.handleInvite},
+		{"GET /admin/mail", admins, s.handleMail},
+		// JSON API.
+		{"GET /api/v1/openapi.json", anyone, s.apiOpenAPI},
+		{"GET /api/v1/me", signedIn, s.apiMe},
+		{"POST /api/v1/me/password", signedIn, s.apiChangePassword},
+		{"GET /api/v1/members", members, s.apiMembers},
+		{"GET /api/v1/tokens", signedIn, s.apiTokens},
+		{"POST /api/v1/tokens", signedIn, s.apiCreateToken},
+		{"DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken},
+		{"GET /api/v1/invitations", admins, s.apiInvitations},
+		{"POST /api/v1/invitations", programAdmins, s.apiInvite},
+		{"GET /api/v1/people", members, s.apiPeople},
+		{"GET /api/v1/people/{id}", selfOr(members), s.apiPerson},
+		{"PUT /api/v1/people/{id}/profile", selfOr(admins), s.apiUpdateProfile},
+		{"PUT /api/v1/people/{id}/manager", admins, s.apiSetManager},
+		{"PUT /api/v1/people/{id}/role", admins, s.apiSetRole},
+		{"GET /api/v1/people/{id}/chain", selfOr(members), s.apiChain},
+		{"GET /api/v1/people/{id}/chain/{manager}", members, s.apiInChain},
+		{"POST /api/v1/people/import", admins, s.apiImport},
+		{"GET /api/v1/people/export", admins, s.apiExport},
+		{"GET /api/v1/skills", members, s.apiSkills},
+		{"POST /api/v1/skills", admins, s.apiCreateSkill},
+		{"PATCH /api/v1/skills/{id}", admins, s.apiUpdateSkill},
+		{"POST /api/v1/skills/{id}/merge", admins, s.apiMergeSkill},
+		// Engagements API.
+		{"GET /api/v1/engagements", signedIn, s.apiEngagements},
+		{"POST /api/v1/engagements", members, s.apiPropose},
+		{"GET /api/v1/engagements/{id}", viewers, s.apiEngagement},
+		{"PUT /api/v1/engagements/{id}/agreement", partners, s.apiRevise()},
+		{"POST /api/v1/engagements/{id}/responses", parties(tandem.ViewerLearner, tandem.ViewerGuide, tandem.ViewerManager), s.apiRespond()},
+		{"POST /api/v1/engagements/{id}/phase", partners.onlyFor(tandem.Mentoring), s.apiSetPhase()},
+		{"POST /api/v1/engagements/{id}/reversal", partners.onlyFor(tandem.Mentoring), s.apiProposeReversal()},
+		{"POST /api/v1/engagements/{id}/reversal/answer", partners.onlyFor(tandem.Mentoring), s.apiAnswerReversal()},
+		{"POST /api/v1/engagements/{id}/end", partners, s.apiEnd()},
+		{"POST /api/v1/engagements/{id}/reviews", partners.onlyFor(tandem.Mentoring), s.apiReview()},
+		{"POST /api/v1/engagements/{id}/exception", parties(tandem.ViewerAdmin).onlyFor(tandem.Mentoring), s.apiAllowException()},
+		{"PUT /api/v1/engagements/{id}/share-history", parties(tandem.ViewerLearner), s.apiShareHistory()},
+		{"POST /api/v1/engagements/{id}/items", partners.onlyFor(tandem.Mentoring), s.apiAddItem},
+		{"POST /api/v1/engagements/{id}/items/{item}/done", partners.onlyFor(tandem.Mentoring), s.apiCompleteItem},
+		{"GET /api/v1/settings", signedIn, s.apiSettings},
+		{"PUT /api/v1/settings", admins, s.apiSetSettings},
+		// Sessions API.
+		{"GET /api/v1/engagements/{id}/sessions", viewers, s.apiMeetings},
+		{"POST /api/v1/engagements/{id}/sessions", partners, s.apiScheduleMeeting},
+		{"GET /api/v1/engagements/{id}/sessions/{session}", seeing(tandem.FacetSessions), s.apiMeeting},
+		{"PUT /api/v1/engagements/{id}/sessions/{session}", partners, s.apiRescheduleMeeting},
+		{"POST /api/v1/engagements/{id}/sessions/{session}/outcome", partners, s.apiRecordMeeting},
+		{"POST /api/v1/engagements/{id}/sessions/{session}/notes", partners, s.apiAddNote},
+		{"POST /api/v1/engagements/{id}/sessions/{session}/action-items", partners, s.apiAddActionItem},
+		{"POST /api/v1/engagements/{id}/sessions/{session}/action-items/{item}/done", partners, s.apiCompleteActionItem},
+		{"PUT /api/v1/engagements/{id}/sessions/{session}/feedback", partners, s.apiRateMeeting},
+		{"GET /api/v1/me/action-items", signedIn, s.apiMyActionItems},
+		{"POST /api/v1/me/calendar", signedIn, s.apiNewCalendar},
+		// Goals API.
+		{"GET /api/v1/engagements/{id}/goals", viewers, s.apiGoals},
+		{"POST /api/v1/engagements/{id}/goals", coach, s.apiSetGoal()},
+		{"POST /api/v1/engagements/{id}/goals/{goal}/updates", partners.onlyFor(tandem.Coaching), s.apiUpdateGoal()},
+		{"POST /api/v1/engagements/{id}/evaluations", coach, s.apiEvaluate()},
+		{"POST /api/v1/engagements/{id}/themes", partners.onlyFor(tandem.Mentoring), s.apiAddTheme()},
+		{"POST /api/v1/engagements/{id}/reflections", partners.onlyFor(tandem.Mentoring), s.apiReflect()},
+		{"GET /api/v1/rubric", signedIn, s.apiRubric},
+		{"PUT /api/v1/rubric", admins, s.apiSetRubric},
+		{"/api/", anyone, s.apiNotFound},
+		{"/", anyone, s.handleNotFound},
+	}
+}
+
+// isAPI reports whether a route pattern is part of the JSON API.
+func isAPI(pattern string) bool {
+	_, path, _ := strings.Cut(pattern, " /")
+	if path == "" {
+		path = strings.TrimPrefix(pattern, "/")
+	}
+	return strings.HasPrefix(path, "api/")
+}
+
+// routes registers the route table, each route behind the sign-in check
+// its declaration needs: a page sends an anonymous visitor to sign in, the
+// API answers 401. Who may do what beyond signing in is decided in app.
+func (s *Server) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
-	ui := s.requireSignIn
-	api := s.apiAuth
-
-	// Operations.
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.HandleFunc("GET /metrics", s.handleMetrics)
-	mux.Handle("GET /static/", s.static)
-
-	// First run, sign-in and one-time links.
-	mux.HandleFunc("GET /{$}", ui(s.handleHome))
-	mux.HandleFunc("GET /setup", s.handleSetupForm)
-	mux.HandleFunc("POST /setup", s.handleSetup)
-	mux.HandleFunc("GET /signin", s.handleSignInForm)
-	mux.HandleFunc("POST /signin", s.handleSignIn)
-	mux.HandleFunc("POST /signout", s.handleSignOut)
-	mux.HandleFunc("GET /forgot", s.handleForgotForm)
-	mux.HandleFunc("POST /forgot", s.handleForgot)
-	mux.HandleFunc("GET /reset/{token}", s.handleResetForm)
-	mux.HandleFunc("POST /reset/{token}", s.handleReset)
-	mux.HandleFunc("GET /invitations/{token}", s.handleInvitationForm)
-	mux.HandleFunc("POST /invitations/{token}", s.handleAcceptInvitation)
-
-	// The signed-in person's account.
-	mux.HandleFunc("GET /account", ui(s.handleAccount))
-	mux.HandleFunc("POST /account/org", ui(s.handleSwitchOrg))
-	mux.HandleFunc("GET /account/password", ui(s.handlePasswordForm))
-	mux.HandleFunc("POST /account/password", ui(s.handleChangePassword))
-	mux.HandleFunc("GET /account/tokens", ui(s.handleTokens))
-	mux.HandleFunc("POST /account/tokens", ui(s.handleCreateToken))
-	mux.HandleFunc("POST /account/tokens/{id}/revoke", ui(s.handleRevokeToken))
-
-	// People, reporting lines and skills.
-	mux.HandleFunc("GET /people", ui(s.handlePeople))
-	mux.HandleFunc("GET /me", ui(s.handleMe))
-	mux.HandleFunc("GET /people/{id}", ui(s.handlePerson))
-	mux.HandleFunc("GET /people/{id}/chart", ui(s.handleChart))
-	mux.HandleFunc("GET /people/{id}/edit", ui(s.handleProfileForm))
-	mux.HandleFunc("POST /people/{id}/edit", ui(s.handleUpdateProfile))
-	mux.HandleFunc("POST /people/{id}/manager", ui(s.handleSetManager))
-	mux.HandleFunc("POST /people/{id}/role", ui(s.handleSetRole))
-	mux.HandleFunc("GET /skills", ui(s.handleSkills))
-	mux.HandleFunc("POST /skills", ui(s.handleCreateSkill))
-	mux.HandleFunc("POST /skills/{id}/rename", ui(s.handleRenameSkill))
-	mux.HandleFunc("POST /skills/{id}/merge", ui(s.handleMergeSkill))
-	mux.HandleFunc("POST /skills/{id}/retire", ui(s.handleRetireSkill))
-
-	// Engagements: coaching and mentoring.
-	mux.HandleFunc("GET /engagements", ui(s.handleEngagements))
-	mux.HandleFunc("GET /engagements/new", ui(s.handleNewEngagement))
-	mux.HandleFunc("POST /engagements", ui(s.handleProposeEngagement))
-	mux.HandleFunc("GET /engagements/{id}", ui(s.handleEngagement))
-	mux.HandleFunc("GET /engagements/{id}/agreement/edit", ui(s.handleReviseForm))
-	mux.HandleFunc("POST /engagements/{id}/agreement", ui(s.handleRevise))
-	mux.HandleFunc("POST /engagements/{id}/respond", ui(s.handleRespond()))
-	mux.HandleFunc("POST /engagements/{id}/phase", ui(s.handlePhase()))
-	mux.HandleFunc("POST /engagements/{id}/reversal", ui(s.handleReversal()))
-	mux.HandleFunc("POST /engagements/{id}/reversal/answer", ui(s.handleReversalAnswer()))
-	mux.HandleFunc("POST /engagements/{id}/end", ui(s.handleEnd()))
-	mux.HandleFunc("POST /engagements/{id}/review", ui(s.handleReview()))
-	mux.HandleFunc("POST /engagements/{id}/exception", ui(s.handleException()))
-	mux.HandleFunc("POST /engagements/{id}/share", ui(s.handleShareHistory()))
-	mux.HandleFunc("POST /engagements/{id}/items", ui(s.handleAddItem()))
-	mux.HandleFunc("POST /engagements/{id}/items/{item}/done", ui(s.handleItemDone()))
-	mux.HandleFunc("GET /admin/settings", ui(s.handleSettingsForm))
-	mux.HandleFunc("POST /admin/settings", ui(s.handleSettings))
-
-	// Sessions.
-	mux.HandleFunc("POST /engagements/{id}/sessions", ui(s.handleScheduleMeeting))
-	mux.HandleFunc("GET /engagements/{id}/sessions/{session}", ui(s.handleMeeting)) // {session}.ics downloads it
-	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/reschedule", ui(s.handleRescheduleMeeting()))
-	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/outcome", ui(s.handleRecordMeeting()))
-	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/notes", ui(s.handleAddNote()))
-	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/actions", ui(s.handleAddActionItem()))
-	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/actions/{item}/done", ui(s.handleActionItemDone()))
-	mux.HandleFunc("POST /engagements/{id}/sessions/{session}/feedback", ui(s.handleRateMeeting()))
-	mux.HandleFunc("GET /actions", ui(s.handleMyActionItems))
-	mux.HandleFunc("GET /account/calendar", ui(s.handleCalendarPage))
-	mux.HandleFunc("POST /account/calendar", ui(s.handleNewCalendarLink))
-	mux.HandleFunc("GET /calendar/{file}", s.handleCalendarFeed) // no sign-in: the secret {token}.ics is the credential
-
-	// Goals and evaluations.
-	mux.HandleFunc("POST /engagements/{id}/goals", ui(s.handleSetGoal()))
-	mux.HandleFunc("POST /engagements/{id}/goals/{goal}/updates", ui(s.handleGoalUpdate()))
-	mux.HandleFunc("POST /engagements/{id}/evaluations", ui(s.handleEvaluate()))
-	mux.HandleFunc("POST /engagements/{id}/themes", ui(s.handleAddTheme()))
-	mux.HandleFunc("POST /engagements/{id}/reflections", ui(s.handleReflect()))
-	mux.HandleFunc("GET /admin/rubric", ui(s.handleRubricForm))
-	mux.HandleFunc("POST /admin/rubric", ui(s.handleRubric))
-
-	// Administration.
-	mux.HandleFunc("GET /admin/members", ui(s.handleMembers))
-	mux.HandleFunc("GET /admin/import", ui(s.handleImportForm))
-	mux.HandleFunc("POST /admin/import", ui(s.handleImport))
-	mux.HandleFunc("GET /admin/export.csv", ui(s.handleExport))
-	mux.HandleFunc("POST /admin/invitations", ui(s.handleInvite))
-	mux.HandleFunc("GET /admin/mail", ui(s.handleMail))
-
-	// JSON API.
-	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
-	mux.HandleFunc("GET /api/v1/me", api(s.apiMe))
-	mux.HandleFunc("POST /api/v1/me/password", api(s.apiChangePassword))
-	mux.HandleFunc("GET /api/v1/members", api(s.apiMembers))
-	mux.HandleFunc("GET /api/v1/tokens", api(s.apiTokens))
-	mux.HandleFunc("POST /api/v1/tokens", api(s.apiCreateToken))
-	mux.HandleFunc("DELETE /api/v1/tokens/{id}", api(s.apiRevokeToken))
-	mux.HandleFunc("GET /api/v1/invitations", api(s.apiInvitations))
-	mux.HandleFunc("POST /api/v1/invitations", api(s.apiInvite))
-	mux.HandleFunc("GET /api/v1/people", api(s.apiPeople))
-	mux.HandleFunc("GET /api/v1/people/{id}", api(s.apiPerson))
-	mux.HandleFunc("PUT /api/v1/people/{id}/profile", api(s.apiUpdateProfile))
-	mux.HandleFunc("PUT /api/v1/people/{id}/manager", api(s.apiSetManager))
-	mux.HandleFunc("PUT /api/v1/people/{id}/role", api(s.apiSetRole))
-	mux.HandleFunc("GET /api/v1/people/{id}/chain", api(s.apiChain))
-	mux.HandleFunc("GET /api/v1/people/{id}/chain/{manager}", api(s.apiInChain))
-	mux.HandleFunc("POST /api/v1/people/import", api(s.apiImport))
-	mux.HandleFunc("GET /api/v1/people/export", api(s.apiExport))
-	mux.HandleFunc("GET /api/v1/skills", api(s.apiSkills))
-	mux.HandleFunc("POST /api/v1/skills", api(s.apiCreateSkill))
-	mux.HandleFunc("PATCH /api/v1/skills/{id}", api(s.apiUpdateSkill))
-	mux.HandleFunc("POST /api/v1/skills/{id}/merge", api(s.apiMergeSkill))
-	// Engagements API.
-	mux.HandleFunc("GET /api/v1/engagements", api(s.apiEngagements))
-	mux.HandleFunc("POST /api/v1/engagements", api(s.apiPropose))
-	mux.HandleFunc("GET /api/v1/engagements/{id}", api(s.apiEngagement))
-	mux.HandleFunc("PUT /api/v1/engagements/{id}/agreement", api(s.apiRevise()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/responses", api(s.apiRespond()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/phase", api(s.apiSetPhase()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/reversal", api(s.apiProposeReversal()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/reversal/answer", api(s.apiAnswerReversal()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/end", api(s.apiEnd()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/reviews", api(s.apiReview()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/exception", api(s.apiAllowException()))
-	mux.HandleFunc("PUT /api/v1/engagements/{id}/share-history", api(s.apiShareHistory()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/items", api(s.apiAddItem))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/items/{item}/done", api(s.apiCompleteItem))
-	mux.HandleFunc("GET /api/v1/settings", api(s.apiSettings))
-	mux.HandleFunc("PUT /api/v1/settings", api(s.apiSetSettings))
-	// Sessions API.
-	mux.HandleFunc("GET /api/v1/engagements/{id}/sessions", api(s.apiMeetings))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions", api(s.apiScheduleMeeting))
-	mux.HandleFunc("GET /api/v1/engagements/{id}/sessions/{session}", api(s.apiMeeting))
-	mux.HandleFunc("PUT /api/v1/engagements/{id}/sessions/{session}", api(s.apiRescheduleMeeting))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/outcome", api(s.apiRecordMeeting))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/notes", api(s.apiAddNote))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/action-items", api(s.apiAddActionItem))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/sessions/{session}/action-items/{item}/done", api(s.apiCompleteActionItem))
-	mux.HandleFunc("PUT /api/v1/engagements/{id}/sessions/{session}/feedback", api(s.apiRateMeeting))
-	mux.HandleFunc("GET /api/v1/me/action-items", api(s.apiMyActionItems))
-	mux.HandleFunc("POST /api/v1/me/calendar", api(s.apiNewCalendar))
-	// Goals API.
-	mux.HandleFunc("GET /api/v1/engagements/{id}/goals", api(s.apiGoals))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/goals", api(s.apiSetGoal()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/goals/{goal}/updates", api(s.apiUpdateGoal()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/evaluations", api(s.apiEvaluate()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/themes", api(s.apiAddTheme()))
-	mux.HandleFunc("POST /api/v1/engagements/{id}/reflections", api(s.apiReflect()))
-	mux.HandleFunc("GET /api/v1/rubric", api(s.apiRubric))
-	mux.HandleFunc("PUT /api/v1/rubric", api(s.apiSetRubric))
-	mux.HandleFunc("/api/", s.apiNotFound)
-	mux.HandleFunc("/", s.handleNotFound)
+	for _, rt := range s.routeTable() {
+		h := rt.handler
+		switch {
+		case rt.who.kind == undeclared:
+			return nil, fmt.Errorf("route %q: declare who may call it", rt.pattern)
+		case rt.who.public():
+		case isAPI(rt.pattern):
+			h = s.apiAuth(h)
+		default:
+			h = s.requireSignIn(h)
+		}
+		mux.HandleFunc(rt.pattern, h)
+	}
 
 	// Outermost first: observe every request, refuse cross-origin writes
 	// before anything reads the body, then limit, secure and authenticate.
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.handleCrossOrigin))
-	return s.observe(csrf.Handler(limitBody(secureHeaders(s.authenticate(mux)))))
+	return s.observe(csrf.Handler(limitBody(secureHeaders(s.authenticate(mux))))), nil
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,30 @@
+package web
+
+import "github.com/tandemhq/tandem"
+
+// RouteDecl is one route of the route table and its declaration, for
+// TestRoutePermissions (package web_test).
+type RouteDecl struct {
+	Pattern string
+	// Kind is "anyone", "metrics", "signedIn", "members", "programAdmins",
+	// "admins" or "engagement"; "" when the route is undeclared.
+	Kind    string
+	Self    bool
+	Viewers []tandem.Viewer
+	Facet   tandem.Facet
+	Only    tandem.Kind
+	API     bool
+}
+
+var kindNames = map[accessKind]string{anyoneKind: "anyone", metricsKind: "metrics", signedInKind: "signedIn",
+	membersKind: "members", programAdminsKind: "programAdmins", adminsKind: "admins", engagementKind: "engagement"}
+
+// RouteTable returns the server's route table, as registered.
+func RouteTable(s *Server) []RouteDecl {
+	var out []RouteDecl
+	for _, rt := range s.routeTable() {
+		out = append(out, RouteDecl{Pattern: rt.pattern, Kind: kindNames[rt.who.kind], Self: rt.who.self,
+			Viewers: rt.who.viewers, Facet: rt.who.facet, Only: rt.who.only, API: isAPI(rt.pattern)})
+	}
+	return out
+}
