@@ -18,6 +18,10 @@ type importPage struct {
 }
 
 func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.CheckImportPeople(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "import", &importPage{Page: Page{Title: "Import people", Nav: "admin"}, Columns: tandem.PeopleColumns})
 }
 
