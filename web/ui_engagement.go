@@ -90,6 +90,10 @@ func (s *Server) showEngagementForm(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (s *Server) handleNewEngagement(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.CheckPropose(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	kind := tandem.Kind(r.URL.Query().Get("kind"))
 	if kind != tandem.Coaching {
 		kind = tandem.Mentoring
@@ -132,6 +136,12 @@ func agreementFromForm(v url.Values) (tandem.Agreement, tandem.FieldErrors) {
 }
 
 func (s *Server) handleProposeEngagement(w http.ResponseWriter, r *http.Request) {
+	// A guest would otherwise get the form back with field errors (422)
+	// instead of the refusal.
+	if err := s.app.CheckPropose(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		s.serverError(w, r, err)
 		return
