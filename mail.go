@@ -9,9 +9,15 @@ import (
 type Message struct {
 	ID int64
 	// OrgID is the organization on whose behalf the message is sent, 0 for
-	// mail about an account (a password reset), which no administrator
-	// of any organization may read.
-	OrgID     int64
+	// mail about an account (a password reset). The use case states it
+	// (an invitation's organization); it never comes from whoever is
+	// signed in when the message is sent.
+	OrgID int64
+	// Secret marks a message that carries a credential: a one-time link
+	// that signs someone in, sets a password or joins an organization
+	// (invitations, password resets). Only its recipient may read it, so
+	// no mailer keeps a copy that anyone else can read.
+	Secret    bool
 	To        string
 	Subject   string
 	Text      string
@@ -20,9 +26,9 @@ type Message struct {
 }
 
 // Mailer sends email. The SMTP mailer delivers it; the development mailer
-// logs it and keeps it for administrators to read. The durable outbox of a
-// later issue is a Mailer too: it stores the message in the transaction and
-// a worker delivers it.
+// logs it and keeps the messages that are not Secret for administrators to
+// read. The durable outbox of a later issue is a Mailer too: it stores the
+// message in the transaction and a worker delivers it.
 type Mailer interface {
 	Send(ctx context.Context, m *Message) error
 }

@@ -227,7 +227,9 @@ func (a *App) SwitchOrg(ctx context.Context, orgID int64) error {
 }
 
 // ChangePassword replaces the actor's password after checking the current
-// one, and ends their other sessions.
+// one, ends their other sessions and revokes every API token of the account
+// (the one making the change included). A token may call it: it needs the
+// current password anyway.
 func (a *App) ChangePassword(ctx context.Context, current, next string) error {
 	act, err := actor(ctx)
 	if err != nil {
@@ -321,7 +323,9 @@ func (a *App) sendPasswordReset(ctx context.Context, email string) error {
 	if err := a.DB.CreatePasswordReset(ctx, acct.ID, hash); err != nil {
 		return err
 	}
-	return a.send(ctx, acct.Email, "password_reset", map[string]string{
+	// The link sets the account's password: only the account's owner may
+	// read it, whoever asked and whatever organization they are signed in to.
+	return a.send(ctx, tandem.Message{To: acct.Email, Secret: true}, "password_reset", map[string]string{
 		"Name": acct.Name, "Link": a.BaseURL + "/reset/" + secret,
 	})
 }
@@ -381,7 +385,9 @@ func (a *App) Invite(ctx context.Context, email, name, role string, guest bool) 
 	if err := a.DB.CreateInvitation(ctx, inv, hash); err != nil {
 		return nil, err
 	}
-	err = a.send(ctx, inv.Email, "invitation", map[string]string{
+	// The link is a one-time credential for joining the organization: the
+	// invitation's, not the inviter's mail to read.
+	err = a.send(ctx, tandem.Message{To: inv.Email, OrgID: inv.OrgID, Secret: true}, "invitation", map[string]string{
 		"Name": inv.Name, "InviterName": act.Person.Name, "OrgName": act.Org.Name,
 		"Link": a.BaseURL + "/invitations/" + secret, "Expires": inv.ExpiresAt.Format("2 January 2006"),
 	})

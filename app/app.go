@@ -168,17 +168,19 @@ func admin(ctx context.Context) (*tandem.Actor, error) {
 	return a, nil
 }
 
-// send renders an email template and sends it. A failure is logged and
-// returned: the caller decides whether the use case still succeeded.
-func (a *App) send(ctx context.Context, to, template string, data any) error {
+// send renders an email template and sends it to env.To, on behalf of
+// env.OrgID (0 for mail about an account), marked env.Secret when it
+// carries a one-time link. The caller states both from the use case: the
+// organization is never taken from whoever is signed in, who may be an
+// administrator of another organization asking for someone else's reset.
+// A failure is logged and returned: the caller decides whether the use
+// case still succeeded.
+func (a *App) send(ctx context.Context, env tandem.Message, template string, data any) error {
 	m, err := mail.Render(template, data)
 	if err != nil {
 		return err
 	}
-	m.To = to
-	if act := tandem.ActorFrom(ctx); act != nil && act.Org != nil {
-		m.OrgID = act.Org.ID
-	}
+	m.To, m.OrgID, m.Secret = env.To, env.OrgID, env.Secret
 	if err := a.Mailer.Send(ctx, m); err != nil {
 		a.Log.ErrorContext(ctx, "send mail", "template", template, "err", err, "request_id", tandem.RequestIDFrom(ctx))
 		return err

@@ -13,11 +13,17 @@ import (
 const apiTokenPrefix = "tdm_"
 
 // CreateAPIToken makes a personal API token for the actor and returns its
-// secret, which is shown once and never stored.
+// secret, which is shown once and never stored. Only a browser session may
+// create one: a token that could mint tokens would let whoever stole it
+// keep access after it is revoked (a token records no parent to revoke
+// with it).
 func (a *App) CreateAPIToken(ctx context.Context, name string) (string, *tandem.APIToken, error) {
 	act, err := actor(ctx)
 	if err != nil {
 		return "", nil, err
+	}
+	if act.TokenID != 0 {
+		return "", nil, tandem.Errorf(tandem.EFORBIDDEN, "An API token cannot create tokens. Create one on the API tokens page, signed in with a browser.")
 	}
 	name = strings.TrimSpace(name)
 	switch {
@@ -43,7 +49,8 @@ func (a *App) ListAPITokens(ctx context.Context) ([]tandem.APIToken, error) {
 	return a.DB.ListAPITokens(ctx, act.Org.ID, act.Person.ID)
 }
 
-// RevokeAPIToken revokes one of the actor's own tokens.
+// RevokeAPIToken revokes one of the actor's own tokens. A token may revoke
+// tokens, itself included: that only ever takes access away.
 func (a *App) RevokeAPIToken(ctx context.Context, id int64) error {
 	act, err := actor(ctx)
 	if err != nil {

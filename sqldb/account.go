@@ -172,8 +172,10 @@ func accountByEmail(ctx context.Context, tx *Tx, email string) (*tandem.Account,
 }
 
 // SetPassword replaces an account's password hash and ends every session of
-// the account except keepSession (the one that made the change, if any), so
-// a stolen session does not survive a password change.
+// the account except keepSession (the one that made the change, if any),
+// revokes every API token of the account in every organization, and
+// expires every reset link it has not used, so no stolen session, token or
+// link survives a password change or reset.
 func (db *DB) SetPassword(ctx context.Context, accountID int64, hash, keepSession string) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		return setPassword(ctx, tx, accountID, hash, keepSession)
@@ -190,6 +192,15 @@ func setPassword(ctx context.Context, tx *Tx, accountID int64, hash, keepSession
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = ? AND id_hash <> ?`, accountID, keepSession); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
+	}
+	// Tokens belong to the account's people, one per organization.
+	if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ?
+		WHERE revoked_at IS NULL AND person_id IN (SELECT id FROM people WHERE account_id = ?)`, tx.now, accountID); err != nil {
+		return fmt.Errorf("revoke api tokens: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE password_resets SET expires_at = ?
+		WHERE account_id = ? AND used_at IS NULL AND expires_at > ?`, tx.now, accountID, tx.now); err != nil {
+		return fmt.Errorf("expire reset links: %w", err)
 	}
 	return nil
 }

@@ -142,20 +142,24 @@ func (db *DB) CheckPasswordReset(ctx context.Context, hash string) error {
 	})
 }
 
-// ResetPassword uses a reset link once: it sets the password and ends every
-// session of the account.
+// ResetPassword uses a reset link once: it sets the password, ends every
+// session of the account, revokes its API tokens and expires its other
+// reset links, all in one transaction (setPassword).
 func (db *DB) ResetPassword(ctx context.Context, hash, passwordHash string) (accountID int64, err error) {
 	err = db.Write(ctx, func(tx *Tx) error {
 		accountID, err = usableReset(ctx, tx, hash)
 		if err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, tx.now, hash)
+		// Checked again under the row lock: a reset through another link of
+		// the account that commits first expires this one (PostgreSQL
+		// re-evaluates the condition after waiting for that transaction).
+		res, err := tx.Exec(ctx, `UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, tx.now, hash, tx.now)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return tandem.Errorf(tandem.EINVALID, "This reset link has already been used.")
+			return tandem.Errorf(tandem.EINVALID, "This reset link has already been used or has expired. Ask for a new one.")
 		}
 		// The reset proves the owner: the sign-in failures that throttled
 		// the account (others' guesses, perhaps) no longer hold it back.

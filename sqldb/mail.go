@@ -2,13 +2,19 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 
 	"github.com/tandemhq/tandem"
 )
 
 // LogMail keeps a copy of a message sent by the development mailer, so an
-// administrator can read it in the web UI on any replica.
+// administrator can read it in the web UI on any replica. It refuses a
+// Secret message: its link is for the recipient alone (the development
+// mailer never passes one; this is the second lock).
 func (db *DB) LogMail(ctx context.Context, m *tandem.Message) error {
+	if m.Secret {
+		return errors.New("log mail: a message that carries a secret link is never stored")
+	}
 	m.CreatedAt = db.now()
 	id, err := db.sqlInsert(ctx, `INSERT INTO mail_log (org_id, to_addr, subject, text_body, html_body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		nullID(m.OrgID), m.To, m.Subject, m.Text, m.HTML, m.CreatedAt)
@@ -17,8 +23,9 @@ func (db *DB) LogMail(ctx context.Context, m *tandem.Message) error {
 }
 
 // ListMail returns the newest development messages the organization sent
-// (an administrator must not read another tenant's mail, nor anyone's
-// password reset).
+// (an administrator must not read another tenant's mail). Messages that
+// carry a secret link (invitations, password resets) are never among them:
+// LogMail refuses them, and migration 10 deleted those stored before.
 func (db *DB) ListMail(ctx context.Context, orgID int64, limit int) ([]tandem.Message, error) {
 	rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT id, to_addr, subject, text_body, html_body, created_at FROM mail_log
 		WHERE org_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`), orgID, limit)

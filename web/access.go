@@ -29,6 +29,9 @@ type access struct {
 	// the other kind it is refused (403, 409 or 422) to everyone who sees
 	// the engagement.
 	only tandem.Kind
+	// browser: only a browser session may call it; an API token gets 403,
+	// so a token cannot mint tokens that outlive its revocation.
+	browser bool
 }
 
 // accessKind is the first question about a caller: signed in, a member, an
@@ -95,6 +98,12 @@ func seeing(f tandem.Facet) access {
 // onlyFor restricts an engagement route to one kind of engagement.
 func (a access) onlyFor(k tandem.Kind) access {
 	a.only = k
+	return a
+}
+
+// browserOnly refuses the route to API tokens.
+func (a access) browserOnly() access {
+	a.browser = true
 	return a
 }
 

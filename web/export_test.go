@@ -14,6 +14,8 @@ type RouteDecl struct {
 	Facet   tandem.Facet
 	Only    tandem.Kind
 	API     bool
+	// BrowserOnly: an API token gets 403.
+	BrowserOnly bool
 }
 
 var kindNames = map[accessKind]string{anyoneKind: "anyone", metricsKind: "metrics", signedInKind: "signedIn",
@@ -24,7 +26,7 @@ func RouteTable(s *Server) []RouteDecl {
 	var out []RouteDecl
 	for _, rt := range s.routeTable() {
 		out = append(out, RouteDecl{Pattern: rt.pattern, Kind: kindNames[rt.who.kind], Self: rt.who.self,
-			Viewers: rt.who.viewers, Facet: rt.who.facet, Only: rt.who.only, API: isAPI(rt.pattern)})
+			Viewers: rt.who.viewers, Facet: rt.who.facet, Only: rt.who.only, API: isAPI(rt.pattern), BrowserOnly: rt.who.browser})
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,9 +12,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/mail"
 	"github.com/tandemhq/tandem/sqldb"
 	"github.com/tandemhq/tandem/tandemtest"
 	"github.com/tandemhq/tandem/web"
@@ -26,6 +31,42 @@ type env struct {
 	clock *tandemtest.Clock
 	mail  *tandemtest.Mailbox
 	app   *app.App
+	// devLog is what the development mailer wrote to the server log.
+	devLog *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer that the server's goroutines may write to
+// while a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// teeMailer gives each message to the test mailbox, where tests read
+// links, and to the real development mailer, so the "Sent email" page
+// shows what it would show in development (and must not show).
+type teeMailer struct {
+	box *tandemtest.Mailbox
+	dev *mail.DevMailer
+}
+
+func (t teeMailer) Send(ctx context.Context, m *tandem.Message) error {
+	if err := t.box.Send(ctx, m); err != nil {
+		return err
+	}
+	return t.dev.Send(ctx, m)
 }
 
 // newEnv starts a server; configure adjusts its web.Config.
@@ -34,10 +75,12 @@ func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	db, clock := tandemtest.MustOpenDB(t)
 	mb := &tandemtest.Mailbox{}
 	log := slog.New(web.NewLogHandler(slog.NewTextHandler(io.Discard, nil)))
-	a := app.New(db, mb, log, "")
+	devLog := &syncBuffer{}
+	dev := &mail.DevMailer{Log: slog.New(slog.NewTextHandler(devLog, nil)), Store: db}
+	a := app.New(db, teeMailer{box: mb, dev: dev}, log, "")
 	// Cheap hashing keeps the suite fast; the format and checks are the same.
 	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
-	e := &env{t: t, db: db, clock: clock, mail: mb, app: a}
+	e := &env{t: t, db: db, clock: clock, mail: mb, app: a, devLog: devLog}
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.Start()
 	a.BaseURL = e.srv.URL

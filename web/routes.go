@@ -40,7 +40,7 @@ func (s *Server) routeTable() []route {
 		{"GET /account/password", signedIn, s.handlePasswordForm},
 		{"POST /account/password", signedIn, s.handleChangePassword},
 		{"GET /account/tokens", signedIn, s.handleTokens},
-		{"POST /account/tokens", signedIn, s.handleCreateToken},
+		{"POST /account/tokens", signedIn.browserOnly(), s.handleCreateToken},
 		{"POST /account/tokens/{id}/revoke", signedIn, s.handleRevokeToken},
 		// People, reporting lines and skills.
 		{"GET /people", members, s.handlePeople},
@@ -109,7 +109,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/me/password", signedIn, s.apiChangePassword},
 		{"GET /api/v1/members", members, s.apiMembers},
 		{"GET /api/v1/tokens", signedIn, s.apiTokens},
-		{"POST /api/v1/tokens", signedIn, s.apiCreateToken},
+		{"POST /api/v1/tokens", signedIn.browserOnly(), s.apiCreateToken},
 		{"DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken},
 		{"GET /api/v1/invitations", admins, s.apiInvitations},
 		{"POST /api/v1/invitations", programAdmins, s.apiInvite},

@@ -43,7 +43,7 @@ func (c *Config) register(fs *flag.FlagSet, serve bool) {
 	if serve {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (TANDEM_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL of the site, for links in email (TANDEM_BASE_URL)")
-		fs.StringVar(&c.SMTPURL, "smtp", c.SMTPURL, "SMTP server, smtp://user:pass@host:port?from=addr; empty keeps mail in the log and the admin's Sent email page (TANDEM_SMTP_URL)")
+		fs.StringVar(&c.SMTPURL, "smtp", c.SMTPURL, "SMTP server, smtp://user:pass@host:port?from=addr; empty writes mail to the log (and, unless it holds a sign-in link, the admin's Sent email page) (TANDEM_SMTP_URL)")
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "the connecting peer is a proxy: take the client address from X-Forwarded-For, read from the right (TANDEM_TRUST_PROXY)")
 		fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "with --trust-proxy, comma-separated CIDRs of further proxies whose X-Forwarded-For entries are skipped, e.g. 10.0.0.0/8 (TANDEM_TRUSTED_PROXIES)")
 	}
