@@ -2,6 +2,12 @@ module github.com/tandemhq/tandem
 
 go 1.26.8
 
+// The release that builds and tests Tandem: go1.26.8 has reachable
+// vulnerabilities in net/http, net/textproto, crypto/tls, crypto/x509 and
+// html/template (govulncheck, run by .ci/run). With GOTOOLCHAIN=auto (the
+// default) an older go command downloads this one through the module proxy.
+toolchain go1.26.11
+
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/emersion/go-ical v0.0.0-20250329121855-f41e73efc392
