@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 // Propose starts an engagement as a draft with version 1 of its outcome
@@ -122,9 +124,36 @@ func (a *App) Propose(ctx context.Context, p tandem.Proposal, exception string) 
 		}
 	}
 	if err := a.DB.CreateEngagement(ctx, e, &ag); err != nil {
+		var oc *sqldb.OpenCoachingConflict
+		if errors.As(err, &oc) {
+			return nil, a.openCoachingConflict(ctx, act, oc.First)
+		}
 		return nil, err
 	}
 	return a.DB.EngagementByID(ctx, org, e.ID)
+}
+
+// openCoachingConflict refuses a second open coaching engagement for a
+// learner and skill. The rule holds for everyone, but only someone who may
+// see the first engagement (a party to it, its successor coach, a program
+// admin or an administrator) is told which it is and with whom; anyone else
+// gets the conflict without names or numbers. The refusal itself cannot
+// help telling them that such an engagement exists: once every other check
+// has passed, this rule is the only reason left, so saying it costs nothing
+// more and tells the proposer why. Coach, number and status it does not
+// tell.
+func (a *App) openCoachingConflict(ctx context.Context, act *tandem.Actor, first *tandem.Engagement) error {
+	_, err := a.viewer(ctx, act, first)
+	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		msg := sqldb.OpenCoachingMessage // the same answer as when two proposals race
+		return &tandem.Error{Code: tandem.ECONFLICT, Message: msg, Fields: map[string]string{"skill": msg}}
+	}
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("%s already has an open coaching engagement for %s with %s (#%d, %s): one engagement per skill at a time.",
+		first.Learner.Name, first.SkillName, first.Guide.Name, first.ID, first.Status)
+	return &tandem.Error{Code: tandem.ECONFLICT, Message: msg, Fields: map[string]string{"skill": msg}}
 }
 
 func ref(p *tandem.Person) tandem.PersonRef {

@@ -28,6 +28,17 @@ func (a *App) DirectoryFacets(ctx context.Context) (sqldb.Facets, error) {
 	return a.DB.DirectoryFacets(ctx, act.Org.ID)
 }
 
+// visiblePerson answers not-found when the actor may not know whether a
+// person exists: a guest sees only themself, so any other id reads as an
+// id that does not exist (same code, same message as the store's), before
+// anything is looked up. Members may: the directory lists everyone.
+func visiblePerson(act *tandem.Actor, id int64) error {
+	if act.Person.Guest && id != act.Person.ID {
+		return tandem.Errorf(tandem.ENOTFOUND, "No such person.")
+	}
+	return nil
+}
+
 // PersonView is a person with their place in the organization.
 type PersonView struct {
 	Person     *tandem.Person
@@ -41,18 +52,19 @@ type PersonView struct {
 }
 
 // Person returns a person of the actor's organization with their chain and
-// reports. A person of another organization is ENOTFOUND.
+// reports. A person of another organization is ENOTFOUND, and so is, to a
+// guest, anyone but themself.
 func (a *App) Person(ctx context.Context, id int64) (*PersonView, error) {
 	act, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if err := visiblePerson(act, id); err != nil {
+		return nil, err
+	}
 	p, err := a.DB.PersonByID(ctx, act.Org.ID, id)
 	if err != nil {
 		return nil, err
-	}
-	if act.Person.Guest && p.ID != act.Person.ID {
-		return nil, tandem.Errorf(tandem.EFORBIDDEN, "As a guest of %s you see the engagements you are part of.", act.Org.Name)
 	}
 	v := &PersonView{Person: p, IsViewer: p.ID == act.Person.ID, CanManage: act.Person.IsAdmin()}
 	v.CanEdit = v.IsViewer || v.CanManage
@@ -75,6 +87,9 @@ func (a *App) UpdateProfile(ctx context.Context, personID int64, name string, pr
 	if err != nil {
 		return err
 	}
+	if err := visiblePerson(act, personID); err != nil {
+		return err
+	}
 	if personID != act.Person.ID && !act.Person.IsAdmin() {
 		if _, err := a.DB.PersonByID(ctx, act.Org.ID, personID); err != nil {
 			return err
@@ -90,6 +105,9 @@ func (a *App) UpdateProfile(ctx context.Context, personID int64, name string, pr
 		fe.Add(field, msg)
 	}
 	if err := fe.Err(); err != nil {
+		return err
+	}
+	if err := a.checkGuestSkills(ctx, act, prof); err != nil {
 		return err
 	}
 	return a.DB.UpdateProfile(ctx, act.Org.ID, personID, name, prof)

@@ -158,15 +158,31 @@ func openCoaching(ctx context.Context, tx *Tx, orgID, learnerID, skillID, except
 	return e, mapError(err)
 }
 
-func openCoachingError(first *tandem.Engagement) error {
-	msg := fmt.Sprintf("%s already has an open coaching engagement for %s with %s (#%d, %s): one engagement per skill at a time.",
-		first.Learner.Name, first.SkillName, first.Guide.Name, first.ID, first.Status)
-	return &tandem.Error{Code: tandem.ECONFLICT, Message: msg, Fields: map[string]string{"skill": msg}}
+// OpenCoachingConflict is CreateEngagement's answer when the learner already
+// has an open coaching engagement for the skill. First is that engagement;
+// whether the proposer may be told about it is app's decision, so the error
+// reads (and unwraps to) the conflict without naming it: whoever does not
+// look at First cannot leak it.
+type OpenCoachingConflict struct {
+	First *tandem.Engagement
+}
+
+// OpenCoachingMessage refuses a second open coaching engagement for the same
+// learner and skill without saying with whom, or which, the first one is.
+const OpenCoachingMessage = "There is already an open coaching engagement for this person and skill: one engagement per skill at a time."
+
+func (c *OpenCoachingConflict) Error() string { return c.Unwrap().Error() }
+
+// Unwrap returns the conflict as a tandem.Error that names nothing.
+func (c *OpenCoachingConflict) Unwrap() error { return openCoachingError() }
+
+func openCoachingError() *tandem.Error {
+	return &tandem.Error{Code: tandem.ECONFLICT, Message: OpenCoachingMessage, Fields: map[string]string{"skill": OpenCoachingMessage}}
 }
 
 // CreateEngagement stores a proposed engagement with version 1 of its
 // agreement. It refuses a second open coaching engagement for the same
-// learner and skill, naming the first; the unique index keeps the rule
+// learner and skill with an *OpenCoachingConflict; the unique index keeps the rule
 // when two proposals race. previousID links coaching to the closed
 // engagement for the same skill it moves on from (0 for none). An
 // administrator's exception to the hierarchy rule (e.Exception, by
@@ -179,7 +195,7 @@ func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tan
 				return err
 			}
 			if first != nil {
-				return openCoachingError(first)
+				return &OpenCoachingConflict{First: first}
 			}
 			var prev sql.NullInt64
 			if err := tx.QueryRow(ctx, `SELECT MAX(id) FROM engagements WHERE org_id = ? AND learner_id = ? AND skill_id = ? AND kind = 'coaching'`,
@@ -205,8 +221,7 @@ func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tan
 			// A proposal for the same learner and skill committed after the
 			// check above. It cannot be read here to be named: on
 			// PostgreSQL the failed insert has aborted the transaction.
-			msg := "There is already an open coaching engagement for this person and skill: one engagement per skill at a time."
-			return &tandem.Error{Code: tandem.ECONFLICT, Message: msg, Fields: map[string]string{"skill": msg}}
+			return openCoachingError()
 		}
 		if err != nil {
 			return fmt.Errorf("insert engagement: %w", err)

@@ -190,10 +190,14 @@ func TestGuestCoach(t *testing.T) {
 	if r := guest.get("/"); r.status != http.StatusOK || !strings.Contains(r.body, "Guest") || strings.Contains(r.body, `href="/people"`) {
 		t.Errorf("guest home: %d", r.status)
 	}
-	for _, path := range []string{"/people", "/skills", "/people/2", "/engagements/new?kind=coaching"} {
+	for _, path := range []string{"/people", "/skills", "/engagements/new?kind=coaching"} {
 		if r := guest.get(path); r.status != http.StatusForbidden && path != "/engagements/new?kind=coaching" {
 			t.Errorf("guest GET %s: %d", path, r.status)
 		}
+	}
+	// Someone else's page answers as a page that does not exist.
+	if r := guest.get("/people/2"); r.status != http.StatusNotFound {
+		t.Errorf("guest GET /people/2: %d", r.status)
 	}
 	if r := guest.post("/engagements", proposalForm("mentoring", "kim@practice.test", "dev@acme.test")); r.status != http.StatusForbidden && r.status != http.StatusUnprocessableEntity {
 		t.Errorf("guest proposes: %d", r.status)

@@ -572,6 +572,11 @@ func expect(d web.RouteDecl, role string, p *matrixPerson, res resource) outcome
 	if d.Self && res.self {
 		gate = true
 	}
+	if d.Self && !res.self && isGuest {
+		// A guest may not know who else is in the organization: another
+		// person answers as one who does not exist.
+		return notFound
+	}
 	if !gate {
 		return forbidden
 	}
