@@ -43,9 +43,6 @@ const (
 	// anyoneKind: no sign-in; public pages and one-time links, whose secret
 	// is the credential.
 	anyoneKind
-	// metricsKind: the Prometheus endpoint, declared apart so that moving
-	// it behind a token or off the public listener is a one-line change.
-	metricsKind
 	// signedInKind: anyone signed in, guests included.
 	signedInKind
 	// membersKind: signed-in members, not guests (guests: 403).
@@ -61,7 +58,6 @@ const (
 // The access values the route table uses.
 var (
 	anyone        = access{kind: anyoneKind}
-	metricsAccess = access{kind: metricsKind}
 	signedIn      = access{kind: signedInKind}
 	members       = access{kind: membersKind}
 	programAdmins = access{kind: programAdminsKind}
@@ -108,7 +104,7 @@ func (a access) browserOnly() access {
 }
 
 // public reports whether the route needs no sign-in.
-func (a access) public() bool { return a.kind == anyoneKind || a.kind == metricsKind }
+func (a access) public() bool { return a.kind == anyoneKind }
 
 // route is one entry of the route table.
 type route struct {

@@ -6,7 +6,7 @@ import "github.com/tandemhq/tandem"
 // TestRoutePermissions (package web_test).
 type RouteDecl struct {
 	Pattern string
-	// Kind is "anyone", "metrics", "signedIn", "members", "programAdmins",
+	// Kind is "anyone", "signedIn", "members", "programAdmins",
 	// "admins" or "engagement"; "" when the route is undeclared.
 	Kind    string
 	Self    bool
@@ -18,7 +18,7 @@ type RouteDecl struct {
 	BrowserOnly bool
 }
 
-var kindNames = map[accessKind]string{anyoneKind: "anyone", metricsKind: "metrics", signedInKind: "signedIn",
+var kindNames = map[accessKind]string{anyoneKind: "anyone", signedInKind: "signedIn",
 	membersKind: "members", programAdminsKind: "programAdmins", adminsKind: "admins", engagementKind: "engagement"}
 
 // RouteTable returns the server's route table, as registered.

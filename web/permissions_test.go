@@ -516,7 +516,7 @@ const (
 
 // expect computes what the declaration says a caller gets for a resource.
 func expect(d web.RouteDecl, role string, p *matrixPerson, res resource) outcome {
-	if d.Kind == "anyone" || d.Kind == "metrics" {
+	if d.Kind == "anyone" {
 		return public
 	}
 	if p == nil {

@@ -19,7 +19,8 @@ func (s *Server) routeTable() []route {
 		// Operations.
 		{"GET /healthz", anyone, s.handleHealthz},
 		{"GET /readyz", anyone, s.handleReadyz},
-		{"GET /metrics", metricsAccess, s.handleMetrics},
+		// GET /metrics is answered before sign-in, only with a metrics token
+		// (metricsRoute) or on the metrics listener (MetricsHandler).
 		{"GET /static/", anyone, s.static.ServeHTTP},
 		// First run, sign-in and one-time links.
 		{"GET /{$}", signedIn, s.handleHome},

@@ -15,8 +15,8 @@ import (
 // Config holds the web server's settings.
 type Config struct {
 	// BaseURL is the public URL of the site, used for links in email and to
-	// decide whether cookies are Secure (an https base URL means a proxy
-	// terminates TLS in front of us).
+	// decide whether cookies are Secure and Strict-Transport-Security is
+	// sent (an https base URL means a proxy terminates TLS in front of us).
 	BaseURL string
 	// TrustProxy takes the client address from X-Forwarded-For, for sign-in
 	// rate limits behind a load balancer: the connection's peer is trusted
@@ -30,6 +30,10 @@ type Config struct {
 	DevMail bool
 	// Version is shown in the footer and /metrics.
 	Version string
+	// MetricsToken, when set, serves /metrics on the main listener to
+	// requests with "Authorization: Bearer <token>" (and asks for it on
+	// MetricsHandler too). When empty, /metrics is not found here.
+	MetricsToken string
 }
 
 // Server is Tandem's HTTP handler; handlers are its methods and their
@@ -57,6 +61,10 @@ func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
 	}
 	if s.handler, err = s.routes(); err != nil {
 		return nil, err
+	}
+	s.handler = s.metricsRoute(s.handler)
+	if httpsBase(cfg.BaseURL) {
+		s.handler = strictTransport(s.handler)
 	}
 	return s, nil
 }

@@ -25,6 +25,14 @@ type Config struct {
 	// TANDEM_TRUSTED_PROXIES: comma-separated CIDRs of further proxy hops
 	// behind the one that connects to us (with TrustProxy).
 	TrustedProxies string
+	// MetricsAddr (TANDEM_METRICS_ADDR) serves /metrics on a listener of
+	// its own, such as 127.0.0.1:9090, that only Prometheus reaches.
+	MetricsAddr string
+	// MetricsToken (TANDEM_METRICS_TOKEN, or _FILE) serves /metrics on the
+	// main listener too, to requests with "Authorization: Bearer <token>";
+	// it is asked for on the metrics listener as well. With neither set,
+	// /metrics is not served.
+	MetricsToken string
 }
 
 // defaultConfig returns the settings of a fresh install: SQLite in
@@ -46,6 +54,8 @@ func (c *Config) register(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.SMTPURL, "smtp", c.SMTPURL, "SMTP server, smtp://user:pass@host:port?from=addr; empty writes mail to the log (and, unless it holds a sign-in link, the admin's Sent email page) (TANDEM_SMTP_URL)")
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "the connecting peer is a proxy: take the client address from X-Forwarded-For, read from the right (TANDEM_TRUST_PROXY)")
 		fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "with --trust-proxy, comma-separated CIDRs of further proxies whose X-Forwarded-For entries are skipped, e.g. 10.0.0.0/8 (TANDEM_TRUSTED_PROXIES)")
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (TANDEM_METRICS_ADDR)")
+		fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "serve /metrics on the main address to requests with Authorization: Bearer <token>; prefer TANDEM_METRICS_TOKEN_FILE")
 	}
 }
 
@@ -73,6 +83,7 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		{"TANDEM_BASE_URL", &c.BaseURL}, {"TANDEM_SMTP_URL", &c.SMTPURL},
 		{"TANDEM_LOG_FORMAT", &c.LogFormat}, {"TANDEM_LOG_LEVEL", &c.LogLevel},
 		{"TANDEM_TRUSTED_PROXIES", &c.TrustedProxies},
+		{"TANDEM_METRICS_ADDR", &c.MetricsAddr}, {"TANDEM_METRICS_TOKEN", &c.MetricsToken},
 	} {
 		if err := str(v.name, v.dst); err != nil {
 			return err

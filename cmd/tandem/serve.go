@@ -65,7 +65,8 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 	}
 	a := app.New(db, mailer, log, cfg.BaseURL)
-	srv, err := web.New(a, log, web.Config{BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, TrustedProxies: proxies, DevMail: cfg.SMTPURL == "", Version: buildVersion()})
+	srv, err := web.New(a, log, web.Config{BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, TrustedProxies: proxies, DevMail: cfg.SMTPURL == "",
+		Version: buildVersion(), MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		return err
 	}
@@ -73,11 +74,21 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
+		}
+	}
 	// Jobs keep working while requests in flight finish, so the work those
 	// requests enqueue starts at once; they stop after the HTTP server.
 	runner, err := jobs.Start(context.WithoutCancel(ctx), a, log, jobs.Config{})
 	if err != nil {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
 	defer func() {
@@ -87,39 +98,64 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 			log.Error("stop jobs", "err", err)
 		}
 	}()
-	return serve(ctx, srv, a, ln, log, db.Dialect())
+	return serve(ctx, srv, a, ln, metricsLn, log, db.Dialect())
 }
 
-// serve runs the HTTP server until ctx ends (SIGTERM or interrupt), then
-// stops accepting connections and waits up to 30 seconds for requests in
-// flight to finish, and for the App's background work (emails the requests
-// started).
-func serve(ctx context.Context, srv *web.Server, a *app.App, ln net.Listener, log *slog.Logger, dialect sqldb.Dialect) error {
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+// serve runs the HTTP server, and the metrics server on metricsLn when it
+// is not nil, until ctx ends (SIGTERM or interrupt) or one of them fails;
+// then it stops accepting connections on both and waits up to 30 seconds
+// for requests in flight to finish, and for the App's background work
+// (emails the requests started).
+func serve(ctx context.Context, srv *web.Server, a *app.App, ln, metricsLn net.Listener, log *slog.Logger, dialect sqldb.Dialect) error {
+	newServer := func(h http.Handler) *http.Server {
+		return &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			WriteTimeout:      120 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		}
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	servers := []*http.Server{newServer(srv)}
+	listeners := []net.Listener{ln}
+	if metricsLn != nil {
+		servers = append(servers, newServer(srv.MetricsHandler()))
+		listeners = append(listeners, metricsLn)
+	}
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() { errc <- hs.Serve(listeners[i]) }()
+	}
 	log.Info("tandem is listening", "url", "http://"+ln.Addr().String(), "database", dialect, "version", buildVersion())
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	if metricsLn != nil {
+		log.Info("metrics are served", "url", "http://"+metricsLn.Addr().String()+"/metrics")
 	}
-	log.Info("shutting down: finishing requests in flight")
+
+	// A Serve that returns before shutdown has failed; the other server
+	// is shut down too, and serve returns that failure.
+	pending := len(servers)
+	var failed error
+	select {
+	case failed = <-errc:
+		pending--
+	case <-ctx.Done():
+		log.Info("shutting down: finishing requests in flight")
+	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	for _, hs := range servers {
+		if err := hs.Shutdown(shutCtx); err != nil && failed == nil {
+			failed = fmt.Errorf("shutdown: %w", err)
+		}
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for ; pending > 0; pending-- {
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) && failed == nil {
+			failed = err
+		}
+	}
+	if failed != nil {
+		return failed
 	}
 	// No request is left to start more: wait for the work they started.
 	if err := a.Wait(shutCtx); err != nil {
