@@ -71,9 +71,28 @@ func TestSignIn(t *testing.T) {
 		}
 	})
 	t.Run("ErrOpenRedirect", func(t *testing.T) {
-		r := e.browser().post("/signin", url.Values{"email": {"ada@acme.test"}, "password": {"correct horse battery"}, "next": {"//evil.test/x"}})
-		if r.header.Get("Location") != "/" {
-			t.Errorf("next=//evil.test redirected to %q", r.header.Get("Location"))
+		// Each of these is read by a browser as a link to evil.test: it
+		// strips tab, LF and CR and reads a backslash as a slash.
+		for _, next := range []string{"//evil.test/x", "/\t/evil.test", "/\n/evil.test", "/\r\n/evil.test", "/\\evil.test", "\\/evil.test", " //evil.test", "https://evil.test/"} {
+			r := e.browser().post("/signin", url.Values{"email": {"ada@acme.test"}, "password": {"correct horse battery"}, "next": {next}})
+			if r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
+				t.Errorf("next=%q: %d, redirected to %q", next, r.status, r.header.Get("Location"))
+			}
+		}
+		// The link from the issue: the form's hidden field already holds the
+		// safe path, and a signed-in visitor is sent home.
+		b := e.browser()
+		if r := b.get("/signin?next=%2F%09%2Fevil.test"); strings.Contains(r.body, "evil.test") {
+			t.Errorf("the sign-in form carries the target on:\n%s", r.body)
+		}
+		b = e.signIn("ada@acme.test", "correct horse battery")
+		if r := b.get("/signin?next=%2F%09%2Fevil.test"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
+			t.Errorf("signed in, next=/%%09/evil.test: %d, redirected to %q", r.status, r.header.Get("Location"))
+		}
+		// A path on this site with a query and fragment is kept.
+		r := e.browser().post("/signin", url.Values{"email": {"ada@acme.test"}, "password": {"correct horse battery"}, "next": {"/people?q=a+b#top"}})
+		if r.header.Get("Location") != "/people?q=a+b#top" {
+			t.Errorf("next=/people?q=a+b#top redirected to %q", r.header.Get("Location"))
 		}
 	})
 	t.Run("SessionRotates", func(t *testing.T) {

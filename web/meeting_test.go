@@ -264,6 +264,16 @@ func TestSessionsAPI(t *testing.T) {
 		if v := o.must(t, http.StatusOK, "dev", "GET", "/api/v1/me/action-items", nil); len(v["action_items"].([]any)) != 0 {
 			t.Errorf("a done item is still open: %v", v)
 		}
+		// A back field that a browser would read as another host (it strips
+		// the tab: "//evil.test") leads to the home page instead.
+		o.must(t, http.StatusCreated, "ops", "POST", fmt.Sprintf("%s/sessions/%v/action-items", o.base, m["id"]), map[string]any{"owner_id": o.id["dev"], "body": "Second item"})
+		items = o.must(t, http.StatusOK, "dev", "GET", "/api/v1/me/action-items", nil)["action_items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("dev's action items: %v", items)
+		}
+		if r := o.b["dev"].post(fmt.Sprintf("/engagements/%d/sessions/%v/actions/%v/done", o.eng, m["id"], items[0].(map[string]any)["id"]), url.Values{"back": {"/\t/evil.test"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
+			t.Errorf("done with back=/\\t/evil.test: %d %q", r.status, r.header.Get("Location"))
+		}
 	})
 
 	t.Run("Calendar", func(t *testing.T) {

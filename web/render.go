@@ -185,12 +185,13 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	return msg
 }
 
-// redirect sends the browser on with a one-time message.
+// redirect sends the browser on with a one-time message, only ever to a
+// path on this site (safeNext).
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string) {
 	if msg != "" {
 		s.flash(w, r, msg)
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(to), http.StatusSeeOther)
 }
 
 // Field is one labelled input of a form, with its value and error.
@@ -217,13 +218,43 @@ func newField(f Form, name, label, typ string, extra ...string) Field {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext returns next when it is a local path, so a sign-in link cannot
-// send people to another site.
+// safeNext returns the path on this site that a redirect target taken from
+// the request (a sign-in's next, a form's back) stands for, or "/" when it
+// could lead anywhere else. Every redirect whose target comes from the
+// request goes through it, and so does Server.redirect.
+//
+// It decides on what a browser would do with the Location header, not on the
+// raw text: the WHATWG URL parser removes ASCII tab, LF and CR anywhere,
+// trims leading and trailing C0 controls and spaces, and reads a backslash as
+// a slash, so "/\t/evil.test" and "/\\evil.test" both become "//evil.test", a
+// link to another host. After that normalization the target must be a path
+// that starts with one "/" (not "//"), with no scheme or host. The result is
+// the normalized, re-encoded path, query and fragment, so the header holds
+// exactly what was checked.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	next = strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, next)
+	next = strings.TrimFunc(next, func(r rune) bool { return r <= ' ' })
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
 	}
-	return "/"
+	u, err := url.Parse(next) // refuses other control characters
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	out := u.String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
 }
 
 // formatDate writes a time, or a pointer to one, as "2 Jan 2006".
