@@ -189,6 +189,14 @@ func (a *App) ImportPeople(ctx context.Context, r io.Reader, progress func(done,
 	return a.ImportPeopleInto(ctx, act.Org.ID, r, progress)
 }
 
+// MayImportPeople returns nil when the actor may import people
+// (administrators) and the refusal otherwise, so that a handler can refuse
+// before it reads an upload.
+func (a *App) MayImportPeople(ctx context.Context) error {
+	_, err := admin(ctx)
+	return err
+}
+
 // ImportPeopleInto imports into an organization with the operator's
 // authority, for the CLI.
 func (a *App) ImportPeopleInto(ctx context.Context, orgID int64, r io.Reader, progress func(done, total int)) (*tandem.ImportReport, error) {

@@ -18,37 +18,45 @@ import (
 // CLI: 100,000 people with full profiles fit in about a fifth of it.
 const MaxImportBytes = 64 << 20
 
+// MaxImportRows is the most people one file may hold: twice the largest
+// organization Tandem is measured at (100,000). The rows of a file are kept
+// until it is imported, so this bounds the memory one upload can take.
+const MaxImportRows = 200_000
+
 // ParsePeopleCSV reads a people CSV in the shape HR systems export: a
 // header row, then one person per row, columns in any order. It checks
 // every row on its own (emails, names, time zones, levels, numbers,
 // duplicate emails) and returns the rows, the columns present, and a report
-// listing every problem. Checks that need the database (unknown managers,
-// cycles, retired skills) happen on import.
+// of the problems (the first tandem.MaxImportProblems, and a count of the
+// rest). Checks that need the database (unknown managers, cycles, retired
+// skills) happen on import.
 //
 // A byte-order mark, CRLF line ends, quoted fields with commas and UTF-8
-// are all accepted. A file over MaxImportBytes is ETOOLARGE; one that is
-// empty or not CSV is EINVALID.
+// are all accepted. The file is read as a stream, never held whole. A file
+// over MaxImportBytes or MaxImportRows is ETOOLARGE; one that is empty or
+// not CSV is EINVALID.
 func ParsePeopleCSV(r io.Reader) ([]tandem.PersonRow, map[string]bool, *tandem.ImportReport, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read the file: %w", err)
+	br := bufio.NewReaderSize(&importReader{r: r}, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
 	}
-	if len(data) > MaxImportBytes {
-		return nil, nil, nil, tandem.Errorf(tandem.ETOOLARGE, "The file is larger than %d MiB; split it into several files.", MaxImportBytes>>20)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil, nil, tandem.Errorf(tandem.EINVALID, "The file is empty. Upload a CSV with a header row such as: %s.", strings.Join(tandem.PeopleColumns[:7], ","))
-	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, nil, nil, tandem.Errorf(tandem.EINVALID, "This is not a CSV file (it holds binary data). Export the people list as CSV and upload that.")
-	}
-	cr := csv.NewReader(bufio.NewReader(bytes.NewReader(data)))
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, nil, nil, notCSV(err)
+	var header []string
+	for { // the header is the first line that is not blank
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil, nil, nil, tandem.Errorf(tandem.EINVALID, "The file is empty. Upload a CSV with a header row such as: %s.", strings.Join(tandem.PeopleColumns[:7], ","))
+		}
+		if err != nil {
+			return nil, nil, nil, readError(err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		header = slices.Clone(rec)
+		break
 	}
 	rep := &tandem.ImportReport{}
 	cols := map[string]int{}
@@ -78,6 +86,8 @@ func ParsePeopleCSV(r io.Reader) ([]tandem.PersonRow, map[string]bool, *tandem.I
 	}
 
 	var rows []tandem.PersonRow
+	people := 0
+	slim := false // the report has a problem: rows keep only what the database checks read
 	firstLine := map[string]int{}
 	tzOK := map[string]string{}
 	for {
@@ -85,17 +95,24 @@ func ParsePeopleCSV(r io.Reader) ([]tandem.PersonRow, map[string]bool, *tandem.I
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// A record that does not parse may have no fields at all
+			// (a bad quote in its first one), so the line comes from the
+			// error, never from FieldPos.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				rep.Add(pe.Line, "", "", "This line is not valid CSV: "+pe.Err.Error()+". Check the quotes on it.")
 				return nil, present, rep, nil
 			}
-			return nil, nil, nil, notCSV(err)
+			return nil, nil, nil, readError(err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
+		}
+		if people++; people > MaxImportRows {
+			return nil, nil, nil, tandem.Errorf(tandem.ETOOLARGE, "The file has more than %s people (line %d is person %s); split it into files of at most %s.",
+				thousands(MaxImportRows), line, thousands(people), thousands(MaxImportRows))
 		}
 		if len(rec) != len(header) {
 			rep.Add(line, "", "", fmt.Sprintf("The row has %d fields but the header has %d.", len(rec), len(header)))
@@ -108,10 +125,23 @@ func ParsePeopleCSV(r io.Reader) ([]tandem.PersonRow, map[string]bool, *tandem.I
 			return ""
 		}
 		row := parsePersonRow(line, get, rep, tzOK)
+		if !rep.OK() {
+			// Nothing will be written, but the database still checks
+			// managers and skills for the report: keep just those, in
+			// strings of their own, so a file of bad rows does not hold
+			// every line in memory.
+			if !slim {
+				for i := range rows {
+					slimRow(&rows[i])
+				}
+				slim = true
+			}
+			slimRow(&row)
+		}
 		if prev, dup := firstLine[row.Email]; dup && row.Email != "" {
 			rep.Add(line, "email", row.Email, fmt.Sprintf("%s is also on line %d; each person appears once.", row.Email, prev))
 		} else if row.Email != "" {
-			firstLine[row.Email] = line
+			firstLine[strings.Clone(row.Email)] = line // not the line's memory
 		}
 		rows = append(rows, row)
 	}
@@ -120,6 +150,67 @@ func ParsePeopleCSV(r io.Reader) ([]tandem.PersonRow, map[string]bool, *tandem.I
 		return nil, nil, nil, tandem.Errorf(tandem.EINVALID, "The file has a header but no people.")
 	}
 	return rows, present, rep, nil
+}
+
+// importReader is the upload as the CSV reader reads it: it stops with an
+// error past MaxImportBytes and at the first NUL byte (a binary file, such
+// as a spreadsheet saved as .xlsx), so neither needs the whole file first.
+type importReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (ir *importReader) Read(p []byte) (int, error) {
+	if ir.err != nil {
+		return 0, ir.err
+	}
+	n, err := ir.r.Read(p)
+	ir.n += int64(n)
+	switch {
+	case ir.n > MaxImportBytes:
+		ir.err = tandem.Errorf(tandem.ETOOLARGE, "The file is larger than %d MiB; split it into several files.", MaxImportBytes>>20)
+	case bytes.IndexByte(p[:n], 0) >= 0:
+		ir.err = tandem.Errorf(tandem.EINVALID, "This is not a CSV file (it holds binary data). Export the people list as CSV and upload that.")
+	default:
+		return n, err
+	}
+	return 0, ir.err
+}
+
+// readError turns an error from reading the file into what the caller
+// shows: the reader's own refusals as they are, CSV syntax as EINVALID,
+// anything else (a broken upload) wrapped.
+func readError(err error) error {
+	var te *tandem.Error
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &te):
+		return te
+	case errors.As(err, &pe):
+		return notCSV(err)
+	}
+	return fmt.Errorf("read the file: %w", err)
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// slimRow keeps of a row what sqldb.ImportPeople checks (line, email,
+// manager, skills), as copies that do not hold on to the line they were
+// read from.
+func slimRow(r *tandem.PersonRow) {
+	var skills []tandem.PersonSkill
+	for _, s := range r.Skills {
+		skills = append(skills, tandem.PersonSkill{Name: strings.Clone(s.Name), Level: s.Level, Coaches: s.Coaches})
+	}
+	*r = tandem.PersonRow{Line: r.Line, Email: strings.Clone(r.Email), ManagerEmail: strings.Clone(r.ManagerEmail), Profile: tandem.Profile{Skills: skills}}
 }
 
 func notCSV(err error) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 
@@ -191,7 +192,8 @@ type importReportJSON struct {
 	Updated        int                 `json:"updated"`
 	NewSkills      []string            `json:"new_skills"`
 	UnknownColumns []string            `json:"unknown_columns"`
-	Problems       []importProblemJSON `json:"problems"`
+	Problems       []importProblemJSON `json:"problems"`      // the first 1,000
+	MoreProblems   int                 `json:"more_problems"` // found beyond those
 }
 
 type importProblemJSON struct {
@@ -203,7 +205,8 @@ type importProblemJSON struct {
 
 func toImportReportJSON(rep *tandem.ImportReport) importReportJSON {
 	out := importReportJSON{Rows: rep.Rows, Created: rep.Created, Updated: rep.Updated,
-		NewSkills: orEmpty(rep.NewSkills), UnknownColumns: orEmpty(rep.UnknownColumns), Problems: []importProblemJSON{}}
+		NewSkills: orEmpty(rep.NewSkills), UnknownColumns: orEmpty(rep.UnknownColumns), Problems: []importProblemJSON{},
+		MoreProblems: rep.MoreProblems}
 	for _, p := range rep.Problems {
 		out.Problems = append(out.Problems, importProblemJSON{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason})
 	}
@@ -211,8 +214,16 @@ func toImportReportJSON(rep *tandem.ImportReport) importReportJSON {
 }
 
 // apiImport takes the CSV as the request body (Content-Type text/csv). A
-// file with problems answers 422 with the full report in "report".
+// file with problems answers 422 with the report in "report". The actor's
+// permission is checked before a byte of the body is read.
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.MayImportPeople(r.Context()); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	// An import that stops early leaves the body unread: read it to the
+	// body limit so the client gets the answer, not a reset connection.
+	defer io.Copy(io.Discard, r.Body)
 	rep, err := s.app.ImportPeople(r.Context(), r.Body, nil)
 	if err != nil {
 		if rep == nil || tandem.ErrorCode(err) != tandem.EINVALID {

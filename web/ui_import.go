@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -25,9 +26,20 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "import", &importPage{Page: Page{Title: "Import people", Nav: "admin"}, Columns: tandem.PeopleColumns})
 }
 
+// handleImport checks that the actor may import before it reads a byte of
+// the upload, then streams the file part into the parser: nothing is
+// buffered in memory or spooled to disk first.
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.MayImportPeople(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p := &importPage{Page: Page{Title: "Import people", Nav: "admin"}, Columns: tandem.PeopleColumns}
-	file, _, err := r.FormFile("file")
+	// An import that stops early (a file over a limit, a line that is not
+	// CSV) leaves the rest of the upload unread; read it to the end of the
+	// body limit so the browser gets the page instead of a reset connection.
+	defer io.Copy(io.Discard, r.Body)
+	file, err := uploadedFile(r, "file")
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -39,7 +51,6 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.status(r, err), "import", p)
 		return
 	}
-	defer file.Close()
 	rep, err := s.app.ImportPeople(r.Context(), file, nil)
 	p.Report = rep
 	switch code := tandem.ErrorCode(err); code {
@@ -52,6 +63,24 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, s.status(r, err), "import", p)
 	default:
 		s.serverError(w, r, err)
+	}
+}
+
+// uploadedFile returns the first file sent in the multipart field name, as
+// a stream over the request body.
+func uploadedFile(r *http.Request, name string) (io.Reader, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return nil, err // io.EOF: there is no such file
+		}
+		if part.FormName() == name && part.FileName() != "" {
+			return part, nil
+		}
 	}
 }
 

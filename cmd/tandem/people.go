@@ -19,8 +19,8 @@ const importUsage = `Usage:
   tandem import people FILE [--org NAME]
 
 Imports a people CSV (FILE, or - for standard input) into the organization,
-all or nothing: with any problem, every problem is listed and nothing is
-written. People are matched by email; columns absent from the file keep
+all or nothing: with any problem, the problems are listed (the first 1,000,
+then how many more) and nothing is written. People are matched by email; columns absent from the file keep
 their stored values.
 `
 
@@ -77,6 +77,9 @@ func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, 
 	if rep != nil && !rep.OK() {
 		for _, p := range rep.Problems {
 			fmt.Fprintln(stderr, p.String())
+		}
+		if rep.MoreProblems > 0 {
+			fmt.Fprintf(stderr, "and %d more problems\n", rep.MoreProblems)
 		}
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,6 +108,35 @@ func TestImportExportPeople(t *testing.T) {
 		after, _, err := cliSplit(t, data, "", "export", "people")
 		if err != nil || after != first {
 			t.Errorf("a refused import changed the organization: %v\n%s", err, after)
+		}
+	})
+
+	t.Run("ErrBadFirstField", func(t *testing.T) {
+		// A bare quote in the first field of the first row: no field parses,
+		// which crashed the command (issue 11).
+		out, errOut, err := cliSplit(t, data, "email,name\na\"b@x.test,c\n", "import", "people", "-")
+		if err == nil {
+			t.Fatalf("a bad file was imported:\n%s", out)
+		}
+		if !strings.Contains(errOut, "line 2: This line is not valid CSV") {
+			t.Errorf("the problem does not name line 2:\n%s", errOut)
+		}
+	})
+
+	t.Run("ErrManyProblems", func(t *testing.T) {
+		// Two problems on each of 600 rows: 1,000 listed, the rest counted.
+		var b strings.Builder
+		b.WriteString("email,name,time_zone\n")
+		for i := range 600 {
+			fmt.Fprintf(&b, "bad-%d,Bad,Mars/Olympus\n", i)
+		}
+		_, errOut, err := cliSplit(t, data, b.String(), "import", "people", "-")
+		if err == nil || !strings.Contains(err.Error(), "1200 problems") {
+			t.Fatalf("err = %v", err)
+		}
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if len(lines) != 1001 || lines[1000] != "and 200 more problems" {
+			t.Errorf("%d lines on stderr, ending %q", len(lines), lines[len(lines)-1])
 		}
 	})
 
