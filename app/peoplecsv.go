@@ -120,7 +120,7 @@ func ParsePeopleCSV(r io.Reader) ([]tandem.PersonRow, map[string]bool, *tandem.I
 		}
 		get := func(col string) string {
 			if i, ok := cols[col]; ok {
-				return strings.TrimSpace(rec[i])
+				return UnescapeCSVCell(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}
@@ -302,8 +302,46 @@ func parsePersonRow(line int, get func(string) string, rep *tandem.ImportReport,
 	return row
 }
 
+// formulaStart reports whether a cell starting with c would be read by a
+// spreadsheet as a formula: =, +, -, @, tab and carriage return, the list
+// OWASP gives for CSV injection.
+func formulaStart(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// EscapeCSVCell makes a cell that a spreadsheet would evaluate read as text,
+// as OWASP recommends against CSV injection: a cell that starts with =, +,
+// -, @, tab or carriage return gets a single quote in front. So that
+// UnescapeCSVCell can undo exactly that, a cell that already starts with a
+// quote followed by one of those characters or by another quote gets one
+// more quote too; any other cell is written as it is.
+func EscapeCSVCell(s string) string {
+	if s != "" && (formulaStart(s[0]) || len(s) > 1 && s[0] == '\'' && (formulaStart(s[1]) || s[1] == '\'')) {
+		return "'" + s
+	}
+	return s
+}
+
+// UnescapeCSVCell undoes EscapeCSVCell: a cell that starts with a quote
+// followed by =, +, -, @, tab, carriage return or another quote loses that
+// first quote. A quote before anything else is part of the value ("'Ohana"
+// stays as it is). Import applies it to every cell, so an export imports
+// back unchanged, and a cell a spreadsheet user protected by typing a
+// quote in front imports as what the spreadsheet shows.
+func UnescapeCSVCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && (formulaStart(s[1]) || s[1] == '\'') {
+		return s[1:]
+	}
+	return s
+}
+
 // PeopleCSVWriter writes people in the CSV shape import reads, with every
-// column in PeopleColumns order, so an export imports back unchanged.
+// column in PeopleColumns order, so an export imports back unchanged. Cells
+// that spreadsheets would evaluate are escaped (EscapeCSVCell).
 type PeopleCSVWriter struct {
 	w *csv.Writer
 }
@@ -323,11 +361,15 @@ func (pw *PeopleCSVWriter) Write(p *tandem.Person, managerEmail string) error {
 	for i, s := range p.Skills {
 		skills[i] = s.Name + ":" + s.Level.String()
 	}
-	return pw.w.Write([]string{
+	rec := []string{
 		p.Email, p.Name, p.Title, p.Department, p.Location, p.TimeZone, managerEmail,
 		tandem.JoinList(p.Languages), strings.Join(skills, ";"), tandem.JoinList(p.Interests),
 		strconv.Itoa(p.YearsExperience), strconv.Itoa(p.MentorCapacity), tandem.JoinList(p.CoachSkills()), p.Bio,
-	})
+	}
+	for i := range rec {
+		rec[i] = EscapeCSVCell(rec[i])
+	}
+	return pw.w.Write(rec)
 }
 
 // Flush writes buffered rows and reports any write error.

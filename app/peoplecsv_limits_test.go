@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/sqldb"
 	"github.com/tandemhq/tandem/tandemtest"
 )
 
@@ -127,4 +129,58 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// TestExportEscapesFormulas: cells a spreadsheet would evaluate are written
+// with a quote in front (OWASP, CSV injection), and an export imports back
+// to the same values (issue 11).
+func TestExportEscapesFormulas(t *testing.T) {
+	a, _ := newApp(t)
+	ctx := tandemtest.MustOrg(t, a.DB, "Acme")
+	mustImport(t, a, ctx, tandemtest.CSV("email,name,title,department,location,bio",
+		`f@acme.test,=cmd|' /C calc'!A0,+SUM(1+1),-Ops,@Home,''=quoted`, // ''=quoted is the escaped form of '=quoted
+		`q@acme.test,'Ohana Lee,'' two,Plain,Remote,"=HYPERLINK(""http://evil.test"")"`,
+	))
+	want := map[string]tandem.Person{
+		"f@acme.test": {Name: "=cmd|' /C calc'!A0", Profile: tandem.Profile{Title: "+SUM(1+1)", Department: "-Ops", Location: "@Home", Bio: "'=quoted"}},
+		"q@acme.test": {Name: "'Ohana Lee", Profile: tandem.Profile{Title: "' two", Department: "Plain", Location: "Remote", Bio: `=HYPERLINK("http://evil.test")`}},
+	}
+	check := func(when string) {
+		t.Helper()
+		for email, w := range want {
+			people, _, err := a.SearchPeople(ctx, sqldb.PeopleFilter{Query: email})
+			if err != nil || len(people) != 1 {
+				t.Fatalf("%s: %s: %v %v", when, email, people, err)
+			}
+			p := people[0]
+			if p.Name != w.Name || p.Title != w.Title || p.Department != w.Department || p.Location != w.Location || p.Bio != w.Bio {
+				t.Errorf("%s: %s = %q %q %q %q %q", when, email, p.Name, p.Title, p.Department, p.Location, p.Bio)
+			}
+		}
+	}
+	check("imported")
+	first := mustExport(t, a, ctx)
+	recs, err := csv.NewReader(strings.NewReader(first)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("the export has a cell a spreadsheet evaluates: %q", cell)
+			}
+		}
+	}
+	for _, cell := range []string{`'=cmd|' /C calc'!A0`, `'+SUM(1+1)`, `'-Ops`, `'@Home`, `''=quoted`, `,'Ohana Lee,' two,`, `"'=HYPERLINK(""http://evil.test"")"`} {
+		if !strings.Contains(first, cell) {
+			t.Errorf("the export lacks %s:\n%s", cell, first)
+		}
+	}
+	if rep := mustImport(t, a, ctx, first); rep.Created != 0 {
+		t.Errorf("re-import created %d", rep.Created)
+	}
+	check("imported back")
+	if second := mustExport(t, a, ctx); second != first {
+		t.Errorf("export is not stable:\n%s\n---\n%s", first, second)
+	}
 }

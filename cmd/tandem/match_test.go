@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -60,6 +61,18 @@ func TestMatchSolve(t *testing.T) {
 		if !strings.Contains(stdout.String(), "matched 2 of 3, unmatched 1") {
 			t.Errorf("%s: summary %q", mode, stdout.String())
 		}
+	}
+	// Ids that a spreadsheet would read as formulas are written escaped
+	// (issue 11): the match files are opened in spreadsheets too.
+	evil := writeFile(t, dir, "evil.csv", "id,=m1,@m2\n=a,1,5\n+b,4,\n-c,,\n")
+	if err := runMatch(context.Background(), []string{"solve", "--scores", evil, "--capacity", "1", "--out", out, "--unmatched", un}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "mentee,mentor,score\n'=a,'@m2,5\n'+b,'=m1,4\n" {
+		t.Errorf("formula-looking ids: got %q", got)
+	}
+	if u, _ := os.ReadFile(un); !strings.HasPrefix(string(u), "mentee,reason\n'-c,") {
+		t.Errorf("formula-looking ids, unmatched: %q", u)
 	}
 	// A .npy file, with capacity from a CSV.
 	p := writeFile(t, dir, "s.npy", npy([][]float64{{1, 2}, {3, math.NaN()}, {0, 1}}))

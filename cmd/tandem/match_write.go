@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/match"
 )
 
@@ -76,9 +77,11 @@ func solveAndWrite(ctx context.Context, job *matchJob, stdout, stderr io.Writer)
 			if j < 0 {
 				continue
 			}
-			rec := []string{job.mentees[i], job.mentors[j], scores[i]}
+			// Ids come from the input files (names, emails): escaped as
+			// the people export escapes them; the score is a number.
+			rec := []string{app.EscapeCSVCell(job.mentees[i]), app.EscapeCSVCell(job.mentors[j]), scores[i]}
 			if job.reasons != nil {
-				rec = append(rec, reasons[i])
+				rec = append(rec, app.EscapeCSVCell(reasons[i]))
 			}
 			if err := w.Write(rec); err != nil {
 				return err
@@ -101,7 +104,7 @@ func solveAndWrite(ctx context.Context, job *matchJob, stdout, stderr io.Writer)
 				return err
 			}
 			for _, i := range unmatched {
-				if err := w.Write([]string{job.mentees[i], match.UnmatchedReason(job.src, i, job.forbidWhy)}); err != nil {
+				if err := w.Write([]string{app.EscapeCSVCell(job.mentees[i]), app.EscapeCSVCell(match.UnmatchedReason(job.src, i, job.forbidWhy))}); err != nil {
 					return err
 				}
 			}
@@ -180,6 +183,8 @@ func joinTimings(ts []string) string {
 
 // writeAtomic writes a CSV through writeAtomically: no partial file is
 // ever left behind, and the file is its owner's alone (matches name people).
+// Text cells go through app.EscapeCSVCell, so a spreadsheet opening the
+// file does not run an id that looks like a formula.
 func writeAtomic(path string, fill func(*csv.Writer) error) error {
 	return writeAtomically(path, func(f io.Writer) error {
 		bw := bufio.NewWriterSize(f, 1<<16)
