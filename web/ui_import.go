@@ -19,7 +19,7 @@ type importPage struct {
 }
 
 func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
-	if err := s.app.CheckImportPeople(r.Context()); err != nil {
+	if err := s.app.MayImportPeople(r.Context()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
