@@ -278,9 +278,9 @@ func (a *App) ResetPasswordByOperator(ctx context.Context, email, password strin
 // RequestPasswordReset emails a one-time reset link when the address has
 // an account. Only the syntax of the address is checked on the request
 // path; the rate limits are a count that does not depend on the address
-// having an account; the account lookup, the link and the email happen in
-// the background. So the answer is the same, and as quick, for every
-// address, including when the mailer fails.
+// having an account; the account lookup, the link and the email are a
+// background job (PasswordResetArgs). So the answer is the same, and as
+// quick, for every address, including when the mailer fails.
 //
 // Requests are limited per requesting address and per recipient
 // (PasswordResetMaxPer*); over a limit nothing is sent, and the answer is
@@ -301,17 +301,14 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, address string) e
 			"request_id", tandem.RequestIDFrom(ctx))
 		return nil
 	}
-	a.goBackground(ctx, "password reset", func(ctx context.Context) {
-		if err := a.sendPasswordReset(ctx, email); err != nil {
-			a.Log.ErrorContext(ctx, "password reset", "err", err, "request_id", tandem.RequestIDFrom(ctx))
-		}
-	})
-	return nil
+	return a.DB.Enqueue(ctx, PasswordResetArgs{Email: email}, nil)
 }
 
-// sendPasswordReset makes a reset link for the email's account, if there
-// is one, and sends it.
-func (a *App) sendPasswordReset(ctx context.Context, email string) error {
+// SendPasswordReset mints a one-time reset link for the address's account
+// and emails it; an address without an account gets nothing. It is the
+// work of a PasswordResetArgs job, so a failure is retried by the queue
+// (each attempt mints a new link; an undelivered one just expires).
+func (a *App) SendPasswordReset(ctx context.Context, email string) error {
 	acct, err := a.DB.AccountByEmail(ctx, email)
 	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
 		return nil

@@ -8,7 +8,6 @@ import (
 	"context"
 	"log/slog"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,8 +40,6 @@ type App struct {
 	HashWait  time.Duration
 	// hashes counts argon2 computations (hashes and checks); see HashCount.
 	hashes *atomic.Int64
-
-	bg *background
 }
 
 // lazyHash computes a password hash once, when first needed.
@@ -54,8 +51,7 @@ type lazyHash struct {
 // New returns an App with default password parameters.
 func New(db *sqldb.DB, mailer tandem.Mailer, log *slog.Logger, baseURL string) *App {
 	return &App{DB: db, Mailer: mailer, Log: log, Password: DefaultPasswordParams, BaseURL: baseURL, dummy: &lazyHash{},
-		HashSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), HashWait: 2 * time.Second, hashes: new(atomic.Int64),
-		bg: &background{slots: make(chan struct{}, maxBackground)}}
+		HashSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), HashWait: 2 * time.Second, hashes: new(atomic.Int64)}
 }
 
 // HashCount returns how many password hashes and checks the App has run,
@@ -65,71 +61,6 @@ func (a *App) HashCount() int64 {
 		return 0
 	}
 	return a.hashes.Load()
-}
-
-// maxBackground is how many background tasks may run at once; past it a
-// task is dropped and logged (see goBackground).
-const maxBackground = 32
-
-// background tracks work started off the request path.
-type background struct {
-	wg    sync.WaitGroup
-	slots chan struct{}
-}
-
-// backgroundTimeout bounds one background task, so a hung mail server
-// cannot hold shutdown or a slot for ever.
-const backgroundTimeout = 2 * time.Minute
-
-// goBackground runs fn off the request path, with the request's values
-// (request id for the logs) but not its cancellation, and a timeout. At
-// most maxBackground tasks run at once; past that the task is dropped and
-// logged, since the callers answer the same whether it runs or not.
-//
-// This is deliberately not a queue: work in flight when the process stops
-// is lost after Wait's grace period. Issue 12 replaces it with durable
-// River jobs.
-func (a *App) goBackground(ctx context.Context, name string, fn func(ctx context.Context)) {
-	if a.bg == nil { // an App not made by New: run inline
-		fn(ctx)
-		return
-	}
-	select {
-	case a.bg.slots <- struct{}{}:
-	default:
-		a.Log.WarnContext(ctx, "background work dropped: too many at once", "task", name, "request_id", tandem.RequestIDFrom(ctx))
-		return
-	}
-	a.bg.wg.Add(1)
-	go func() {
-		defer a.bg.wg.Done()
-		defer func() { <-a.bg.slots }()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), backgroundTimeout)
-		defer cancel()
-		defer func() {
-			if v := recover(); v != nil {
-				a.Log.ErrorContext(ctx, "background work panicked", "task", name, "panic", v, "stack", string(debug.Stack()))
-			}
-		}()
-		fn(ctx)
-	}()
-}
-
-// Wait waits for the background work started so far, or until ctx ends.
-// The server calls it at shutdown, after the last request; tests call it
-// before looking at the mail.
-func (a *App) Wait(ctx context.Context) error {
-	if a.bg == nil {
-		return nil
-	}
-	done := make(chan struct{})
-	go func() { a.bg.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // actor returns the signed-in actor or EUNAUTHORIZED.

@@ -73,7 +73,7 @@ func TestPasswordResetClearsSignInLimits(t *testing.T) {
 	if err := a.RequestPasswordReset(ctx, "ada@acme.test", "203.0.113.1"); err != nil {
 		t.Fatal(err)
 	}
-	a.Wait(ctx)
+	drain(t, a)
 	link := mb.MustLastLink(t, "ada@acme.test")
 	if _, err := a.ResetPassword(ctx, strings.TrimPrefix(link, "http://tandem.test/reset/"), "a brand new password"); err != nil {
 		t.Fatal(err)

@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 // Config tunes a Runner; the zero value is what tandem serve uses.
@@ -32,11 +34,15 @@ type Config struct {
 	// other processes (default 1 s; River's minimum is 100 ms). Jobs this
 	// process inserts wake its workers at once.
 	PollInterval time.Duration
+	// NoPeriodic leaves the periodic jobs out, for a Runner that only works
+	// what is queued (Drain, and tests that move the clock themselves).
+	NoPeriodic bool
 }
 
 // Runner works Tandem's jobs until stopped.
 type Runner struct {
 	client *river.Client[*sql.Tx]
+	db     *sqldb.DB
 }
 
 // Start registers every worker and the periodic jobs, starts working, and
@@ -53,6 +59,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{app: a, log: log})
+	river.AddWorker(workers, &passwordResetWorker{app: a})
 
 	every := cfg.MaintenanceEvery
 	periodic := []*river.PeriodicJob{
@@ -61,6 +68,9 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 			// leadership moves to another replica within the period.
 			return MaintenanceArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: every}}
 		}, &river.PeriodicJobOpts{RunOnStart: true, ID: "maintenance"}),
+	}
+	if cfg.NoPeriodic {
+		periodic = nil
 	}
 	client, err := river.NewClient(a.DB.JobDriver(), &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
@@ -76,7 +86,40 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 		return nil, fmt.Errorf("start jobs: %w", err)
 	}
 	a.DB.UseJobClient(client)
-	return &Runner{client: client}, nil
+	return &Runner{client: client, db: a.DB}, nil
+}
+
+// Drain works every job that is due now and returns when none is left
+// (jobs that failed and wait for their retry stay queued), or when ctx
+// ends. It is for one-shot commands and tests; a server runs a Runner.
+func Drain(ctx context.Context, a *app.App, log *slog.Logger) error {
+	r, err := Start(ctx, a, log, Config{NoPeriodic: true, PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		return err
+	}
+	werr := r.WaitIdle(ctx)
+	if err := r.Stop(context.WithoutCancel(ctx)); err != nil && werr == nil {
+		werr = err
+	}
+	return werr
+}
+
+// WaitIdle waits until no job is available to work or running.
+func (r *Runner) WaitIdle(ctx context.Context) error {
+	for {
+		busy, err := r.db.ListJobs(ctx, 1, rivertype.JobStateAvailable, rivertype.JobStateRunning)
+		if err != nil {
+			return err
+		}
+		if len(busy) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // Stop stops fetching new jobs and waits for those running to finish,
@@ -115,4 +158,14 @@ func (w *maintenanceWorker) Work(ctx context.Context, _ *river.Job[MaintenanceAr
 		return fmt.Errorf("delete expired: %w", err)
 	}
 	return nil
+}
+
+type passwordResetWorker struct {
+	river.WorkerDefaults[app.PasswordResetArgs]
+	app *app.App
+}
+
+// Work mints the reset link and sends it; an error is retried by River.
+func (w *passwordResetWorker) Work(ctx context.Context, j *river.Job[app.PasswordResetArgs]) error {
+	return w.app.SendPasswordReset(ctx, j.Args.Email)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,50 @@ func TestMaintenanceOncePerPeriod(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d maintenance jobs for one period on two replicas", n)
+	}
+}
+
+// TestPasswordResetJob: /forgot's email is a queued job that holds the
+// address and never the link; working it mints the link and sends it, and
+// an address without an account gets nothing.
+func TestPasswordResetJob(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	mb := &tandemtest.Mailbox{}
+	a := app.New(db, mb, quiet(), "http://tandem.test")
+	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+	ctx := context.Background()
+	if _, err := a.Setup(ctx, app.SetupInput{OrgName: "Acme", Name: "Ada", Email: "ada@acme.test", Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"ada@acme.test", "nobody@acme.test"} {
+		if err := a.RequestPasswordReset(ctx, email, "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(mb.Messages()); n != 0 {
+		t.Fatalf("%d messages sent on the request path", n)
+	}
+	queued, err := db.ListJobs(ctx, 10, rivertype.JobStateAvailable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queued) != 2 {
+		t.Fatalf("%d jobs queued, want one per request", len(queued))
+	}
+	for _, j := range queued {
+		if strings.Contains(string(j.EncodedArgs), "/reset/") {
+			t.Errorf("a queued job holds a reset link: %s", j.EncodedArgs)
+		}
+	}
+	if err := jobs.Drain(ctx, a, quiet()); err != nil {
+		t.Fatal(err)
+	}
+	ms := mb.Messages()
+	if len(ms) != 1 || ms[0].To != "ada@acme.test" || !ms[0].Secret {
+		t.Fatalf("sent %+v, want one secret message to ada@acme.test", ms)
+	}
+	link := mb.MustLastLink(t, "ada@acme.test")
+	if err := a.CheckPasswordReset(ctx, strings.TrimPrefix(link, "http://tandem.test/reset/")); err != nil {
+		t.Fatalf("the emailed link does not work: %v", err)
 	}
 }

@@ -14,9 +14,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/jobs"
 	"github.com/tandemhq/tandem/mail"
 	"github.com/tandemhq/tandem/sqldb"
 	"github.com/tandemhq/tandem/tandemtest"
@@ -95,6 +97,18 @@ func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	e.srv.Config.Handler = s
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// workJobs works the jobs that requests have queued (emails sent in the
+// background), as the server's job runner would, before a test looks at
+// the mail.
+func (e *env) workJobs() {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := jobs.Drain(ctx, e.app, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		e.t.Fatalf("work the queued jobs: %v", err)
+	}
 }
 
 // browser is a client with its own cookie jar that does not follow

@@ -98,15 +98,15 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 			log.Error("stop jobs", "err", err)
 		}
 	}()
-	return serve(ctx, srv, a, ln, metricsLn, log, db.Dialect())
+	return serve(ctx, srv, ln, metricsLn, log, db.Dialect())
 }
 
 // serve runs the HTTP server, and the metrics server on metricsLn when it
 // is not nil, until ctx ends (SIGTERM or interrupt) or one of them fails;
 // then it stops accepting connections on both and waits up to 30 seconds
-// for requests in flight to finish, and for the App's background work
-// (emails the requests started).
-func serve(ctx context.Context, srv *web.Server, a *app.App, ln, metricsLn net.Listener, log *slog.Logger, dialect sqldb.Dialect) error {
+// for requests in flight to finish. The work those requests queued is the
+// job runner's, which runServe stops after this returns.
+func serve(ctx context.Context, srv *web.Server, ln, metricsLn net.Listener, log *slog.Logger, dialect sqldb.Dialect) error {
 	newServer := func(h http.Handler) *http.Server {
 		return &http.Server{
 			Handler:           h,
@@ -156,10 +156,6 @@ func serve(ctx context.Context, srv *web.Server, a *app.App, ln, metricsLn net.L
 	}
 	if failed != nil {
 		return failed
-	}
-	// No request is left to start more: wait for the work they started.
-	if err := a.Wait(shutCtx); err != nil {
-		log.Warn("stopped before background work finished", "err", err)
 	}
 	log.Info("stopped")
 	return nil
