@@ -226,6 +226,11 @@ func (a *App) SwitchOrg(ctx context.Context, orgID int64) error {
 	return a.DB.SwitchSessionOrg(ctx, act.SessionIDHash, act.Account.ID, orgID)
 }
 
+// errPasswordGuesses refuses a password change after too many wrong
+// current passwords.
+var errPasswordGuesses = tandem.Errorf(tandem.ETOOMANY,
+	"Too many wrong current passwords. Try again later, or reset your password.")
+
 // ChangePassword replaces the actor's password after checking the current
 // one, ends their other sessions and revokes every API token of the account
 // (the one making the change included). A token may call it: it needs the
@@ -235,12 +240,27 @@ func (a *App) ChangePassword(ctx context.Context, current, next string) error {
 	if err != nil {
 		return err
 	}
+	// The current password is checked like a sign-in: counted before the
+	// check, so a stolen session or token cannot guess it without limit.
+	bucket := "password-change:" + tandem.NormalizeEmail(act.Account.Email)
+	res, err := a.DB.Reserve(ctx, sqldb.Limit{Bucket: bucket, Account: tandem.NormalizeEmail(act.Account.Email),
+		Max: tandem.SignInMaxPerPair, Window: tandem.SignInWindow})
+	if err != nil {
+		return err
+	}
+	if !res.OK {
+		return retryAfter(errPasswordGuesses, res.RetryAfter)
+	}
 	var fe tandem.FieldErrors
 	ok, err := a.check(ctx, act.Account.PasswordHash, current)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if ok {
+		if err := a.DB.ClearLimits(ctx, bucket); err != nil {
+			return err
+		}
+	} else {
 		fe.Add("current_password", "This is not your current password.")
 	}
 	if msg := tandem.CheckPassword(next); msg != "" {

@@ -155,6 +155,10 @@ func (a *App) engagementView(ctx context.Context, act *tandem.Actor, e *tandem.E
 		}
 		if pv, _ := a.viewer(ctx, act, prev); pv != tandem.ViewerNone {
 			view.Previous = prev
+		} else {
+			// The id of an engagement one may not see is not shown either:
+			// it would tell a new coach that it exists (issue 11, item 6).
+			e.PreviousID = 0
 		}
 	}
 	me := act.Person.ID
@@ -230,7 +234,21 @@ func (a *App) MyEngagements(ctx context.Context) ([]tandem.Engagement, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.DB.ListEngagements(ctx, act.Org.ID, sqldb.EngagementFilter{PartyID: act.Person.ID})
+	es, err := a.DB.ListEngagements(ctx, act.Org.ID, sqldb.EngagementFilter{PartyID: act.Person.ID})
+	return hidePrevious(act, es), err
+}
+
+// hidePrevious leaves the link to an earlier engagement on the rows of a
+// party's list only for the learner, who was a party to it; a new coach or
+// a manager learns of it on the engagement's page only if they may see it
+// (engagementView), so no list shows an id one may not know exists.
+func hidePrevious(act *tandem.Actor, es []tandem.Engagement) []tandem.Engagement {
+	for i := range es {
+		if es[i].Learner.ID != act.Person.ID {
+			es[i].PreviousID = 0
+		}
+	}
+	return es
 }
 
 // AwaitingMyAnswer lists the actor's open engagements whose current
@@ -241,7 +259,8 @@ func (a *App) AwaitingMyAnswer(ctx context.Context) ([]tandem.Engagement, error)
 	if err != nil {
 		return nil, err
 	}
-	return a.DB.ListEngagements(ctx, act.Org.ID, sqldb.EngagementFilter{PartyID: act.Person.ID, AwaitingAnswer: true})
+	es, err := a.DB.ListEngagements(ctx, act.Org.ID, sqldb.EngagementFilter{PartyID: act.Person.ID, AwaitingAnswer: true})
+	return hidePrevious(act, es), err
 }
 
 // AllEngagements lists the organization's engagements for program admins

@@ -347,3 +347,22 @@ func TestSetupWithDemo(t *testing.T) {
 		t.Errorf("a second demo setup: %d", r.status)
 	}
 }
+
+// TestChangePasswordGuessesLimited: the current password on the change
+// form is checked like a sign-in, so a stolen session or token cannot
+// guess it without limit (a sibling of issue 11, item 9).
+func TestChangePasswordGuessesLimited(t *testing.T) {
+	e := newEnv(t)
+	b := e.setup("Acme", "Ada", "ada@acme.test")
+	for i := 0; i < 5; i++ {
+		r := b.post("/account/password", url.Values{"current_password": {"a wrong guess!"}, "new_password": {"the next password"}})
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("guess %d: %d", i+1, r.status)
+		}
+	}
+	r := b.post("/account/password", url.Values{"current_password": {"correct horse battery"}, "new_password": {"the next password"}})
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Fatalf("the sixth try, with the right password: %d, Retry-After %q; want 429 with Retry-After", r.status, r.header.Get("Retry-After"))
+	}
+	e.signIn("ada@acme.test", "correct horse battery") // the password did not change
+}

@@ -276,8 +276,16 @@ func TestEngagementMatrixAPI(t *testing.T) {
 	}
 	o.must(http.StatusOK, "lee", "POST", engPath(c1, "/end"), map[string]any{"reason": "Moving on to another coach"})
 	c2 := o.propose("lee", o.coachingBody("lee", "next", "Go"))
-	if v := o.must(http.StatusOK, "next", "GET", engPath(c2, ""), nil); v["previous_id"] != float64(c1) || v["previous"] != nil {
+	// Before Lee shares, the new coach may not know c1 exists: neither its
+	// id nor its content, on the engagement or in the list (issue 11, item 6).
+	if v := o.must(http.StatusOK, "next", "GET", engPath(c2, ""), nil); v["previous_id"] != nil || v["previous"] != nil {
 		t.Fatalf("the new coach's view links the unshared history: %v %v", v["previous_id"], v["previous"])
+	}
+	if list := o.must(http.StatusOK, "next", "GET", "/api/v1/engagements", nil); strings.Contains(fmt.Sprint(list), "previous_id") {
+		t.Fatalf("the new coach's list links the unshared history: %v", list)
+	}
+	if v := o.must(http.StatusOK, "lee", "GET", engPath(c2, ""), nil); v["previous_id"] != float64(c1) {
+		t.Fatalf("the coachee's view lost the link to c1: %v", v["previous_id"])
 	}
 
 	// Mentoring: Lee with Max, agreed by all three, moved to cultivation,
