@@ -17,12 +17,22 @@ type Message struct {
 	// that signs someone in, sets a password or joins an organization
 	// (invitations, password resets). Only its recipient may read it, so
 	// no mailer keeps a copy that anyone else can read.
-	Secret    bool
-	To        string
-	Subject   string
-	Text      string
-	HTML      string
-	CreatedAt time.Time
+	Secret  bool
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+	// Attachments are files sent with the message: a session's .ics
+	// invitation or cancellation.
+	Attachments []Attachment
+	CreatedAt   time.Time
+}
+
+// Attachment is a file attached to a message.
+type Attachment struct {
+	Filename    string
+	ContentType string // with its parameters, e.g. text/calendar; method=REQUEST
+	Data        []byte
 }
 
 // Mailer sends email. The SMTP mailer delivers it; the development mailer

@@ -111,7 +111,7 @@ func (a *App) send(ctx context.Context, env tandem.Message, template string, dat
 	if err != nil {
 		return err
 	}
-	m.To, m.OrgID, m.Secret = env.To, env.OrgID, env.Secret
+	m.To, m.OrgID, m.Secret, m.Attachments = env.To, env.OrgID, env.Secret, env.Attachments
 	if err := a.Mailer.Send(ctx, m); err != nil {
 		a.Log.ErrorContext(ctx, "send mail", "template", template, "err", err, "request_id", tandem.RequestIDFrom(ctx))
 		return err

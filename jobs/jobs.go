@@ -30,6 +30,9 @@ type Config struct {
 	// MaintenanceEvery is the period of the maintenance job (default 10
 	// minutes).
 	MaintenanceEvery time.Duration
+	// RemindersEvery is the period of the reminders job (default 15
+	// minutes).
+	RemindersEvery time.Duration
 	// PollInterval is how often the queue is checked for jobs inserted by
 	// other processes (default 1 s; River's minimum is 100 ms). Jobs this
 	// process inserts wake its workers at once.
@@ -60,6 +63,8 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{app: a, log: log})
 	river.AddWorker(workers, &passwordResetWorker{app: a})
+	river.AddWorker(workers, &notificationEmailWorker{app: a})
+	river.AddWorker(workers, &remindersWorker{app: a, log: log})
 
 	every := cfg.MaintenanceEvery
 	periodic := []*river.PeriodicJob{
@@ -68,6 +73,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 			// leadership moves to another replica within the period.
 			return MaintenanceArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: every}}
 		}, &river.PeriodicJobOpts{RunOnStart: true, ID: "maintenance"}),
+		remindersJob(cfg.RemindersEvery),
 	}
 	if cfg.NoPeriodic {
 		periodic = nil

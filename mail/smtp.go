@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"mime"
@@ -128,7 +129,8 @@ func (s *SMTPMailer) sendOnce(ctx context.Context, to string, body []byte) error
 }
 
 // compose builds a multipart/alternative message with the text part first
-// (mail clients show the last part they understand).
+// (mail clients show the last part they understand); with attachments
+// (a session's .ics) it is the first part of a multipart/mixed message.
 func compose(from string, m *tandem.Message, now time.Time) ([]byte, error) {
 	var b bytes.Buffer
 	rnd := make([]byte, 12)
@@ -141,6 +143,12 @@ func compose(from string, m *tandem.Message, now time.Time) ([]byte, error) {
 	hdr("Date", now.Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+hex.EncodeToString(rnd)+"@tandem>")
 	hdr("MIME-Version", "1.0")
+	mixed := ""
+	if len(m.Attachments) > 0 {
+		mixed = "mixed-" + boundary
+		hdr("Content-Type", `multipart/mixed; boundary="`+mixed+`"`)
+		fmt.Fprintf(&b, "\r\n--%s\r\n", mixed)
+	}
 	hdr("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
 	b.WriteString("\r\n")
 	for _, part := range []struct{ ctype, body string }{{"text/plain", m.Text}, {"text/html", m.HTML}} {
@@ -153,5 +161,22 @@ func compose(from string, m *tandem.Message, now time.Time) ([]byte, error) {
 		b.WriteString("\r\n")
 	}
 	fmt.Fprintf(&b, "--%s--\r\n", boundary)
+	if mixed == "" {
+		return b.Bytes(), nil
+	}
+	for _, at := range m.Attachments {
+		fmt.Fprintf(&b, "\r\n--%s\r\n", mixed)
+		hdr("Content-Type", at.ContentType)
+		hdr("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": at.Filename}))
+		hdr("Content-Transfer-Encoding", "base64")
+		b.WriteString("\r\n")
+		enc := base64.StdEncoding.EncodeToString(at.Data)
+		for len(enc) > 76 {
+			b.WriteString(enc[:76] + "\r\n")
+			enc = enc[76:]
+		}
+		b.WriteString(enc + "\r\n")
+	}
+	fmt.Fprintf(&b, "--%s--\r\n", mixed)
 	return b.Bytes(), nil
 }

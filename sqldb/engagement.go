@@ -250,12 +250,19 @@ func nullID(id int64) any {
 }
 
 func addEvent(ctx context.Context, tx *Tx, engagementID, actorID int64, t tandem.EventType, detail, note string) error {
+	return addEventAbout(ctx, tx, engagementID, actorID, 0, t, detail, note)
+}
+
+// addEventAbout records an event about one object of the engagement (a
+// session), and notifies whom it concerns in the same transaction (see
+// notifyEvent). The note is never part of a notification.
+func addEventAbout(ctx context.Context, tx *Tx, engagementID, actorID, objectID int64, t tandem.EventType, detail, note string) error {
 	_, err := tx.Exec(ctx, `INSERT INTO engagement_events (engagement_id, at, actor_id, type, detail, note) VALUES (?, ?, ?, ?, ?, ?)`,
 		engagementID, tx.now, nullID(actorID), string(t), detail, note)
 	if err != nil {
 		return fmt.Errorf("add event: %w", err)
 	}
-	return nil
+	return notifyEvent(ctx, tx, engagementID, actorID, objectID, t, detail)
 }
 
 // Events returns an engagement's timeline, oldest first; none for an

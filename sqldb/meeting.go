@@ -51,7 +51,7 @@ func (db *DB) ScheduleMeeting(ctx context.Context, orgID, engagementID, actorID 
 		if err != nil {
 			return fmt.Errorf("insert meeting: %w", err)
 		}
-		return addEvent(ctx, tx, engagementID, actorID, tandem.EventSessionScheduled, meetingDetail(in.Start, in.Minutes), "")
+		return addEventAbout(ctx, tx, engagementID, actorID, id, tandem.EventSessionScheduled, meetingDetail(in.Start, in.Minutes), "")
 	})
 	if err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (db *DB) RescheduleMeeting(ctx context.Context, orgID, engagementID, meetin
 			WHERE id = ?`, in.Start.UTC(), in.Minutes, in.Place, in.VideoURL, in.Agenda, tx.now, meetingID); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, engagementID, actorID, tandem.EventSessionRescheduled, meetingDetail(in.Start, in.Minutes), "")
+		return addEventAbout(ctx, tx, engagementID, actorID, meetingID, tandem.EventSessionRescheduled, meetingDetail(in.Start, in.Minutes), "")
 	})
 	if err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (db *DB) RecordMeeting(ctx context.Context, orgID, engagementID, meetingID,
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET status = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?`, string(status), tx.now, meetingID); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, engagementID, actorID, status.Event(), meetingDetail(m.Start, m.Minutes), "")
+		return addEventAbout(ctx, tx, engagementID, actorID, meetingID, status.Event(), meetingDetail(m.Start, m.Minutes), "")
 	})
 	if err != nil {
 		return nil, err

@@ -458,6 +458,8 @@ var matrixForms = map[string]string{
 	"POST /engagements/{id}/reflections":                   "body=matrix",
 	"POST /admin/rubric":                                   "reset=1",
 	"POST /admin/invitations":                              "email=invitee%40alpha.test&name=Ivy+Invitee&guest=1",
+	"POST /notifications/read":                             "id=0",
+	"POST /account/notifications":                          "sessions=immediately",
 }
 
 var matrixJSON = map[string]string{
@@ -494,6 +496,8 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/engagements/{id}/themes":                          `{"area":"career","title":"matrix"}`,
 	"POST /api/v1/engagements/{id}/reflections":                     `{"body":"matrix"}`,
 	"PUT /api/v1/rubric":                                            `{"levels":[]}`,
+	"POST /api/v1/me/notifications/read":                            `{"ids":[0]}`,
+	"PUT /api/v1/me/notification-settings":                          `{"sessions":"immediately"}`,
 }
 
 // outcome is what a request must answer.

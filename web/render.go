@@ -27,6 +27,7 @@ type Page struct {
 	Flash   string
 	DevMail bool
 	Version string
+	Unread  int // the signed-in person's unread notifications
 	static  *staticFiles
 	loc     *time.Location // the signed-in person's time zone, loaded once per page
 }
@@ -142,6 +143,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	b.Actor = tandem.ActorFrom(r.Context())
 	if b.Actor != nil {
 		b.loc = b.Actor.Person.Zone()
+		b.Unread = s.app.UnreadCount(r.Context())
 	}
 	b.DevMail = s.cfg.DevMail
 	b.Version = s.cfg.Version

@@ -87,6 +87,11 @@ func (s *Server) routeTable() []route {
 		{"POST /engagements/{id}/sessions/{session}/feedback", partners, s.handleRateMeeting()},
 		{"GET /actions", signedIn, s.handleMyActionItems},
 		{"GET /account/calendar", signedIn, s.handleCalendarPage},
+		// Notifications: the in-app list and the email preferences.
+		{"GET /notifications", signedIn, s.handleNotifications},
+		{"POST /notifications/read", signedIn, s.handleMarkRead},
+		{"GET /account/notifications", signedIn, s.handleNotificationSettings},
+		{"POST /account/notifications", signedIn, s.handleSetNotificationSettings},
 		{"POST /account/calendar", signedIn, s.handleNewCalendarLink},
 		{"GET /calendar/{file}", anyone, s.handleCalendarFeed}, // no sign-in: the secret {token}.ics is the credential
 		// Goals and evaluations.
@@ -156,6 +161,10 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/engagements/{id}/sessions/{session}/feedback", partners, s.apiRateMeeting},
 		{"GET /api/v1/me/action-items", signedIn, s.apiMyActionItems},
 		{"POST /api/v1/me/calendar", signedIn, s.apiNewCalendar},
+		{"GET /api/v1/me/notifications", signedIn, s.apiNotifications},
+		{"POST /api/v1/me/notifications/read", signedIn, s.apiMarkRead},
+		{"GET /api/v1/me/notification-settings", signedIn, s.apiNotificationSettings},
+		{"PUT /api/v1/me/notification-settings", signedIn, s.apiSetNotificationSettings},
 		// Goals API.
 		{"GET /api/v1/engagements/{id}/goals", viewers, s.apiGoals},
 		{"POST /api/v1/engagements/{id}/goals", coach, s.apiSetGoal()},

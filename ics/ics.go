@@ -1,0 +1,75 @@
+// Package ics writes iCalendar (RFC 5545) content: the calendar feed and
+// session downloads of the web server, and the invitations and
+// cancellations attached to session emails. It is written by hand because
+// the format is a page of rules, all of which are here: CRLF line ends,
+// lines folded at 75 octets without splitting a UTF-8 character, TEXT
+// values escaped, times in UTC with the Z suffix.
+package ics
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// TimeFormat writes a UTC instant as a DATE-TIME value (with Z).
+const TimeFormat = "20060102T150405Z"
+
+// Writer accumulates content lines.
+type Writer struct{ b bytes.Buffer }
+
+// Line writes "NAME:value" folded at 75 octets: continuation lines start
+// with one space, which counts toward their 75.
+func (w *Writer) Line(name, value string) {
+	s := name + ":" + value
+	limit := 75
+	for len(s) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		w.b.WriteString(s[:cut])
+		w.b.WriteString("\r\n ")
+		s = s[cut:]
+		limit = 74
+	}
+	w.b.WriteString(s)
+	w.b.WriteString("\r\n")
+}
+
+// Text writes a TEXT property, escaped.
+func (w *Writer) Text(name, value string) { w.Line(name, Escape(value)) }
+
+// Bytes returns what was written.
+func (w *Writer) Bytes() []byte { return w.b.Bytes() }
+
+// Escape escapes a TEXT value: backslash, semicolon, comma and newlines
+// (RFC 5545 §3.3.11).
+func Escape(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.NewReplacer(`\`, `\\`, `;`, `\;`, `,`, `\,`, "\n", `\n`, "\r", `\n`).Replace(s)
+}
+
+// SessionUID is a session's UID, the same in the feed, the download and
+// every email about it, so a calendar moves or cancels the one event
+// instead of adding another. base is the site's URL; its host is the UID's
+// domain.
+func SessionUID(meetingID int64, base string) string {
+	host := "tandem"
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return fmt.Sprintf("session-%d@%s", meetingID, host)
+}
+
+// Param quotes a parameter value (such as CN) when it holds characters
+// that must be quoted, and drops the double quotes it may not hold.
+func Param(s string) string {
+	s = strings.NewReplacer(`"`, "", "\r", "", "\n", " ").Replace(s)
+	if strings.ContainsAny(s, ";:,") {
+		return `"` + s + `"`
+	}
+	return s
+}

@@ -1,0 +1,57 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/sqldb"
+)
+
+// notificationEmailWorker emails one notification; the job is inserted in
+// the transaction that wrote the notification (sqldb.insertNotification).
+// A send that fails is retried by River with backoff; one that succeeded
+// is not sent again (app.EmailNotification checks emailed_at).
+type notificationEmailWorker struct {
+	river.WorkerDefaults[sqldb.NotificationEmailArgs]
+	app *app.App
+}
+
+func (w *notificationEmailWorker) Work(ctx context.Context, j *river.Job[sqldb.NotificationEmailArgs]) error {
+	return w.app.EmailNotification(ctx, j.Args.ID)
+}
+
+// RemindersArgs is the periodic job that finds the reminders due and
+// stores them (each once: see sqldb.SendReminders).
+type RemindersArgs struct{}
+
+// Kind names the job in the queue.
+func (RemindersArgs) Kind() string { return "reminders" }
+
+func remindersJob(every time.Duration) *river.PeriodicJob {
+	if every == 0 {
+		every = 15 * time.Minute
+	}
+	return river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
+		// Leader-only and unique per period, as maintenance; a reminder
+		// found twice is stored once anyway.
+		return RemindersArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: every}}
+	}, &river.PeriodicJobOpts{RunOnStart: true, ID: "reminders"})
+}
+
+type remindersWorker struct {
+	river.WorkerDefaults[RemindersArgs]
+	app *app.App
+	log *slog.Logger
+}
+
+func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs]) error {
+	n, err := w.app.SendReminders(ctx)
+	if n > 0 {
+		w.log.InfoContext(ctx, "reminders", "count", n)
+	}
+	return err
+}

@@ -1,0 +1,266 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tandemhq/tandem"
+)
+
+// Notifications are written in the transaction of the change that causes
+// them: addEvent calls notifyEvent, so every store method that records an
+// engagement event (proposals, answers, revisions, sessions, phases,
+// endings, expiry) tells whom it concerns, and a change never exists
+// without its notifications nor a notification without its change. An
+// email is a job inserted in the same transaction, when the person wants
+// the category at once.
+
+// NotificationEmailArgs is the job that emails one notification.
+type NotificationEmailArgs struct {
+	ID int64 `json:"id"`
+}
+
+// Kind names the job in the queue.
+func (NotificationEmailArgs) Kind() string { return "notification_email" }
+
+// notifyEvent writes the notifications of an engagement event: to each
+// party (the partners only for sessions and the partnership's course) who
+// may see the event's facet, but not to whoever caused it.
+func notifyEvent(ctx context.Context, tx *Tx, engagementID, actorID, objectID int64, t tandem.EventType, detail string) error {
+	if _, _, ok := tandem.NotifyRule(t); !ok {
+		return nil
+	}
+	e, err := scanEngagement(tx.QueryRow(ctx, engagementSelect+` WHERE e.id = ?`, engagementID))
+	if err != nil {
+		return fmt.Errorf("notify: %w", mapError(err))
+	}
+	for _, to := range Recipients(e, t, actorID) {
+		n := &tandem.Notification{OrgID: e.OrgID, PersonID: to, Event: t, EngagementID: e.ID, ObjectID: objectID,
+			Actor: tandem.PersonRef{ID: actorID}, Title: e.Title(), Detail: detail}
+		if _, err := insertNotification(ctx, tx, n, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Recipients returns who is told of an event of the engagement: its
+// parties (the partners only, when the rule says so) who may see the
+// event's facet, except actorID.
+func Recipients(e *tandem.Engagement, t tandem.EventType, actorID int64) []int64 {
+	_, partnersOnly, ok := tandem.NotifyRule(t)
+	if !ok {
+		return nil
+	}
+	var out []int64
+	for _, p := range []tandem.PersonRef{e.Learner, e.Guide, e.Manager} {
+		if p.ID == 0 || p.ID == actorID {
+			continue
+		}
+		v := e.ViewerOf(p.ID, "", false)
+		if partnersOnly && v == tandem.ViewerManager {
+			continue
+		}
+		if !tandem.Can(e.Kind, v, t.Facet()) {
+			continue
+		}
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+// insertNotification stores n and, when its person wants the category at
+// once, the job that emails it. A non-empty onceKey makes the insert
+// happen once per person and key (reminders); it reports whether it did.
+func insertNotification(ctx context.Context, tx *Tx, n *tandem.Notification, onceKey string) (bool, error) {
+	c, _, ok := tandem.NotifyRule(n.Event)
+	if !ok {
+		return false, fmt.Errorf("notify: no rule for %q", n.Event)
+	}
+	n.Category, n.CreatedAt = c, tx.now
+	var key any
+	if onceKey != "" {
+		key = onceKey
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO notifications (org_id, person_id, category, event, engagement_id, object_id, actor_id, title, detail, once_key, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, once_key) DO NOTHING RETURNING id`,
+		n.OrgID, n.PersonID, string(c), string(n.Event), nullID(n.EngagementID), nullID(n.ObjectID), nullID(n.Actor.ID),
+		n.Title, n.Detail, key, tx.now).Scan(&n.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // reminded already
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert notification: %w", mapError(err))
+	}
+	var delivery string
+	err = tx.QueryRow(ctx, `SELECT delivery FROM notification_settings WHERE person_id = ? AND category = ?`, n.PersonID, string(c)).Scan(&delivery)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		delivery = string(tandem.DeliveryImmediately)
+	case err != nil:
+		return false, err
+	}
+	if tandem.Delivery(delivery) == tandem.DeliveryImmediately {
+		if err := tx.Enqueue(ctx, NotificationEmailArgs{ID: n.ID}, nil); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// Remind stores a reminder for a person once per onceKey (the reminder,
+// its object and the day), and reports whether it was new.
+func (db *DB) Remind(ctx context.Context, n *tandem.Notification, onceKey string) (bool, error) {
+	var added bool
+	err := db.Write(ctx, func(tx *Tx) error {
+		var err error
+		added, err = insertNotification(ctx, tx, n, onceKey)
+		return err
+	})
+	return added, err
+}
+
+const notificationSelect = `SELECT n.id, n.org_id, n.person_id, n.category, n.event, COALESCE(n.engagement_id, 0), COALESCE(n.object_id, 0),
+	COALESCE(a.id, 0), COALESCE(a.name, ''), n.title, n.detail, n.created_at, n.read_at, n.emailed_at
+	FROM notifications n LEFT JOIN people a ON a.id = n.actor_id`
+
+func scanNotification(sc scanner, n *tandem.Notification) error {
+	var cat, event string
+	var read, emailed sql.NullTime
+	if err := sc.Scan(&n.ID, &n.OrgID, &n.PersonID, &cat, &event, &n.EngagementID, &n.ObjectID, &n.Actor.ID, &n.Actor.Name,
+		&n.Title, &n.Detail, &n.CreatedAt, &read, &emailed); err != nil {
+		return err
+	}
+	n.Category, n.Event, n.ReadAt, n.EmailedAt = tandem.Category(cat), tandem.EventType(event), timePtr(read), timePtr(emailed)
+	return nil
+}
+
+// Notifications returns a person's newest notifications (at most limit)
+// and how many of all of theirs are unread.
+func (db *DB) Notifications(ctx context.Context, orgID, personID int64, limit int) ([]tandem.Notification, int, error) {
+	var list []tandem.Notification
+	var unread int
+	err := db.Read(ctx, func(tx *Tx) error {
+		var err error
+		list, err = queryAll(ctx, tx.q(), func(rows *sql.Rows, n *tandem.Notification) error { return scanNotification(rows, n) },
+			notificationSelect+` WHERE n.org_id = ? AND n.person_id = ? ORDER BY n.created_at DESC, n.id DESC LIMIT ?`, orgID, personID, limit)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE org_id = ? AND person_id = ? AND read_at IS NULL`, orgID, personID).Scan(&unread)
+	})
+	return list, unread, err
+}
+
+// UnreadCount returns how many of a person's notifications are unread.
+func (db *DB) UnreadCount(ctx context.Context, orgID, personID int64) (int, error) {
+	var n int
+	err := db.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE org_id = ? AND person_id = ? AND read_at IS NULL`, orgID, personID).Scan(&n)
+	return n, err
+}
+
+// MarkRead marks the person's notifications with the given ids read, or
+// all of them when ids is empty, and returns how many changed. Ids of
+// other people's notifications change nothing.
+func (db *DB) MarkRead(ctx context.Context, orgID, personID int64, ids []int64) (int, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		q := `UPDATE notifications SET read_at = ? WHERE org_id = ? AND person_id = ? AND read_at IS NULL`
+		args := []any{tx.now, orgID, personID}
+		if len(ids) > 0 {
+			q += ` AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+			for _, id := range ids {
+				args = append(args, id)
+			}
+		}
+		res, err := tx.Exec(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}
+
+// NotificationSettings returns a person's deliveries by category.
+func (db *DB) NotificationSettings(ctx context.Context, personID int64) (tandem.NotificationSettings, error) {
+	s := tandem.NotificationSettings{}
+	rows, err := db.q().QueryContext(ctx, `SELECT category, delivery FROM notification_settings WHERE person_id = ?`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, d string
+		if err := rows.Scan(&c, &d); err != nil {
+			return nil, err
+		}
+		s[tandem.Category(c)] = tandem.Delivery(d)
+	}
+	return s, rows.Err()
+}
+
+// SetNotificationSettings replaces a person's deliveries for the
+// categories given (app validates them).
+func (db *DB) SetNotificationSettings(ctx context.Context, personID int64, s tandem.NotificationSettings) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		for c, d := range s {
+			if _, err := tx.Exec(ctx, `INSERT INTO notification_settings (person_id, category, delivery) VALUES (?, ?, ?)
+				ON CONFLICT (person_id, category) DO UPDATE SET delivery = excluded.delivery`, personID, string(c), string(d)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Recipient is who a notification email goes to.
+type Recipient struct {
+	OrgID    int64
+	OrgName  string
+	PersonID int64
+	Name     string
+	Email    string
+	TimeZone string
+}
+
+// NotificationToEmail returns a notification and its recipient for the
+// email job, or ENOTFOUND when it is gone (its engagement deleted).
+func (db *DB) NotificationToEmail(ctx context.Context, id int64) (*tandem.Notification, *Recipient, error) {
+	var n tandem.Notification
+	if err := scanNotification(db.q().QueryRowContext(ctx, notificationSelect+` WHERE n.id = ?`, id), &n); err != nil {
+		return nil, nil, notFound(err, "No such notification.")
+	}
+	r := &Recipient{PersonID: n.PersonID, OrgID: n.OrgID}
+	err := db.q().QueryRowContext(ctx, `SELECT p.name, p.email, p.time_zone, o.name FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?`, n.PersonID).
+		Scan(&r.Name, &r.Email, &r.TimeZone, &r.OrgName)
+	if err != nil {
+		return nil, nil, notFound(err, "No such person.")
+	}
+	return &n, r, nil
+}
+
+// MarkEmailed records that a notification was emailed, and reports
+// whether it was not already (a retried job sends once).
+func (db *DB) MarkEmailed(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ? AND emailed_at IS NULL`, tx.now, id)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n > 0, err
+}
+
+var _ river.JobArgs = NotificationEmailArgs{}
+var _ = time.Time{}
