@@ -225,3 +225,75 @@ func (a *App) sessionInvite(ctx context.Context, m *tandem.Meeting, n *tandem.No
 func (a *App) SendReminders(ctx context.Context) (int, error) {
 	return a.DB.SendReminders(ctx, a.DB.Now())
 }
+
+// SummaryHour is the hour, in each person's time zone, at which their
+// daily summary goes out.
+const SummaryHour = 8
+
+// QueueDailySummaries queues the daily summary of everyone who has
+// notifications waiting in a category they get daily, written before their
+// latest summary hour. A periodic job calls it every hour; each summary is
+// queued once per person and cutoff, so a run missed (or run twice) in an
+// hour changes nothing, and one after a stop catches up.
+func (a *App) QueueDailySummaries(ctx context.Context) (int, error) {
+	due, err := a.DB.SummariesDue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := a.DB.Now()
+	n := 0
+	for _, d := range due {
+		cutoff := lastSummaryHour(now, zone(d.TimeZone))
+		if !d.Oldest.Before(cutoff) {
+			continue // all of it came after the last summary hour: tomorrow's
+		}
+		if err := a.DB.EnqueueSummary(ctx, d.PersonID, cutoff); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// lastSummaryHour is the latest SummaryHour in loc at or before now.
+func lastSummaryHour(now time.Time, loc *time.Location) time.Time {
+	l := now.In(loc)
+	at := time.Date(l.Year(), l.Month(), l.Day(), SummaryHour, 0, 0, 0, loc)
+	if now.Before(at) {
+		at = time.Date(l.Year(), l.Month(), l.Day()-1, SummaryHour, 0, 0, 0, loc)
+	}
+	return at
+}
+
+// SendDailySummary emails a person the notifications of their daily
+// categories written before cutoff and not yet emailed, in one message,
+// and marks them emailed. Nothing waiting, nothing sent. The daily summary
+// job calls it; a failure to send is returned so the job is retried.
+func (a *App) SendDailySummary(ctx context.Context, personID int64, cutoff time.Time) error {
+	items, err := a.DB.SummaryItems(ctx, personID, cutoff)
+	if err != nil || len(items) == 0 {
+		return err
+	}
+	to, err := a.DB.RecipientByID(ctx, personID)
+	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if to.Email == "" {
+		return nil
+	}
+	loc := zone(to.TimeZone)
+	data := notificationMail{Name: to.Name, OrgName: to.OrgName, Settings: a.BaseURL + "/account/notifications"}
+	ids := make([]int64, 0, len(items))
+	for _, n := range items {
+		data.Items = append(data.Items, notificationLine{Headline: n.Headline(), Title: n.Title,
+			When: localTime(n.CreatedAt, loc), Link: a.BaseURL + n.Path()})
+		ids = append(ids, n.ID)
+	}
+	if err := a.send(ctx, tandem.Message{To: to.Email, OrgID: to.OrgID}, "digest", data); err != nil {
+		return err
+	}
+	return a.DB.MarkSummarized(ctx, ids)
+}

@@ -297,3 +297,61 @@ func TestReminders(t *testing.T) {
 		t.Errorf("someone outside the engagement was reminded")
 	}
 }
+
+// TestDailySummary: a category chosen as a daily summary is emailed once,
+// at the summary hour in the person's time zone, with everything waiting
+// since the last one, and never also at once.
+func TestDailySummary(t *testing.T) {
+	c := newCast(t)
+	mb := c.a.Mailer.(*tandemtest.Mailbox)
+	if _, err := c.a.SetNotificationSettings(c.ctx["lee"], tandem.NotificationSettings{tandem.CategorySessions: tandem.DeliveryDaily}); err != nil {
+		t.Fatal(err)
+	}
+	e := c.coaching(t, "lee", "lee", "coach", "Go")
+	c.agreeAll(t, e.ID, "lee", "coach", "boss")
+	for _, day := range []int{5, 6} {
+		if _, err := c.a.ScheduleMeeting(c.ctx["coach"], e.ID, tandem.MeetingInput{Start: time.Date(2026, 3, day, 10, 0, 0, 0, time.UTC), Minutes: 60, Place: "Room 1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	drain(t, c.a)
+	summaries := func() []tandem.Message {
+		var out []tandem.Message
+		for _, m := range mb.Messages() {
+			if m.To == "lee@acme.test" && strings.HasPrefix(m.Subject, "Your Tandem summary") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	for _, m := range mb.Messages() {
+		if m.To == "lee@acme.test" && strings.Contains(m.Subject, "session") {
+			t.Fatalf("a daily category was emailed at once: %q", m.Subject)
+		}
+	}
+	queue := func(want int) {
+		t.Helper()
+		if n, err := c.a.QueueDailySummaries(context.Background()); err != nil || n != want {
+			t.Fatalf("at %s: queued %d, %v; want %d", c.clock.Now(), n, err, want)
+		}
+		drain(t, c.a)
+	}
+	// Scheduled at 09:00 UTC (Lee's zone): after today's 08:00, so not before tomorrow's.
+	queue(0)
+	c.clock.Set(time.Date(2026, 3, 3, 7, 59, 0, 0, time.UTC))
+	queue(0)
+	c.clock.Set(time.Date(2026, 3, 3, 8, 30, 0, 0, time.UTC))
+	// Two runs in the hour (a second replica, a retry) queue one summary.
+	if n, err := c.a.QueueDailySummaries(context.Background()); err != nil || n != 1 {
+		t.Fatalf("queued %d, %v; want 1", n, err)
+	}
+	queue(1)
+	got := summaries()
+	if len(got) != 1 {
+		t.Fatalf("%d summaries, want 1", len(got))
+	}
+	if !strings.Contains(got[0].Subject, "2 updates") || strings.Count(got[0].Text, "http://tandem.test/engagements/") != 2 || got[0].HTML == "" {
+		t.Errorf("summary: %q\n%s", got[0].Subject, got[0].Text)
+	}
+	queue(0) // everything went out
+}

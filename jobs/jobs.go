@@ -65,6 +65,8 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 	river.AddWorker(workers, &passwordResetWorker{app: a})
 	river.AddWorker(workers, &notificationEmailWorker{app: a})
 	river.AddWorker(workers, &remindersWorker{app: a, log: log})
+	river.AddWorker(workers, &summariesWorker{app: a})
+	river.AddWorker(workers, &dailySummaryWorker{app: a})
 
 	every := cfg.MaintenanceEvery
 	periodic := []*river.PeriodicJob{
@@ -74,6 +76,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 			return MaintenanceArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: every}}
 		}, &river.PeriodicJobOpts{RunOnStart: true, ID: "maintenance"}),
 		remindersJob(cfg.RemindersEvery),
+		summariesJob(),
 	}
 	if cfg.NoPeriodic {
 		periodic = nil

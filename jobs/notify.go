@@ -55,3 +55,36 @@ func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs])
 	}
 	return err
 }
+
+// SummariesArgs is the hourly job that queues the daily summaries whose
+// hour has come (app.QueueDailySummaries).
+type SummariesArgs struct{}
+
+// Kind names the job in the queue.
+func (SummariesArgs) Kind() string { return "daily_summaries" }
+
+func summariesJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+		return SummariesArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: time.Hour}}
+	}, &river.PeriodicJobOpts{RunOnStart: true, ID: "daily_summaries"})
+}
+
+type summariesWorker struct {
+	river.WorkerDefaults[SummariesArgs]
+	app *app.App
+}
+
+func (w *summariesWorker) Work(ctx context.Context, _ *river.Job[SummariesArgs]) error {
+	_, err := w.app.QueueDailySummaries(ctx)
+	return err
+}
+
+// dailySummaryWorker emails one person's daily summary.
+type dailySummaryWorker struct {
+	river.WorkerDefaults[sqldb.DailySummaryArgs]
+	app *app.App
+}
+
+func (w *dailySummaryWorker) Work(ctx context.Context, j *river.Job[sqldb.DailySummaryArgs]) error {
+	return w.app.SendDailySummary(ctx, j.Args.PersonID, j.Args.Cutoff)
+}

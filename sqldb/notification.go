@@ -238,13 +238,22 @@ func (db *DB) NotificationToEmail(ctx context.Context, id int64) (*tandem.Notifi
 	if err := scanNotification(db.q().QueryRowContext(ctx, notificationSelect+` WHERE n.id = ?`, id), &n); err != nil {
 		return nil, nil, notFound(err, "No such notification.")
 	}
-	r := &Recipient{PersonID: n.PersonID, OrgID: n.OrgID}
-	err := db.q().QueryRowContext(ctx, `SELECT p.name, p.email, p.time_zone, o.name FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?`, n.PersonID).
-		Scan(&r.Name, &r.Email, &r.TimeZone, &r.OrgName)
+	r, err := db.RecipientByID(ctx, n.PersonID)
 	if err != nil {
-		return nil, nil, notFound(err, "No such person.")
+		return nil, nil, err
 	}
 	return &n, r, nil
+}
+
+// RecipientByID returns whom a person's notification emails go to.
+func (db *DB) RecipientByID(ctx context.Context, personID int64) (*Recipient, error) {
+	r := &Recipient{PersonID: personID}
+	err := db.q().QueryRowContext(ctx, `SELECT p.org_id, p.name, p.email, p.time_zone, o.name FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?`, personID).
+		Scan(&r.OrgID, &r.Name, &r.Email, &r.TimeZone, &r.OrgName)
+	if err != nil {
+		return nil, notFound(err, "No such person.")
+	}
+	return r, nil
 }
 
 // MarkEmailed records that a notification was emailed, and reports
@@ -262,5 +271,78 @@ func (db *DB) MarkEmailed(ctx context.Context, id int64) (bool, error) {
 	return n > 0, err
 }
 
-var _ river.JobArgs = NotificationEmailArgs{}
-var _ = time.Time{}
+// DailySummaryArgs is the job that emails one person their daily summary:
+// the notifications of the categories they get daily, not yet emailed and
+// written before Cutoff (their local summary hour that day).
+type DailySummaryArgs struct {
+	PersonID int64     `json:"person_id"`
+	Cutoff   time.Time `json:"cutoff"`
+}
+
+// Kind names the job in the queue.
+func (DailySummaryArgs) Kind() string { return "daily_summary" }
+
+// SummaryDue is a person with notifications waiting for a daily summary.
+type SummaryDue struct {
+	PersonID int64
+	TimeZone string
+	Oldest   time.Time // the oldest waiting notification
+}
+
+// SummariesDue lists the people who have notifications, not yet emailed,
+// in a category they get as a daily summary.
+func (db *DB) SummariesDue(ctx context.Context) ([]SummaryDue, error) {
+	var waiting []SummaryDue
+	err := db.Read(ctx, func(tx *Tx) error {
+		var err error
+		// The rows, not MIN(created_at): SQLite returns an aggregate of a
+		// time column as text. Waiting rows are a day's worth at most.
+		waiting, err = queryAll(ctx, tx.q(), func(rows *sql.Rows, s *SummaryDue) error {
+			return rows.Scan(&s.PersonID, &s.TimeZone, &s.Oldest)
+		}, `SELECT n.person_id, p.time_zone, n.created_at FROM notifications n
+			JOIN notification_settings s ON s.person_id = n.person_id AND s.category = n.category AND s.delivery = 'daily'
+			JOIN people p ON p.id = n.person_id
+			WHERE n.emailed_at IS NULL
+			ORDER BY n.person_id, n.created_at`)
+		return err
+	})
+	var out []SummaryDue
+	for _, w := range waiting {
+		if len(out) == 0 || out[len(out)-1].PersonID != w.PersonID {
+			out = append(out, w) // the first row of each person is their oldest
+		}
+	}
+	return out, err
+}
+
+// EnqueueSummary queues one person's daily summary, once per cutoff.
+func (db *DB) EnqueueSummary(ctx context.Context, personID int64, cutoff time.Time) error {
+	return db.Enqueue(ctx, DailySummaryArgs{PersonID: personID, Cutoff: cutoff.UTC()},
+		&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+}
+
+// SummaryItems returns a person's notifications for a daily summary:
+// those of their daily categories, not yet emailed, written before cutoff.
+func (db *DB) SummaryItems(ctx context.Context, personID int64, cutoff time.Time) ([]tandem.Notification, error) {
+	var list []tandem.Notification
+	err := db.Read(ctx, func(tx *Tx) error {
+		var err error
+		list, err = queryAll(ctx, tx.q(), func(rows *sql.Rows, n *tandem.Notification) error { return scanNotification(rows, n) },
+			notificationSelect+` JOIN notification_settings s ON s.person_id = n.person_id AND s.category = n.category AND s.delivery = 'daily'
+			WHERE n.person_id = ? AND n.emailed_at IS NULL AND n.created_at < ? ORDER BY n.created_at, n.id`, personID, cutoff.UTC())
+		return err
+	})
+	return list, err
+}
+
+// MarkSummarized records that the notifications went out in a summary.
+func (db *DB) MarkSummarized(ctx context.Context, ids []int64) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			if _, err := tx.Exec(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ? AND emailed_at IS NULL`, tx.now, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
