@@ -17,11 +17,15 @@ type Message struct {
 	// that signs someone in, sets a password or joins an organization
 	// (invitations, password resets). Only its recipient may read it, so
 	// no mailer keeps a copy that anyone else can read.
-	Secret  bool
-	To      string
-	Subject string
-	Text    string
-	HTML    string
+	Secret bool
+	// MessageID is the Message-ID header without its angle brackets. A
+	// durable job sets it from the job, so a retry of the same message
+	// keeps it (receivers drop duplicates by it); empty means a new one.
+	MessageID string
+	To        string
+	Subject   string
+	Text      string
+	HTML      string
 	// Attachments are files sent with the message: a session's .ics
 	// invitation or cancellation.
 	Attachments []Attachment

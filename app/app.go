@@ -99,7 +99,8 @@ func admin(ctx context.Context) (*tandem.Actor, error) {
 	return a, nil
 }
 
-// send renders an email template and sends it to env.To, on behalf of
+// send renders an email template and sends it to env.To (with
+// env.MessageID when a job states it), on behalf of
 // env.OrgID (0 for mail about an account), marked env.Secret when it
 // carries a one-time link. The caller states both from the use case: the
 // organization is never taken from whoever is signed in, who may be an
@@ -111,7 +112,7 @@ func (a *App) send(ctx context.Context, env tandem.Message, template string, dat
 	if err != nil {
 		return err
 	}
-	m.To, m.OrgID, m.Secret, m.Attachments = env.To, env.OrgID, env.Secret, env.Attachments
+	m.To, m.OrgID, m.Secret, m.Attachments, m.MessageID = env.To, env.OrgID, env.Secret, env.Attachments, env.MessageID
 	if err := a.Mailer.Send(ctx, m); err != nil {
 		a.Log.ErrorContext(ctx, "send mail", "template", template, "err", err, "request_id", tandem.RequestIDFrom(ctx))
 		return err

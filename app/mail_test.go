@@ -41,7 +41,7 @@ func TestDevMailIsPerOrganization(t *testing.T) {
 	if err := a.RequestPasswordReset(acme, "bob@both.test", "192.0.2.1"); err != nil {
 		t.Fatal(err)
 	}
-	drain(t, a) // resets are sent by a job
+	drain(t, a) // resets and invitations are sent by jobs
 	// Mail with no secret, on behalf of one organization (what a later
 	// notification would be).
 	for _, m := range []*tandem.Message{

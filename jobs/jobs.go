@@ -20,7 +20,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/tandemhq/tandem/app"
-	"github.com/tandemhq/tandem/sqldb"
 )
 
 // Config tunes a Runner; the zero value is what tandem serve uses.
@@ -37,15 +36,18 @@ type Config struct {
 	// other processes (default 1 s; River's minimum is 100 ms). Jobs this
 	// process inserts wake its workers at once.
 	PollInterval time.Duration
-	// NoPeriodic leaves the periodic jobs out, for a Runner that only works
-	// what is queued (Drain, and tests that move the clock themselves).
+	// RetryPolicy decides when a failed job runs again (default River's:
+	// attempt⁴ seconds with jitter). Tests shorten it.
+	RetryPolicy river.ClientRetryPolicy
+	// NoPeriodic leaves out the periodic jobs, for tests that work only
+	// the jobs they cause.
 	NoPeriodic bool
 }
 
 // Runner works Tandem's jobs until stopped.
 type Runner struct {
 	client *river.Client[*sql.Tx]
-	db     *sqldb.DB
+	db     *app.App
 }
 
 // Start registers every worker and the periodic jobs, starts working, and
@@ -67,6 +69,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 	river.AddWorker(workers, &remindersWorker{app: a, log: log})
 	river.AddWorker(workers, &summariesWorker{app: a})
 	river.AddWorker(workers, &dailySummaryWorker{app: a})
+	addEmailWorkers(workers, a)
 
 	every := cfg.MaintenanceEvery
 	periodic := []*river.PeriodicJob{
@@ -82,6 +85,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 		periodic = nil
 	}
 	client, err := river.NewClient(a.DB.JobDriver(), &river.Config{
+		RetryPolicy:       cfg.RetryPolicy,
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:           workers,
 		PeriodicJobs:      periodic,
@@ -95,7 +99,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 		return nil, fmt.Errorf("start jobs: %w", err)
 	}
 	a.DB.UseJobClient(client)
-	return &Runner{client: client, db: a.DB}, nil
+	return &Runner{client: client, db: a}, nil
 }
 
 // Drain works every job that is due now and returns when none is left
@@ -113,19 +117,21 @@ func Drain(ctx context.Context, a *app.App, log *slog.Logger) error {
 	return werr
 }
 
-// WaitIdle waits until no job is available to work or running.
+// WaitIdle waits until no job is available to run or running: every job
+// inserted so far has completed, failed (and waits for its retry) or been
+// discarded or cancelled. Tests call it before reading the mail.
 func (r *Runner) WaitIdle(ctx context.Context) error {
 	for {
-		busy, err := r.db.ListJobs(ctx, 1, rivertype.JobStateAvailable, rivertype.JobStateRunning)
+		counts, err := r.db.DB.JobCounts(ctx, 0)
 		if err != nil {
 			return err
 		}
-		if len(busy) == 0 {
+		if counts[rivertype.JobStateAvailable]+counts[rivertype.JobStateRunning] == 0 {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return fmt.Errorf("jobs still waiting or running: %w", ctx.Err())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -7,11 +7,13 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
@@ -22,14 +24,18 @@ import (
 // SMTPMailer delivers email through an SMTP server, with STARTTLS when the
 // server offers it (smtps:// for implicit TLS is not supported by net/smtp's
 // plain dialer, so use port 587 with STARTTLS).
+//
+// It makes one attempt per Send, within a deadline: retries are the job
+// queue's (River's backoff, in the jobs package), which survive restarts
+// and do not hold a worker while waiting. Permanent tells a failure the
+// server will repeat (a 5xx reply to the envelope or the message) from one
+// worth retrying.
 type SMTPMailer struct {
-	addr     string // host:port
-	host     string
-	auth     smtp.Auth
-	from     string
-	attempts int
-	pause    time.Duration // before the second attempt; doubled after
-	timeout  time.Duration // for the whole send, retries included: a server that stops answering must not hold a request
+	addr    string // host:port
+	host    string
+	auth    smtp.Auth
+	from    string
+	timeout time.Duration // for one send: a server that stops answering must not hold a worker
 }
 
 // NewSMTPMailer parses a URL of the form
@@ -47,7 +53,7 @@ func NewSMTPMailer(rawURL string) (*SMTPMailer, error) {
 	if port == "" {
 		port = "587"
 	}
-	m := &SMTPMailer{addr: net.JoinHostPort(u.Hostname(), port), host: u.Hostname(), from: from, attempts: 3, pause: 2 * time.Second, timeout: 30 * time.Second}
+	m := &SMTPMailer{addr: net.JoinHostPort(u.Hostname(), port), host: u.Hostname(), from: from, timeout: 30 * time.Second}
 	if u.User != nil {
 		pw, _ := u.User.Password()
 		m.auth = smtp.PlainAuth("", u.User.Username(), pw, u.Hostname())
@@ -55,8 +61,12 @@ func NewSMTPMailer(rawURL string) (*SMTPMailer, error) {
 	return m, nil
 }
 
-// Send delivers m, retrying twice with a pause when the server fails, all
-// within s.timeout, and gives up early when ctx ends.
+// From returns the sender address.
+func (s *SMTPMailer) From() string { return s.from }
+
+// Send makes one attempt to deliver m within s.timeout (or ctx, if it ends
+// first). Errors wrap the server's reply (*textproto.Error) when there is
+// one; see Permanent.
 func (s *SMTPMailer) Send(ctx context.Context, m *tandem.Message) error {
 	body, err := compose(s.from, m, time.Now())
 	if err != nil {
@@ -64,20 +74,37 @@ func (s *SMTPMailer) Send(ctx context.Context, m *tandem.Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	var lastErr error
-	for i := 0; i < s.attempts; i++ {
-		if i > 0 {
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("send mail to %s: %w (last error: %v)", m.To, ctx.Err(), lastErr)
-			case <-time.After(time.Duration(i) * s.pause):
-			}
-		}
-		if lastErr = s.sendOnce(ctx, m.To, body); lastErr == nil {
-			return nil
-		}
+	if err := s.sendOnce(ctx, m.To, body); err != nil {
+		return fmt.Errorf("send mail to %s: %w", m.To, err)
 	}
-	return fmt.Errorf("send mail to %s: %w", m.To, lastErr)
+	return nil
+}
+
+// rejected marks a 5xx reply to MAIL, RCPT or DATA: the server refuses
+// this message (an unknown recipient, a policy), and will again. A 5xx to
+// AUTH or STARTTLS is not one: it is the operator's configuration, and the
+// message should wait for it to be fixed.
+type rejected struct{ err error }
+
+func (r *rejected) Error() string { return r.err.Error() }
+func (r *rejected) Unwrap() error { return r.err }
+
+// reject wraps a 5xx reply as rejected.
+func reject(err error) error {
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code >= 500 && te.Code < 600 {
+		return &rejected{err}
+	}
+	return err
+}
+
+// Permanent reports whether err says the server refused the message for
+// good (a 5xx reply to the envelope or the data), so sending it again
+// would fail again. Timeouts, refused connections and 4xx replies are
+// temporary.
+func Permanent(err error) bool {
+	var r *rejected
+	return errors.As(err, &r)
 }
 
 // sendOnce is smtp.SendMail within ctx's deadline: dial, STARTTLS when
@@ -110,22 +137,25 @@ func (s *SMTPMailer) sendOnce(ctx context.Context, to string, body []byte) error
 		}
 	}
 	if err := c.Mail(s.from); err != nil {
-		return err
+		return reject(err)
 	}
 	if err := c.Rcpt(to); err != nil {
-		return err
+		return reject(err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return err
+		return reject(err)
 	}
 	if _, err := w.Write(body); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {
-		return err
+		return reject(err)
 	}
-	return c.Quit()
+	// The message is accepted; a failed QUIT does not unsend it, and
+	// reporting it would send it twice.
+	c.Quit()
+	return nil
 }
 
 // compose builds a multipart/alternative message with the text part first
@@ -141,7 +171,11 @@ func compose(from string, m *tandem.Message, now time.Time) ([]byte, error) {
 	hdr("To", m.To)
 	hdr("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
 	hdr("Date", now.Format(time.RFC1123Z))
-	hdr("Message-ID", "<"+hex.EncodeToString(rnd)+"@tandem>")
+	id := m.MessageID
+	if id == "" {
+		id = hex.EncodeToString(rnd) + "@tandem"
+	}
+	hdr("Message-ID", "<"+id+">")
 	hdr("MIME-Version", "1.0")
 	mixed := ""
 	if len(m.Attachments) > 0 {

@@ -93,26 +93,32 @@ func (f *fakeSMTP) session(c net.Conn) {
 	}
 }
 
+// TestSMTPMailerSend: one attempt per Send (retries are the job queue's);
+// a dropped connection is a temporary failure; the Message-ID given is
+// the one sent.
 func TestSMTPMailerSend(t *testing.T) {
-	f := newFakeSMTP(t, 1) // the first attempt fails: Send retries
+	f := newFakeSMTP(t, 1) // the first connection is dropped
 	m, err := NewSMTPMailer("smtp://" + f.ln.Addr().String() + "?from=tandem@acme.test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.pause = 0
-	err = m.Send(context.Background(), &tandem.Message{To: "zoe@acme.test", Subject: "Hello", Text: "Plain", HTML: "<p>Rich</p>"})
-	if err != nil {
+	msg := &tandem.Message{To: "zoe@acme.test", Subject: "Hello", Text: "Plain", HTML: "<p>Rich</p>", MessageID: "job-7@tandem.test"}
+	if err := m.Send(context.Background(), msg); err == nil || Permanent(err) {
+		t.Fatalf("a dropped connection: %v (permanent %v), want a temporary error", err, Permanent(err))
+	}
+	if err := m.Send(context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.got) != 1 || !strings.Contains(f.got[0], "To: zoe@acme.test") || !strings.Contains(f.got[0], "text/html") {
+	if len(f.got) != 1 || !strings.Contains(f.got[0], "To: zoe@acme.test") || !strings.Contains(f.got[0], "text/html") ||
+		!strings.Contains(f.got[0], "Message-ID: <job-7@tandem.test>") {
 		t.Fatalf("server got %q", f.got)
 	}
 }
 
 // TestSMTPMailerTimeout: a server that accepts and then says nothing costs
-// one timeout per attempt, not a request held forever.
+// one timeout, not a worker held forever.
 func TestSMTPMailerTimeout(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -132,7 +138,7 @@ func TestSMTPMailerTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.attempts, m.timeout, m.pause = 2, 100*time.Millisecond, 0
+	m.timeout = 100 * time.Millisecond
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Send(context.Background(), &tandem.Message{To: "zoe@acme.test", Subject: "Hello", Text: "x", HTML: "x"})

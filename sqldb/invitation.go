@@ -9,9 +9,12 @@ import (
 	"github.com/tandemhq/tandem"
 )
 
-// CreateInvitation stores an invitation with its token's hash. Inviting an
-// address that is already a member with an account is ECONFLICT.
-func (db *DB) CreateInvitation(ctx context.Context, inv *tandem.Invitation, hash string) error {
+// CreateInvitation stores an invitation with its token's hash and calls
+// then (when not nil) in the same transaction, with the invitation's id
+// set: the email job is inserted there, so an invitation never exists
+// without its email. Inviting an address that is already a member with an
+// account is ECONFLICT.
+func (db *DB) CreateInvitation(ctx context.Context, inv *tandem.Invitation, hash string, then func(tx *Tx) error) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		p, err := personByEmail(ctx, tx, inv.OrgID, inv.Email)
 		if err == nil && p.AccountID != 0 {
@@ -25,8 +28,50 @@ func (db *DB) CreateInvitation(ctx context.Context, inv *tandem.Invitation, hash
 		if err != nil {
 			return fmt.Errorf("insert invitation: %w", err)
 		}
+		if then != nil {
+			return then(tx)
+		}
 		return nil
 	})
+}
+
+// InvitationLink is what the invitation email says.
+type InvitationLink struct {
+	Invitation  tandem.Invitation
+	OrgName     string
+	InviterName string // empty when the inviter has left
+}
+
+// MintInvitationLink replaces the invitation's token hash with hash, for a
+// link about to be sent: a link made for an earlier attempt that was never
+// delivered stops working. An invitation that was used or has expired is
+// ENOTFOUND: there is nothing to send.
+func (db *DB) MintInvitationLink(ctx context.Context, id int64, hash string) (*InvitationLink, error) {
+	var l InvitationLink
+	err := db.Write(ctx, func(tx *Tx) error {
+		inv := &l.Invitation
+		var usedAt sql.NullTime
+		err := tx.QueryRow(ctx, `SELECT i.id, i.org_id, i.email, i.name, i.role, i.guest, i.created_at, i.expires_at, i.used_at, o.name, COALESCE(p.name, '')
+			FROM invitations i JOIN orgs o ON o.id = i.org_id LEFT JOIN people p ON p.id = i.invited_by WHERE i.id = ?`, id).
+			Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &inv.Role, &inv.Guest, &inv.CreatedAt, &inv.ExpiresAt, &usedAt, &l.OrgName, &l.InviterName)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tandem.Errorf(tandem.ENOTFOUND, "Invitation %d does not exist.", id)
+		}
+		if err != nil {
+			return fmt.Errorf("invitation: %w", mapError(err))
+		}
+		if usedAt.Valid || !tx.now.Before(inv.ExpiresAt) {
+			return tandem.Errorf(tandem.ENOTFOUND, "Invitation %d was used or has expired.", id)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE invitations SET token_hash = ? WHERE id = ?`, hash, id); err != nil {
+			return fmt.Errorf("invitation link: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &l, nil
 }
 
 // ListInvitations lists the organization's invitations, newest first.

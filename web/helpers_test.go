@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/jobs"
@@ -31,8 +33,11 @@ type env struct {
 	srv   *httptest.Server
 	db    *sqldb.DB
 	clock *tandemtest.Clock
-	mail  *tandemtest.Mailbox
-	app   *app.App
+	// mail is what the app sent; reading it first works the jobs that
+	// are waiting (every email is a job), see envMail.
+	mail *envMail
+	app  *app.App
+	jobs *jobs.Runner
 	// devLog is what the development mailer wrote to the server log.
 	devLog *syncBuffer
 }
@@ -71,6 +76,70 @@ func (t teeMailer) Send(ctx context.Context, m *tandem.Message) error {
 	return t.dev.Send(ctx, m)
 }
 
+// startJobs runs a job Runner for the env's app (without the periodic
+// jobs, which tests run themselves when they need them) until the test
+// ends. Inserts go through it, so a job starts as soon as it commits.
+func (e *env) startJobs() {
+	e.t.Helper()
+	r, err := jobs.Start(context.Background(), e.app, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		jobs.Config{PollInterval: 100 * time.Millisecond, NoPeriodic: true})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.jobs = r
+	e.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r.Stop(ctx)
+	})
+}
+
+// workJobs waits until the jobs inserted so far are done (completed, or
+// failed and waiting for a retry), and fails the test on a job that
+// failed: call it before looking at what a job does. Reading e.mail calls
+// it.
+func (e *env) workJobs() {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := e.jobs.WaitIdle(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	failed, err := e.db.ListJobs(ctx, 20, rivertype.JobStateRetryable, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, j := range failed {
+		msg := ""
+		if n := len(j.Errors); n > 0 {
+			msg = j.Errors[n-1].Error
+		}
+		e.t.Errorf("job %d (%s) %s: %s", j.ID, j.Kind, j.State, msg)
+	}
+}
+
+// envMail is the test mailbox, read after the waiting jobs are worked, so
+// a test reads the mail a request caused right after the request.
+type envMail struct {
+	*tandemtest.Mailbox
+	e *env
+}
+
+// Messages works the waiting jobs and returns the messages sent so far.
+func (m *envMail) Messages() []tandem.Message {
+	m.e.t.Helper()
+	m.e.workJobs()
+	return m.Mailbox.Messages()
+}
+
+// MustLastLink works the waiting jobs and returns the first link in the
+// newest message to the address.
+func (m *envMail) MustLastLink(tb testing.TB, to string) string {
+	tb.Helper()
+	m.e.workJobs()
+	return m.Mailbox.MustLastLink(tb, to)
+}
+
 // newEnv starts a server; configure adjusts its web.Config.
 func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	t.Helper()
@@ -82,7 +151,9 @@ func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	a := app.New(db, teeMailer{box: mb, dev: dev}, log, "")
 	// Cheap hashing keeps the suite fast; the format and checks are the same.
 	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
-	e := &env{t: t, db: db, clock: clock, mail: mb, app: a, devLog: devLog}
+	e := &env{t: t, db: db, clock: clock, app: a, devLog: devLog}
+	e.mail = &envMail{Mailbox: mb, e: e}
+	e.startJobs()
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.Start()
 	a.BaseURL = e.srv.URL
@@ -97,18 +168,6 @@ func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	e.srv.Config.Handler = s
 	t.Cleanup(e.srv.Close)
 	return e
-}
-
-// workJobs works the jobs that requests have queued (emails sent in the
-// background), as the server's job runner would, before a test looks at
-// the mail.
-func (e *env) workJobs() {
-	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := jobs.Drain(ctx, e.app, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		e.t.Fatalf("work the queued jobs: %v", err)
-	}
 }
 
 // browser is a client with its own cookie jar that does not follow

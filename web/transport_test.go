@@ -22,7 +22,9 @@ func newEnvWith(t *testing.T, set func(*web.Config)) (*env, *web.Server) {
 	log := slog.New(web.NewLogHandler(slog.NewTextHandler(io.Discard, nil)))
 	a := app.New(db, mb, log, "")
 	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
-	e := &env{t: t, db: db, clock: clock, mail: mb, app: a}
+	e := &env{t: t, db: db, clock: clock, app: a}
+	e.mail = &envMail{Mailbox: mb, e: e}
+	e.startJobs()
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.Start()
 	a.BaseURL = e.srv.URL

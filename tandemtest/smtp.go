@@ -1,0 +1,260 @@
+package tandemtest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	smtp "github.com/emersion/go-smtp"
+)
+
+// SMTPMode is how the test SMTP server answers.
+type SMTPMode int
+
+const (
+	// SMTPAccept takes every message.
+	SMTPAccept SMTPMode = iota
+	// SMTPTempFail reads each message and answers 451 (try again later)
+	// at the end of DATA; Deferred returns what it refused.
+	SMTPTempFail
+	// SMTPReject answers RCPT with 550 (no such mailbox): permanent.
+	SMTPReject
+)
+
+// SMTPServer is a real SMTP server (github.com/emersion/go-smtp) on
+// loopback, in the test process, that records the messages it accepts.
+// It can be switched to refuse with 4xx or 5xx, or stopped (Down: the
+// port refuses connections) and started again on the same address (Up).
+type SMTPServer struct {
+	tb   testing.TB
+	addr string
+
+	mu       sync.Mutex
+	srv      *smtp.Server
+	ln       net.Listener
+	mode     SMTPMode
+	received []Received
+	deferred []Received // refused with 451 after DATA
+	refused  int        // recipients and messages refused so far
+}
+
+// Received is one accepted message.
+type Received struct {
+	From string
+	To   []string
+	Raw  []byte
+}
+
+// StartSMTPServer starts a server and stops it when the test ends.
+func StartSMTPServer(tb testing.TB) *SMTPServer {
+	tb.Helper()
+	s := &SMTPServer{tb: tb}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.addr = ln.Addr().String()
+	s.serve(ln)
+	tb.Cleanup(func() { s.Down() })
+	return s
+}
+
+// Addr is host:port.
+func (s *SMTPServer) Addr() string { return s.addr }
+
+// URL is a TANDEM_SMTP_URL for this server.
+func (s *SMTPServer) URL(from string) string { return "smtp://" + s.addr + "?from=" + from }
+
+func (s *SMTPServer) serve(ln net.Listener) {
+	srv := smtp.NewServer(&smtpBackend{s: s})
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout = 10 * time.Second
+	srv.WriteTimeout = 10 * time.Second
+	s.mu.Lock()
+	s.srv, s.ln = srv, ln
+	s.mu.Unlock()
+	go srv.Serve(ln)
+}
+
+// SetMode switches how the server answers from the next command on.
+func (s *SMTPServer) SetMode(m SMTPMode) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mode = m
+}
+
+// Down stops the server: connections to its address are refused.
+func (s *SMTPServer) Down() {
+	s.mu.Lock()
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
+	s.mu.Unlock()
+	if srv != nil {
+		// Close the listener here too: Serve may not have registered it
+		// with the server yet.
+		ln.Close()
+		srv.Close()
+	}
+}
+
+// Up starts the server again on the same address.
+func (s *SMTPServer) Up() {
+	s.tb.Helper()
+	var ln net.Listener
+	var err error
+	for i := 0; i < 50; i++ { // the port may take a moment to be free again
+		if ln, err = net.Listen("tcp", s.addr); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		s.tb.Fatalf("SMTP server up again on %s: %v", s.addr, err)
+	}
+	s.serve(ln)
+}
+
+// Refused counts the recipients and messages refused so far (4xx or 5xx).
+func (s *SMTPServer) Refused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
+}
+
+// Messages returns the messages accepted so far.
+func (s *SMTPServer) Messages() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.received...)
+}
+
+// WaitMessages waits until at least n messages arrived (at most 30 s)
+// and returns them all.
+func (s *SMTPServer) WaitMessages(tb testing.TB, n int) []Received {
+	tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ms := s.Messages()
+		if len(ms) >= n {
+			return ms
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("%d messages arrived, want %d", len(ms), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+type smtpBackend struct{ s *SMTPServer }
+
+func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: b.s}, nil }
+
+type smtpSession struct {
+	s    *SMTPServer
+	from string
+	to   []string
+}
+
+func (x *smtpSession) Reset()        { x.from, x.to = "", nil }
+func (x *smtpSession) Logout() error { return nil }
+
+func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	x.from = from
+	return nil
+}
+
+func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	switch x.s.mode {
+	case SMTPReject:
+		x.s.refused++
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox: " + to}
+	}
+	x.to = append(x.to, to)
+	return nil
+}
+
+func (x *smtpSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	if x.s.mode == SMTPTempFail {
+		x.s.refused++
+		x.s.deferred = append(x.s.deferred, Received{From: x.from, To: x.to, Raw: raw})
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	}
+	x.s.received = append(x.s.received, Received{From: x.from, To: x.to, Raw: raw})
+	return nil
+}
+
+// Deferred returns the messages refused with 451 so far.
+func (s *SMTPServer) Deferred() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.deferred...)
+}
+
+// ParsedMail is a received message read with the standard library's MIME
+// readers.
+type ParsedMail struct {
+	Header  mail.Header
+	Subject string // decoded
+	Text    string // the text/plain part, decoded, with \n line ends
+	HTML    string // the text/html part
+}
+
+// Parse reads the message: headers, the decoded subject and the text and
+// HTML parts of a multipart/alternative body.
+func (r Received) Parse() (*ParsedMail, error) {
+	m, err := mail.ReadMessage(bytes.NewReader(r.Raw))
+	if err != nil {
+		return nil, err
+	}
+	p := &ParsedMail{Header: m.Header}
+	if p.Subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil {
+		return nil, err
+	}
+	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(mt, "multipart/") {
+		return nil, errors.New("not a multipart message: " + mt)
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		body, err := io.ReadAll(part) // decodes quoted-printable
+		if err != nil {
+			return nil, err
+		}
+		text := strings.ReplaceAll(string(body), "\r\n", "\n")
+		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+		switch ct {
+		case "text/plain":
+			p.Text = text
+		case "text/html":
+			p.HTML = text
+		}
+	}
+	return p, nil
+}
