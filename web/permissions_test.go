@@ -80,6 +80,7 @@ type matrix struct {
 	engs    []*matrixEngagement
 	foreign map[string]*matrixEngagement // by org: an engagement of that org, for the other org's roles
 	skill   map[string]int64             // a skill of each org
+	job     map[string]int64             // a waiting email job of each org
 	member  map[string]*tandem.Person    // another person of each org
 	// markers: text that only the listed roles may read.
 	markers map[string][]string
@@ -101,7 +102,7 @@ func newMatrix(t *testing.T) *matrix {
 	a := app.New(db, &tandemtest.Mailbox{}, log, "")
 	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
 	m := &matrix{t: t, db: db, app: a, people: map[string]*matrixPerson{}, foreign: map[string]*matrixEngagement{},
-		skill: map[string]int64{}, member: map[string]*tandem.Person{}, ids: map[string]int64{}}
+		skill: map[string]int64{}, job: map[string]int64{}, member: map[string]*tandem.Person{}, ids: map[string]int64{}}
 	m.srv = httptest.NewUnstartedServer(nil)
 	m.srv.Start()
 	t.Cleanup(m.srv.Close)
@@ -141,6 +142,16 @@ func newMatrix(t *testing.T) *matrix {
 		sk, err := a.CreateSkill(c, "Skill"+org)
 		m.must(err, "skill")
 		m.skill[org] = sk.ID
+		// An email job, never worked here: its arguments are for no one's
+		// eyes on the queue page (kind, state and errors only).
+		orgID := tandem.ActorFrom(c).Org.ID
+		m.must(db.Write(ctx, func(tx *sqldb.Tx) error {
+			return app.EnqueueEmail(ctx, tx, app.EmailArgs{OrgID: orgID, To: "mk-job-to-" + org + "@x.test", Template: "notice",
+				Data: map[string]string{"Subject": "MK-JOBARGS-" + org}})
+		}), "job")
+		js, err := db.OrgJobs(ctx, sqldb.JobFilter{OrgID: orgID, Limit: 1})
+		m.must(err, "jobs")
+		m.job[org] = js[0].ID
 	}
 
 	aRoles := []string{adminA, progAdmin, coachR, mentorR, learnerR, managerR, guestR, unrelated}
@@ -195,6 +206,9 @@ func newMatrix(t *testing.T) *matrix {
 	m.must(err, "goal")
 	e3.goal = gl.ID
 	m.markers["MK-E3-GOAL"] = []string{guestR, mentorR}
+	for _, org := range []string{"A", "B"} {
+		m.markers["MK-JOBARGS-"+org], m.markers["mk-job-to-"+org] = nil, nil
+	}
 	m.markers["Milo Mentor"] = append(members, guestR)
 
 	// EB: org B's partnership, its administrator mentoring Bea.
@@ -385,6 +399,9 @@ func (m *matrix) resources(pattern string, p *matrixPerson) []resource {
 	case strings.Contains(path, "/skills/{id}"):
 		return []resource{{label: "skill", vals: map[string]string{"id": fmt.Sprint(m.skill[org])}, where: "own"},
 			{label: "foreign skill", vals: map[string]string{"id": fmt.Sprint(m.skill[other])}, where: "foreign"}, made()}
+	case strings.Contains(path, "/jobs/{id}"):
+		return []resource{{label: "job", vals: map[string]string{"id": fmt.Sprint(m.job[org])}, where: "own"},
+			{label: "foreign job", vals: map[string]string{"id": fmt.Sprint(m.job[other])}, where: "foreign"}, made()}
 	case strings.Contains(path, "tokens/{id}"):
 		// The caller's own token is made fresh for each request (see do);
 		// another person's token is the unrelated member's.
@@ -433,6 +450,7 @@ var matrixForms = map[string]string{
 	"POST /skills/{id}/rename":                             "name=",
 	"POST /skills/{id}/merge":                              "into=",
 	"POST /skills/{id}/retire":                             "retired=false",
+	"POST /admin/jobs/{id}/retry":                          "", // a waiting job: 409 for its administrator
 	"POST /engagements":                                    "kind=mentoring&learner_email={me}&guide_email={other}&areas_sent=1&areas=career&outcomes=Grow&cadence=Monthly&confidentiality=Between+us&exit_terms=A+talk",
 	"POST /engagements/{id}/agreement":                     "outcomes=Grow&cadence=Monthly&channels=Video&confidentiality=Between+us&review_method=Monthly&exit_terms=A+talk&start=2026-03-02&end=2026-06-01&evaluation_method=Rubric",
 	"POST /engagements/{id}/respond":                       "version=1&answer=agree",
@@ -472,6 +490,7 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/skills":                                           `{"name":"Matrix skill"}`,
 	"PATCH /api/v1/skills/{id}":                                     `{"name":""}`,
 	"POST /api/v1/skills/{id}/merge":                                `{"into":0}`,
+	"POST /api/v1/jobs/{id}/retry":                                  `{}`,
 	"POST /api/v1/engagements":                                      `{"kind":"mentoring","learner_id":{self},"guide_id":{otherid},"agreement":{"outcomes":["Grow"],"cadence":"Monthly","confidentiality":"Between us","exit_terms":"A talk"}}`,
 	"PUT /api/v1/engagements/{id}/agreement":                        `{"outcomes":["Grow"],"cadence":"Monthly","channels":"Video","confidentiality":"Between us","review_method":"Monthly","exit_terms":"A talk","start":"2026-03-02","end":"2026-06-01","evaluation_method":"Rubric"}`,
 	"POST /api/v1/engagements/{id}/responses":                       `{"version":1,"agreed":true}`,

@@ -109,6 +109,8 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/export.csv", admins, s.handleExport},
 		{"POST /admin/invitations", programAdmins, s.handleInvite},
 		{"GET /admin/mail", admins, s.handleMail},
+		{"GET /admin/jobs", admins, s.handleJobs},
+		{"POST /admin/jobs/{id}/retry", admins, s.handleRetryJob},
 		// JSON API.
 		{"GET /api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET /api/v1/me", signedIn, s.apiMe},
@@ -119,6 +121,8 @@ func (s *Server) routeTable() []route {
 		{"DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken},
 		{"GET /api/v1/invitations", admins, s.apiInvitations},
 		{"POST /api/v1/invitations", programAdmins, s.apiInvite},
+		{"GET /api/v1/jobs", admins, s.apiJobs},
+		{"POST /api/v1/jobs/{id}/retry", admins, s.apiRetryJob},
 		{"GET /api/v1/people", members, s.apiPeople},
 		{"GET /api/v1/people/{id}", selfOr(members), s.apiPerson},
 		{"PUT /api/v1/people/{id}/profile", selfOr(admins), s.apiUpdateProfile},

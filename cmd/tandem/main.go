@@ -34,6 +34,7 @@ Commands:
   demo         create an organization filled with generated demo people
   match        run, solve: compute optimal or stable mentoring matches
   engagements  list, show: coaching engagements and mentoring partnerships
+  jobs         list, retry: background jobs (email) of the whole installation
   version      print the version
 
 Run 'tandem <command> -h' for the flags of a command. Every flag can also be
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMatch(ctx, args[1:], stdout, stderr)
 	case "engagements":
 		return runEngagements(ctx, cfg, args[1:], stdout, stderr)
+	case "jobs":
+		return runJobs(ctx, cfg, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tandem", buildVersion())
 		return nil
