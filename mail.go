@@ -30,6 +30,9 @@ type Message struct {
 	// invitation or cancellation.
 	Attachments []Attachment
 	CreatedAt   time.Time
+	// Headers are extra header fields (List-Unsubscribe…), written as
+	// given; names and values must not contain line breaks.
+	Headers map[string]string
 }
 
 // Attachment is a file attached to a message.

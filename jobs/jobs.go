@@ -42,6 +42,10 @@ type Config struct {
 	// NoPeriodic leaves out the periodic jobs, for tests that work only
 	// the jobs they cause.
 	NoPeriodic bool
+	// RescueAfter is how long a job may run before River takes it for
+	// stuck (its process was killed) and retries it (default 15 minutes,
+	// above the longest job's timeout: a digest batch's 10 minutes).
+	RescueAfter time.Duration
 }
 
 // Runner works Tandem's jobs until stopped.
@@ -62,6 +66,9 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = time.Second
 	}
+	if cfg.RescueAfter == 0 {
+		cfg.RescueAfter = 15 * time.Minute
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{app: a, log: log})
 	river.AddWorker(workers, &passwordResetWorker{app: a})
@@ -70,6 +77,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 	river.AddWorker(workers, &summariesWorker{app: a})
 	river.AddWorker(workers, &dailySummaryWorker{app: a})
 	addEmailWorkers(workers, a)
+	addNotesWorkers(workers, a, log)
 
 	every := cfg.MaintenanceEvery
 	periodic := []*river.PeriodicJob{
@@ -80,17 +88,20 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 		}, &river.PeriodicJobOpts{RunOnStart: true, ID: "maintenance"}),
 		remindersJob(cfg.RemindersEvery),
 		summariesJob(),
+		notesPeriodic(),
 	}
 	if cfg.NoPeriodic {
 		periodic = nil
 	}
 	client, err := river.NewClient(a.DB.JobDriver(), &river.Config{
-		RetryPolicy:       cfg.RetryPolicy,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		Workers:           workers,
-		PeriodicJobs:      periodic,
-		FetchPollInterval: cfg.PollInterval,
-		Logger:            log,
+		RetryPolicy:          cfg.RetryPolicy,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:              workers,
+		PeriodicJobs:         periodic,
+		FetchPollInterval:    cfg.PollInterval,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		JobTimeout:           min(time.Minute, cfg.RescueAfter), // River's default, unless rescue comes sooner (tests)
+		Logger:               log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job client: %w", err)

@@ -9,12 +9,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/smtp"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,7 +177,15 @@ func compose(from string, m *tandem.Message, now time.Time) ([]byte, error) {
 	if id == "" {
 		id = hex.EncodeToString(rnd) + "@tandem"
 	}
-	hdr("Message-ID", "<"+id+">")
+	if _, ok := m.Headers["Message-ID"]; !ok {
+		hdr("Message-ID", "<"+id+">")
+	}
+	for _, k := range slices.Sorted(maps.Keys(m.Headers)) {
+		if strings.ContainsAny(k+m.Headers[k], "\r\n") {
+			return nil, fmt.Errorf("header %s: line breaks are not allowed", k)
+		}
+		hdr(k, m.Headers[k])
+	}
 	hdr("MIME-Version", "1.0")
 	mixed := ""
 	if len(m.Attachments) > 0 {

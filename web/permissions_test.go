@@ -478,6 +478,10 @@ var matrixForms = map[string]string{
 	"POST /admin/invitations":                              "email=invitee%40alpha.test&name=Ivy+Invitee&guest=1",
 	"POST /notifications/read":                             "id=0",
 	"POST /account/notifications":                          "sessions=immediately",
+	"POST /articles":                                       "title=Matrix+article&body=Hello",
+	"POST /articles/{id}":                                  "title=Matrix+article&body=Hello",
+	"POST /account/notes-subscription":                     "",
+	"POST /admin/digest":                                   "days=1,15&hour=9&time_zone=UTC",
 }
 
 var matrixJSON = map[string]string{
@@ -517,6 +521,10 @@ var matrixJSON = map[string]string{
 	"PUT /api/v1/rubric":                                            `{"levels":[]}`,
 	"POST /api/v1/me/notifications/read":                            `{"ids":[0]}`,
 	"PUT /api/v1/me/notification-settings":                          `{"sessions":"immediately"}`,
+	"POST /api/v1/articles":                                         `{"title":"Matrix article","body":"Hello"}`,
+	"PUT /api/v1/articles/{id}":                                     `{"title":"Matrix article","body":"Hello"}`,
+	"POST /api/v1/me/notes-subscription":                            `{}`,
+	"PUT /api/v1/digest-schedule":                                   `{"days":[1,15],"hour":9,"time_zone":"UTC"}`,
 }
 
 // outcome is what a request must answer.

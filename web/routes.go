@@ -111,6 +111,26 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/mail", admins, s.handleMail},
 		{"GET /admin/jobs", admins, s.handleJobs},
 		{"POST /admin/jobs/{id}/retry", admins, s.handleRetryJob},
+		// Coach Notes: public pages per organization (/o/{org-slug}/notes),
+		// the feed, signed subscription links; the authors' and
+		// administrators' pages.
+		{"GET /o/{org}/notes", anyone, s.handlePublicNotes},
+		{"GET /o/{org}/notes/feed.atom", anyone, s.handleNotesFeed},
+		{"GET /o/{org}/notes/{slug}", anyone, s.handlePublicNote},
+		{"POST /o/{org}/notes/subscribe", anyone, s.handleSubscribe},
+		{"GET /o/{org}/notes/confirm/{token}", anyone, s.handleConfirmSubscription},
+		{"GET /o/{org}/notes/unsubscribe/{token}", anyone, s.handleUnsubscribePage},
+		{"POST /o/{org}/notes/unsubscribe/{token}", anyone, s.handleUnsubscribe}, // RFC 8058 one-click
+		{"GET /articles", members, s.handleArticles},
+		{"GET /articles/new", members, s.handleNewArticle},
+		{"POST /articles", members, s.handleSaveArticle},
+		{"GET /articles/{id}/edit", members, s.handleEditArticle},
+		{"POST /articles/{id}", members, s.handleSaveArticle},
+		{"POST /account/notes-subscription", signedIn, s.handleSubscribeMe},
+		{"GET /admin/subscribers", admins, s.handleSubscribers},
+		{"GET /admin/subscribers.csv", admins, s.handleExportSubscribers},
+		{"POST /admin/subscribers/import", admins, s.handleImportSubscribers},
+		{"POST /admin/digest", admins, s.handleDigestSchedule},
 		// JSON API.
 		{"GET /api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET /api/v1/me", signedIn, s.apiMe},
@@ -178,6 +198,16 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/reflections", partners.onlyFor(tandem.Mentoring), s.apiReflect()},
 		{"GET /api/v1/rubric", signedIn, s.apiRubric},
 		{"PUT /api/v1/rubric", admins, s.apiSetRubric},
+		// Coach Notes API.
+		{"GET /api/v1/articles", members, s.apiArticles},
+		{"POST /api/v1/articles", members, s.apiSaveArticle},
+		{"GET /api/v1/articles/{id}", members, s.apiArticle},
+		{"PUT /api/v1/articles/{id}", members, s.apiSaveArticle},
+		{"POST /api/v1/me/notes-subscription", signedIn, s.apiSubscribeMe},
+		{"GET /api/v1/subscribers/export", admins, s.apiExportSubscribers},
+		{"POST /api/v1/subscribers/import", admins, s.apiImportSubscribers},
+		{"GET /api/v1/digest-schedule", admins, s.apiDigestSchedule},
+		{"PUT /api/v1/digest-schedule", admins, s.apiSetDigestSchedule},
 		{"/api/", anyone, s.apiNotFound},
 		{"/", anyone, s.handleNotFound},
 	}

@@ -35,6 +35,8 @@ Commands:
   match        run, solve: compute optimal or stable mentoring matches
   engagements  list, show: coaching engagements and mentoring partnerships
   jobs         list, retry: background jobs (email) of the whole installation
+  notes        publish FILE.md: publish a Coach Notes article
+  digest       send: send the Coach Notes digest now
   version      print the version
 
 Run 'tandem <command> -h' for the flags of a command. Every flag can also be
@@ -81,6 +83,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runEngagements(ctx, cfg, args[1:], stdout, stderr)
 	case "jobs":
 		return runJobs(ctx, cfg, args[1:], stdout, stderr)
+	case "notes":
+		return runNotes(ctx, cfg, args[1:], stdout, stderr)
+	case "digest":
+		return runDigest(ctx, cfg, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tandem", buildVersion())
 		return nil

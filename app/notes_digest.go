@@ -1,0 +1,418 @@
+package app
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/mail"
+	"github.com/tandemhq/tandem/sqldb"
+)
+
+// DigestArgs is the job that sends one digest: it fans out into batches.
+// Job arguments carry ids only, never a link: the batch worker signs each
+// recipient's unsubscribe link when it sends.
+type DigestArgs struct {
+	DigestID int64 `json:"digest_id"`
+}
+
+// Kind names the job in the queue.
+func (DigestArgs) Kind() string { return "notes_digest" }
+
+// DigestBatchArgs sends a digest to the confirmed subscribers with ids in
+// (After, UpTo] who do not have it yet.
+type DigestBatchArgs struct {
+	DigestID int64 `json:"digest_id"`
+	After    int64 `json:"after"`
+	UpTo     int64 `json:"up_to"`
+}
+
+// Kind names the job in the queue.
+func (DigestBatchArgs) Kind() string { return "notes_digest_batch" }
+
+// DigestScheduleArgs is the periodic job that starts the digests that are
+// due.
+type DigestScheduleArgs struct{}
+
+// Kind names the job in the queue.
+func (DigestScheduleArgs) Kind() string { return "notes_digest_schedule" }
+
+// DigestBatchSize is how many recipients one batch job sends to.
+var DigestBatchSize = 1000
+
+// DigestPlan says what a digest holds or would hold.
+type DigestPlan struct {
+	DigestID    int64
+	Articles    []tandem.Article
+	Subscribers int
+	Since       time.Time
+}
+
+// SendDigestNow starts a digest of the organization's articles published
+// since its last digest, for the operator's CLI; with dryRun it only says
+// what would be sent. With nothing new, nothing is sent (DigestID 0).
+func (a *App) SendDigestNow(ctx context.Context, orgID int64, dryRun bool) (*DigestPlan, error) {
+	now := a.DB.Now().UTC()
+	plan, err := a.digestPlan(ctx, orgID, now)
+	if err != nil || dryRun || len(plan.Articles) == 0 {
+		return plan, err
+	}
+	d := &sqldb.Digest{OrgID: orgID, Period: "manual-" + now.Format(time.RFC3339Nano), Since: plan.Since, Until: now, Articles: len(plan.Articles)}
+	if _, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id} }); err != nil {
+		return nil, err
+	}
+	plan.DigestID = d.ID
+	return plan, nil
+}
+
+func (a *App) digestPlan(ctx context.Context, orgID int64, until time.Time) (*DigestPlan, error) {
+	plan := &DigestPlan{}
+	last, err := a.DB.LastDigest(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if last != nil {
+		plan.Since = last.Until
+	}
+	if plan.Articles, err = a.DB.Articles(ctx, orgID, sqldb.ArticleFilter{Published: true, Since: plan.Since, Until: until, Limit: 100}); err != nil {
+		return nil, err
+	}
+	plan.Subscribers, err = a.DB.CountSubscribers(ctx, orgID, tandem.SubscriberConfirmed)
+	return plan, err
+}
+
+// lateDigest is how late a scheduled digest may still start (a server
+// down on the 1st sends it on the 2nd).
+const lateDigest = 3 * 24 * time.Hour
+
+// ScheduleDigests starts each organization's digest whose scheduled time
+// has come and that has not been started for that time, when articles
+// were published since the last one. The periodic job calls it; the
+// digest row is unique per organization and slot, so running it twice, or
+// on two replicas, starts one digest.
+func (a *App) ScheduleDigests(ctx context.Context) (int, error) {
+	orgs, err := a.DB.ListOrgs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := a.DB.Now().UTC()
+	started := 0
+	for _, org := range orgs {
+		sch, err := a.DB.DigestSchedule(ctx, org.ID)
+		if err != nil {
+			return started, err
+		}
+		slot, _ := sch.LastSlot(now)
+		if slot.IsZero() || now.Sub(slot) > lateDigest {
+			continue // a slot long past is not sent late: the next one takes its articles
+		}
+		period := slot.UTC().Format("2006-01-02T15:04Z")
+		last, err := a.DB.LastDigest(ctx, org.ID)
+		if err != nil {
+			return started, err
+		}
+		if last != nil && (last.Period == period || !last.CreatedAt.Before(slot)) {
+			continue // sent for this slot already, or by hand since
+		}
+		plan, err := a.digestPlan(ctx, org.ID, now)
+		if err != nil {
+			return started, err
+		}
+		if len(plan.Articles) == 0 {
+			continue // nothing new, nothing sent
+		}
+		d := &sqldb.Digest{OrgID: org.ID, Period: period, Since: plan.Since, Until: now, Articles: len(plan.Articles)}
+		ok, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id} })
+		if err != nil {
+			return started, err
+		}
+		if ok {
+			started++
+		}
+	}
+	return started, nil
+}
+
+// FanOutDigest splits a digest's recipients into batch jobs, each unique
+// by its arguments, so a retried fan-out adds none twice.
+func (a *App) FanOutDigest(ctx context.Context, digestID int64) (int, error) {
+	d, err := a.DB.Digest(ctx, digestID)
+	if err != nil {
+		return 0, err
+	}
+	ranges, err := a.DB.DigestBatches(ctx, d.OrgID, DigestBatchSize)
+	if err != nil {
+		return 0, err
+	}
+	jobs := make([]river.JobArgs, len(ranges))
+	for i, r := range ranges {
+		jobs[i] = DigestBatchArgs{DigestID: d.ID, After: r[0], UpTo: r[1]}
+	}
+	return len(jobs), a.DB.EnqueueAll(ctx, jobs, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+}
+
+// unsubscribePlaceholder stands for each recipient's unsubscribe link in
+// a digest rendered once.
+const unsubscribePlaceholder = "https://unsubscribe.invalid/PLACEHOLDER"
+
+// renderDigest renders a digest once for all its recipients.
+func (a *App) renderDigest(ctx context.Context, d *sqldb.Digest, org *tandem.Org) (*tandem.Message, error) {
+	arts, err := a.DB.Articles(ctx, d.OrgID, sqldb.ArticleFilter{Published: true, Since: d.Since, Until: d.Until, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	type item struct{ Title, Summary, URL, Date string }
+	items := make([]item, len(arts))
+	for i, art := range arts {
+		items[i] = item{art.Title, art.Summary, a.NotesURL(org) + "/" + art.Slug, art.PublishedAt.Format("2 Jan 2006")}
+	}
+	return mail.Render("notes_digest", map[string]any{"Org": org.Name, "Articles": items, "Notes": a.NotesURL(org), "Unsubscribe": unsubscribePlaceholder})
+}
+
+// sender sends the messages of one batch: over one SMTP connection when
+// the mailer can hold one open, else one Send at a time.
+type sender interface {
+	Send(ctx context.Context, m *tandem.Message) error
+	Close() error
+}
+
+type plainSender struct{ tandem.Mailer }
+
+func (plainSender) Close() error { return nil }
+
+func (a *App) openSender(ctx context.Context) (sender, error) {
+	if m, ok := a.Mailer.(*mail.SMTPMailer); ok {
+		return m.Open(ctx)
+	}
+	return plainSender{a.Mailer}, nil
+}
+
+// SendDigestBatch sends a digest to the recipients of one batch who do
+// not have it yet, recording each delivery right after the server accepts
+// it: a batch retried after a crash skips whoever was recorded. It
+// returns how many it sent.
+func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, error) {
+	d, err := a.DB.Digest(ctx, args.DigestID)
+	if err != nil {
+		return 0, err
+	}
+	recips, err := a.DB.DigestRecipients(ctx, d, args.After, args.UpTo)
+	if err != nil || len(recips) == 0 {
+		return 0, err
+	}
+	org, err := a.DB.OrgByID(ctx, d.OrgID)
+	if err != nil {
+		return 0, err
+	}
+	tmpl, err := a.renderDigest(ctx, d, org)
+	if err != nil {
+		return 0, err
+	}
+	key, err := a.linkKey(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s, err := a.openSender(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	base := a.NotesURL(org) + "/unsubscribe/"
+	sent := 0
+	for i := range recips {
+		r := &recips[i]
+		if tandem.CheckEmail(r.Email) != "" {
+			a.Log.WarnContext(ctx, "digest: recipient without a valid email skipped", "subscriber", r.ID)
+			continue
+		}
+		link := base + tokenWith(key, "unsubscribe", r, time.Time{})
+		m := *tmpl
+		m.To, m.OrgID, m.Secret = r.Email, d.OrgID, true
+		m.Text = strings.ReplaceAll(tmpl.Text, unsubscribePlaceholder, link)
+		m.HTML = strings.ReplaceAll(tmpl.HTML, unsubscribePlaceholder, link)
+		m.Headers = map[string]string{"List-Unsubscribe": "<" + link + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+			"Precedence": "bulk",
+			// One Message-ID per digest and recipient: a copy resent after
+			// a crash between delivery and its record is recognizably the same.
+			"Message-ID": fmt.Sprintf("<digest-%d-%d@%s>", d.ID, r.ID, msgIDHost(a.BaseURL))}
+		if err := s.Send(ctx, &m); err != nil {
+			return sent, err
+		}
+		if err := a.DB.MarkDigestSent(ctx, d.ID, r.ID); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+// DigestSchedule returns the organization's digest schedule (administrators).
+func (a *App) DigestSchedule(ctx context.Context) (tandem.DigestSchedule, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return tandem.DigestSchedule{}, err
+	}
+	return a.DB.DigestSchedule(ctx, act.Org.ID)
+}
+
+// SetDigestSchedule changes when the organization's digest goes out.
+func (a *App) SetDigestSchedule(ctx context.Context, s tandem.DigestSchedule) error {
+	act, err := admin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	return a.DB.SetDigestSchedule(ctx, act.Org.ID, s)
+}
+
+// subscriberHeader is the subscriber CSV's header.
+var subscriberHeader = []string{"email", "status", "consent_at", "consent_source"}
+
+// ExportSubscribers writes the organization's subscribers as CSV
+// (administrators).
+func (a *App) ExportSubscribers(ctx context.Context, w io.Writer) error {
+	act, err := admin(ctx)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(subscriberHeader)
+	err = a.DB.EachSubscriber(ctx, act.Org.ID, func(s *tandem.Subscriber) error {
+		consent := ""
+		if s.ConsentAt != nil {
+			consent = s.ConsentAt.Format(time.RFC3339)
+		}
+		return cw.Write([]string{csvCell(s.Email), s.Status, consent, csvCell(s.ConsentSource)})
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvCell keeps a spreadsheet from evaluating a cell.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// maxSubscriberRows bounds one import.
+const maxSubscriberRows = 200_000
+
+// ImportSubscribers adds the subscribers of a CSV with columns email,
+// consent_at (RFC 3339 or 2006-01-02) and consent_source (and optionally
+// status, which must then be "confirmed"), all or nothing: a row without
+// a valid email, a consent time or its source is refused with the others,
+// since no one is subscribed without recorded consent. Addresses already
+// known are left as they are (one who unsubscribed stays unsubscribed).
+func (a *App) ImportSubscribers(ctx context.Context, r io.Reader) (int, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "The file is empty or not CSV.", Fields: map[string]string{"file": "Send a CSV with a header line."}}
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, need := range []string{"email", "consent_at", "consent_source"} {
+		if _, ok := col[need]; !ok {
+			return 0, &tandem.Error{Code: tandem.EINVALID, Message: fmt.Sprintf("The file has no %s column: every subscriber needs an address and recorded consent (consent_at, consent_source).", need),
+				Fields: map[string]string{"file": "Add the column " + need + "."}}
+		}
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(strings.TrimPrefix(rec[i], "'"))
+		}
+		return ""
+	}
+	var subs []tandem.Subscriber
+	var problems []string
+	seen := map[string]bool{}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, &tandem.Error{Code: tandem.EINVALID, Message: "The file is not valid CSV: " + err.Error(), Fields: map[string]string{"file": "Check the file."}}
+		}
+		if len(subs)+len(problems) >= maxSubscriberRows {
+			return 0, &tandem.Error{Code: tandem.ETOOLARGE, Message: fmt.Sprintf("Import at most %d subscribers at a time.", maxSubscriberRows)}
+		}
+		email := tandem.NormalizeEmail(get(rec, "email"))
+		var why []string
+		if msg := tandem.CheckEmail(email); msg != "" {
+			why = append(why, "email: "+msg)
+		}
+		at, terr := time.Parse(time.RFC3339, get(rec, "consent_at"))
+		if terr != nil {
+			at, terr = time.Parse("2006-01-02", get(rec, "consent_at"))
+		}
+		switch {
+		case get(rec, "consent_at") == "":
+			why = append(why, "consent_at: no consent time recorded")
+		case terr != nil:
+			why = append(why, "consent_at: not a time like 2026-03-01T09:00:00Z")
+		case at.After(a.DB.Now()):
+			why = append(why, "consent_at: in the future")
+		}
+		if get(rec, "consent_source") == "" {
+			why = append(why, "consent_source: how the person agreed is not recorded")
+		}
+		if st := get(rec, "status"); st != "" && st != tandem.SubscriberConfirmed {
+			continue // pending or unsubscribed rows of an export are not subscriptions
+		}
+		if seen[email] {
+			why = append(why, "email: listed twice")
+		}
+		seen[email] = true
+		if len(why) > 0 {
+			if len(problems) < 20 {
+				problems = append(problems, fmt.Sprintf("line %d: %s", line, strings.Join(why, "; ")))
+			}
+			continue
+		}
+		subs = append(subs, tandem.Subscriber{Email: email, ConsentAt: &at, ConsentSource: get(rec, "consent_source")})
+	}
+	if len(problems) > 0 {
+		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Nothing was imported: " + strings.Join(problems, ". ") + ".",
+			Fields: map[string]string{"file": problems[0]}}
+	}
+	return a.DB.ImportSubscribers(ctx, act.Org.ID, subs)
+}
+
+// DigestSentCount says to how many subscribers a digest was sent.
+func (a *App) DigestSentCount(ctx context.Context, digestID int64) (int, error) {
+	return a.DB.DigestSent(ctx, digestID)
+}
+
+// msgIDHost is the host of the base URL, for Message-IDs.
+func msgIDHost(base string) string {
+	h := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
+	if i := strings.IndexAny(h, "/:"); i >= 0 {
+		h = h[:i]
+	}
+	if h == "" {
+		return "tandem"
+	}
+	return h
+}

@@ -1,0 +1,175 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/jobs"
+	"github.com/tandemhq/tandem/mail"
+	"github.com/tandemhq/tandem/sqldb"
+	"github.com/tandemhq/tandem/tandemtest"
+)
+
+// notesOrg makes an organization with a published article and n
+// confirmed subscribers (s0@…), one pending and one unsubscribed.
+func notesOrg(t testing.TB, db *sqldb.DB, a *app.App, n int) (context.Context, *tandem.Org) {
+	t.Helper()
+	ctx := tandemtest.MustOrg(t, db, "Acme")
+	if _, err := a.SaveArticle(ctx, 0, tandem.ArticleInput{Title: "First note", Summary: "Hello", Body: "Hello **there**.", Status: tandem.ArticlePublished}); err != nil {
+		t.Fatal(err)
+	}
+	org := tandem.ActorFrom(ctx).Org
+	at := db.Now().Add(-time.Hour)
+	subs := make([]tandem.Subscriber, n)
+	for i := range subs {
+		subs[i] = tandem.Subscriber{Email: fmt.Sprintf("s%d@example.com", i), ConsentAt: &at, ConsentSource: "test"}
+	}
+	for len(subs) > 0 { // in transactions of 5,000
+		k := min(len(subs), 5000)
+		if _, err := db.ImportSubscribers(context.Background(), org.ID, subs[:k]); err != nil {
+			t.Fatal(err)
+		}
+		subs = subs[k:]
+	}
+	if _, err := db.Subscribe(context.Background(), org.ID, "pending@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := db.Subscribe(context.Background(), org.ID, "gone@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.ConfirmSubscriber(context.Background(), org.ID, gone.ID, "test")
+	db.Unsubscribe(context.Background(), org.ID, gone.ID)
+	return ctx, org
+}
+
+// waitDigest waits until no digest job is left and returns how many
+// subscribers the digest was sent to.
+func waitDigest(t testing.TB, a *app.App, id int64) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		n, err := a.DB.UnfinishedJobs(context.Background(), app.DigestArgs{}.Kind(), app.DigestBatchArgs{}.Kind())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			sent, err := a.DigestSentCount(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sent
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d digest jobs still unfinished", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestDigestDelivery: a digest goes through the River jobs to a real SMTP
+// server, once to each confirmed subscriber and to no one else, in
+// batches that reuse one connection each, with RFC 8058 headers and each
+// recipient's own unsubscribe link.
+func TestDigestDelivery(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	sink := tandemtest.StartSMTPSink(t)
+	m, err := mail.NewSMTPMailer(sink.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(db, m, quiet(), "https://tandem.test")
+	_, org := notesOrg(t, db, a, 23)
+	old := app.DigestBatchSize
+	app.DigestBatchSize = 5
+	t.Cleanup(func() { app.DigestBatchSize = old })
+	r, err := jobs.Start(context.Background(), a, quiet(), jobs.Config{PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(context.Background())
+
+	plan, err := a.SendDigestNow(context.Background(), org.ID, false)
+	if err != nil || plan.DigestID == 0 || plan.Subscribers != 23 {
+		t.Fatalf("plan %+v %v", plan, err)
+	}
+	if sent := waitDigest(t, a, plan.DigestID); sent != 23 {
+		t.Fatalf("sent to %d, want 23", sent)
+	}
+	counts := sink.Counts()
+	for i := 0; i < 23; i++ {
+		if c := counts[fmt.Sprintf("s%d@example.com", i)]; c != 1 {
+			t.Errorf("s%d received %d digests", i, c)
+		}
+	}
+	if counts["pending@example.com"] != 0 || counts["gone@example.com"] != 0 || sink.Total() != 23 {
+		t.Errorf("sent to the unconfirmed or the unsubscribed: %v", counts)
+	}
+	if c := sink.Connections(); c > 5 {
+		t.Errorf("%d SMTP connections for 5 batches: connections are not reused", c)
+	}
+	links := map[string]bool{}
+	for _, msg := range sink.Kept() {
+		lu := msg.Header.Get("List-Unsubscribe")
+		if msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.HasPrefix(lu, "<https://tandem.test/o/acme/notes/unsubscribe/") {
+			t.Fatalf("headers: %v", msg.Header)
+		}
+		links[lu] = true
+	}
+	if len(links) != 23 {
+		t.Errorf("%d distinct unsubscribe links for 23 recipients", len(links))
+	}
+	// A batch run again (a retry) sends nothing.
+	if n, err := a.SendDigestBatch(context.Background(), app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); n != 0 || err != nil {
+		t.Fatalf("retry sent %d (%v)", n, err)
+	}
+}
+
+// TestDigestSchedule: the digest starts at its slot in the
+// organization's time zone, once per slot, only with something new; a
+// day that does not exist in every month is refused.
+func TestDigestSchedule(t *testing.T) {
+	db, clock := tandemtest.MustOpenDB(t)
+	a := app.New(db, &tandemtest.Mailbox{}, quiet(), "https://tandem.test")
+	clock.Set(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	ctx, org := notesOrg(t, db, a, 2)
+	for _, bad := range []tandem.DigestSchedule{{Days: []int{1, 31}, Hour: 9, TimeZone: "UTC"}, {Days: []int{15}, Hour: 24}, {Days: []int{15}, Hour: 9, TimeZone: "Mars/Olympus"}, {}} {
+		err := a.SetDigestSchedule(ctx, bad)
+		if tandem.ErrorCode(err) != tandem.EINVALID {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if err := a.SetDigestSchedule(ctx, tandem.DigestSchedule{Days: []int{31}, Hour: 9}); !strings.Contains(tandem.ErrorFields(err)["days"], "Day 31 does not exist in every month") {
+		t.Errorf("the 31st: %v", err)
+	}
+	if err := a.SetDigestSchedule(ctx, tandem.DigestSchedule{Days: []int{15, 1}, Hour: 9, TimeZone: "Europe/Paris"}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(at time.Time, want int) {
+		t.Helper()
+		clock.Set(at)
+		n, err := a.ScheduleDigests(context.Background())
+		if err != nil || n != want {
+			t.Fatalf("at %s: %d digests started (%v), want %d", at, n, err, want)
+		}
+	}
+	run(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC), 0) // the 1st is long past
+	run(time.Date(2026, 3, 15, 7, 59, 0, 0, time.UTC), 0) // 08:59 in Paris
+	run(time.Date(2026, 3, 15, 8, 0, 0, 0, time.UTC), 1)  // 09:00 in Paris
+	run(time.Date(2026, 3, 15, 8, 5, 0, 0, time.UTC), 0)  // once per slot
+	run(time.Date(2026, 4, 1, 7, 0, 0, 0, time.UTC), 0)   // 09:00 CEST, summer time: nothing new anyway
+	if _, err := a.SaveArticle(ctx, 0, tandem.ArticleInput{Title: "Second", Body: "More.", Status: tandem.ArticlePublished}); err != nil {
+		t.Fatal(err)
+	}
+	run(time.Date(2026, 4, 1, 6, 59, 0, 0, time.UTC), 0)
+	run(time.Date(2026, 4, 1, 7, 0, 0, 0, time.UTC), 1)
+	last, _ := db.LastDigest(context.Background(), org.ID)
+	if last.Articles != 1 || last.Period != "2026-04-01T07:00Z" {
+		t.Fatalf("second digest: %+v", last)
+	}
+}

@@ -1,0 +1,304 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
+)
+
+// TestCoachNotesArticles: an author writes, a script or a javascript:
+// link is refused with the text kept, raw HTML is sanitized, drafts and
+// scheduled articles stay off the public pages and the Atom feed until
+// their time.
+func TestCoachNotesArticles(t *testing.T) {
+	e := newEnv(t)
+	b := e.setup("Acme Coaching", "Ada Admin", "ada@acme.test")
+
+	r := b.post("/articles", formOf("title", "Bad", "body", "Hello <script>alert(1)</script>", "status", "published"))
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "cannot run scripts") || !strings.Contains(r.body, "Hello &lt;script&gt;") {
+		t.Fatalf("script: %d\n%s", r.status, r.body)
+	}
+	r = b.post("/articles", formOf("title", "Bad link", "body", "[click](javascript:alert(1))", "status", "published"))
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "javascript:") {
+		t.Fatalf("javascript link: %d\n%s", r.status, r.body)
+	}
+	r = b.post("/articles", formOf("title", "Mentoring vs coaching", "summary", "Two ways to grow", "topics", "mentoring, coaching",
+		"body", "# Hello\n\nSome **bold** text <img src=x onerror=\"alert(1)\"> and [a link](https://example.com).", "status", "published"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d\n%s", r.status, r.body)
+	}
+	r = b.post("/articles", formOf("title", "Still a draft", "body", "Not yet.", "status", "draft"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("draft: %d\n%s", r.status, r.body)
+	}
+	r = b.post("/articles", formOf("title", "Next week", "body", "Soon.", "status", "scheduled",
+		"publish_at", e.clock.Now().UTC().Add(7*24*time.Hour).Format("2006-01-02T15:04")))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("scheduled: %d\n%s", r.status, r.body)
+	}
+	r = b.post("/articles", formOf("title", "Mentoring vs coaching", "body", "Again.", "status", "draft"))
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "Another article uses mentoring-vs-coaching") {
+		t.Fatalf("same slug: %d\n%s", r.status, r.body)
+	}
+
+	anon := e.browser()
+	r = anon.get("/o/acme-coaching/notes")
+	if r.status != 200 || !strings.Contains(r.body, "Mentoring vs coaching") || strings.Contains(r.body, "Still a draft") || strings.Contains(r.body, "Next week") {
+		t.Fatalf("public list: %d\n%s", r.status, r.body)
+	}
+	if !strings.Contains(r.body, `action="/o/acme-coaching/notes/subscribe"`) {
+		t.Fatalf("no subscription form on /notes")
+	}
+	r = anon.get("/o/acme-coaching/notes/mentoring-vs-coaching")
+	if r.status != 200 || !strings.Contains(r.body, "<strong>bold</strong>") || strings.Contains(r.body, "onerror") || !strings.Contains(r.body, `href="https://example.com"`) {
+		t.Fatalf("public article: %d\n%s", r.status, r.body)
+	}
+	for _, p := range []string{"/o/acme-coaching/notes/still-a-draft", "/o/acme-coaching/notes/next-week", "/o/nobody/notes"} {
+		if r := anon.get(p); r.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, r.status)
+		}
+	}
+
+	feed := func() atomTestFeed {
+		r := anon.get("/o/acme-coaching/notes/feed.atom")
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/atom+xml") {
+			t.Fatalf("feed: %d %s", r.status, r.header.Get("Content-Type"))
+		}
+		var f atomTestFeed
+		if err := xml.Unmarshal([]byte(r.body), &f); err != nil {
+			t.Fatalf("feed is not XML: %v\n%s", err, r.body)
+		}
+		return f
+	}
+	f := feed()
+	if len(f.Entries) != 1 || f.Entries[0].Title != "Mentoring vs coaching" || strings.Contains(f.Entries[0].Content, "onerror") ||
+		f.Entries[0].Author != "Ada Admin" || len(f.Entries[0].Categories) != 2 {
+		t.Fatalf("feed entries: %+v", f.Entries)
+	}
+	// The API: the same rules, errors naming the field.
+	tok := b.token("notes")
+	st, body, _ := e.api("POST", "/api/v1/articles", tok, `{"title":"API","body":"<script>x</script>","status":"published"}`)
+	if st != 422 || body["errors"].(map[string]any)["body"] == nil {
+		t.Fatalf("API script: %d %v", st, body)
+	}
+	st, body, _ = e.api("POST", "/api/v1/articles", tok, `{"title":"From the API","body":"Hi","topics":["a"],"status":"published"}`)
+	if st != 201 || body["status"] != "published" || body["slug"] != "from-the-api" {
+		t.Fatalf("API create: %d %v", st, body)
+	}
+	e.clock.Add(8 * 24 * time.Hour)
+	if f := feed(); len(f.Entries) != 3 || f.Entries[0].Title != "Next week" {
+		t.Fatalf("the scheduled article is not in the feed once its time came: %+v", f.Entries)
+	}
+
+}
+
+type atomTestFeed struct {
+	Title   string `xml:"title"`
+	Entries []struct {
+		Title      string `xml:"title"`
+		Author     string `xml:"author>name"`
+		Content    string `xml:"content"`
+		Categories []struct {
+			Term string `xml:"term,attr"`
+		} `xml:"category"`
+	} `xml:"entry"`
+}
+
+// TestSubscription: double opt-in through the public form, confirmation
+// once, forged and expired links refused, and RFC 8058 one-click
+// unsubscribe from a digest's header.
+func TestSubscription(t *testing.T) {
+	e := newEnv(t)
+	b := e.setup("Acme Coaching", "Ada Admin", "ada@acme.test")
+	if r := b.post("/articles", formOf("title", "First", "body", "Hello", "status", "published")); r.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", r.status)
+	}
+	anon := e.browser()
+	r := anon.post("/o/acme-coaching/notes/subscribe", formOf("email", "not-an-address"))
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "like name@example.com") {
+		t.Fatalf("invalid email: %d\n%s", r.status, r.body)
+	}
+	r = anon.post("/o/acme-coaching/notes/subscribe", formOf("email", "Reader@Example.com"))
+	if r.status != 200 || !strings.Contains(r.body, "Check your inbox") {
+		t.Fatalf("subscribe: %d\n%s", r.status, r.body)
+	}
+	e.workJobs() // the confirmation is sent by a job
+	org := orgOf(t, e, "acme-coaching")
+	if sub, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com"); sub == nil || sub.Status != tandem.SubscriberPending || sub.ConsentAt != nil {
+		t.Fatalf("subscriber before confirming: %+v", sub)
+	}
+	// Nothing but the confirmation before confirming: a digest now
+	// reaches no one.
+	plan, err := e.app.SendDigestNow(context.Background(), org.ID, true)
+	if err != nil || plan.Subscribers != 0 {
+		t.Fatalf("dry run: %+v %v", plan, err)
+	}
+	link := e.mail.MustLastLink(t, "reader@example.com")
+	if !strings.Contains(link, "/o/acme-coaching/notes/confirm/") {
+		t.Fatalf("link %s", link)
+	}
+	if r := anon.get(link + "x"); r.status != http.StatusNotFound || !strings.Contains(r.body, "not valid") {
+		t.Fatalf("forged link: %d\n%s", r.status, r.body)
+	}
+	if r := anon.get(link); r.status != 200 || !strings.Contains(r.body, "Subscription confirmed") {
+		t.Fatalf("confirm: %d\n%s", r.status, r.body)
+	}
+	if r := anon.get(link); r.status != 200 || !strings.Contains(r.body, "Already confirmed") {
+		t.Fatalf("confirm twice: %d\n%s", r.status, r.body)
+	}
+	sub, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com")
+	if sub.Status != tandem.SubscriberConfirmed || sub.ConsentAt == nil || sub.ConsentSource != tandem.ConsentConfirmedEmail {
+		t.Fatalf("confirmed subscriber: %+v", sub)
+	}
+
+	// A member subscribes with one click.
+	if r := b.post("/account/notes-subscription", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("member subscribe: %d", r.status)
+	}
+	// An expired link.
+	anon.post("/o/acme-coaching/notes/subscribe", formOf("email", "late@example.com"))
+	e.workJobs() // the confirmation is sent by a job
+	late := e.mail.MustLastLink(t, "late@example.com")
+	e.clock.Add(8 * 24 * time.Hour)
+	if r := anon.get(late); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "expired") {
+		t.Fatalf("expired link: %d\n%s", r.status, r.body)
+	}
+
+	// A digest, sent by the batch job's code, to the two confirmed.
+	plan, err = e.app.SendDigestNow(context.Background(), org.ID, false)
+	if err != nil || plan.DigestID == 0 || len(plan.Articles) != 1 || plan.Subscribers != 2 {
+		t.Fatalf("digest: %+v %v", plan, err)
+	}
+	sent, err := e.app.SendDigestBatch(context.Background(), app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40})
+	if err != nil || sent != 2 {
+		t.Fatalf("batch: %d %v", sent, err)
+	}
+	if again, _ := e.app.SendDigestBatch(context.Background(), app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); again != 0 {
+		t.Fatalf("a retried batch sent %d again", again)
+	}
+	var readerMsg, adaMsg *tandem.Message
+	for _, m := range e.mail.Messages() {
+		if !strings.HasPrefix(m.Subject, "Coach Notes from") {
+			continue
+		}
+		switch m.To {
+		case "reader@example.com":
+			readerMsg = &m
+		case "ada@acme.test":
+			adaMsg = &m
+		}
+	}
+	if readerMsg == nil || adaMsg == nil {
+		t.Fatalf("digest recipients: %+v", e.mail.Messages())
+	}
+	lu := readerMsg.Headers["List-Unsubscribe"]
+	if readerMsg.Headers["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" || !strings.HasPrefix(lu, "<"+e.srv.URL+"/o/acme-coaching/notes/unsubscribe/") {
+		t.Fatalf("headers: %v", readerMsg.Headers)
+	}
+	unsub := strings.Trim(lu, "<>")
+	if !strings.Contains(readerMsg.Text, unsub) || !strings.Contains(readerMsg.HTML, unsub) || strings.Contains(adaMsg.Text, unsub) {
+		t.Fatalf("the footer link is not the recipient's own")
+	}
+	// Another address's token: the id of one, the signature of the other.
+	adaLink := strings.Trim(adaMsg.Headers["List-Unsubscribe"], "<>")
+	readerTok := unsub[strings.LastIndex(unsub, "/")+1:]
+	adaTok := adaLink[strings.LastIndex(adaLink, "/")+1:]
+	mixed := strings.SplitN(adaTok, ".", 2)[0] + readerTok[strings.Index(readerTok, "."):]
+	if st := oneClick(t, e.srv.URL+"/o/acme-coaching/notes/unsubscribe/"+mixed); st != http.StatusNotFound {
+		t.Fatalf("a token for another address: %d", st)
+	}
+	// The footer's page asks first; GET changes nothing.
+	if r := anon.get(unsub); r.status != 200 || !strings.Contains(r.body, "reader@example.com") {
+		t.Fatalf("unsubscribe page: %d\n%s", r.status, r.body)
+	}
+	if s, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com"); s.Status != tandem.SubscriberConfirmed {
+		t.Fatalf("GET unsubscribed")
+	}
+	// RFC 8058: a POST from the mail provider, no cookie, no Origin.
+	if st := oneClick(t, unsub); st != 200 {
+		t.Fatalf("one-click: %d", st)
+	}
+	if s, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com"); s.Status != tandem.SubscriberUnsubscribed {
+		t.Fatalf("after one-click: %+v", s)
+	}
+	if s, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "ada@acme.test"); s.Status != tandem.SubscriberConfirmed {
+		t.Fatalf("the other subscriber changed: %+v", s)
+	}
+	// Nothing new since the last digest: nothing sent.
+	plan, err = e.app.SendDigestNow(context.Background(), org.ID, false)
+	if err != nil || plan.DigestID != 0 || len(plan.Articles) != 0 {
+		t.Fatalf("empty digest: %+v %v", plan, err)
+	}
+}
+
+func oneClick(t *testing.T, u string) int {
+	t.Helper()
+	resp, err := http.PostForm(u, url.Values{"List-Unsubscribe": {"One-Click"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func orgOf(t *testing.T, e *env, slug string) *tandem.Org {
+	t.Helper()
+	o, err := e.db.OrgBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// TestSubscriberCSV: an import with a row lacking recorded consent is
+// refused whole; a good one imports; the export carries consent; an
+// address that unsubscribed is not subscribed again by an import.
+func TestSubscriberCSV(t *testing.T) {
+	e := newEnv(t)
+	b := e.setup("Acme Coaching", "Ada Admin", "ada@acme.test")
+	tok := b.token("csv")
+	post := func(body string) (int, map[string]any) {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/subscribers/import", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "text/csv")
+		r := e.browser().do(req)
+		var out map[string]any
+		_ = jsonUnmarshal(r.body, &out)
+		return r.status, out
+	}
+	st, out := post("email,consent_at,consent_source\nok@example.com,2026-01-05T10:00:00Z,paper form\nnoconsent@example.com,,\nbad-address,2026-01-05,web\n")
+	if st != 422 || !strings.Contains(out["detail"].(string), "line 3: consent_at: no consent time recorded") || !strings.Contains(out["detail"].(string), "line 4: email") {
+		t.Fatalf("refused import: %d %v", st, out)
+	}
+	org := orgOf(t, e, "acme-coaching")
+	if n, _ := e.db.CountSubscribers(context.Background(), org.ID, tandem.SubscriberConfirmed); n != 0 {
+		t.Fatalf("%d subscribers stored by a refused import", n)
+	}
+	if st, out := post("email\nx@example.com\n"); st != 422 || !strings.Contains(out["detail"].(string), "no consent_at column") {
+		t.Fatalf("no consent columns: %d %v", st, out)
+	}
+	gone, _ := e.db.Subscribe(context.Background(), org.ID, "gone@example.com")
+	e.db.ConfirmSubscriber(context.Background(), org.ID, gone.ID, "test")
+	e.db.Unsubscribe(context.Background(), org.ID, gone.ID)
+	st, out = post("email,consent_at,consent_source\nok@example.com,2026-01-05T10:00:00Z,paper form\nGone@example.com,2026-01-05,old list\n")
+	if st != 200 || out["imported"].(float64) != 1 {
+		t.Fatalf("import: %d %v", st, out)
+	}
+	if s, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "gone@example.com"); s.Status != tandem.SubscriberUnsubscribed {
+		t.Fatalf("an import resubscribed an address that unsubscribed: %+v", s)
+	}
+	r := b.get("/admin/subscribers.csv")
+	if r.status != 200 || !strings.Contains(r.body, "ok@example.com,confirmed,2026-01-05T10:00:00Z,paper form") || !strings.Contains(r.body, "gone@example.com,unsubscribed") {
+		t.Fatalf("export: %d\n%s", r.status, r.body)
+	}
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
