@@ -219,7 +219,11 @@ func (a *App) NotesURL(org *tandem.Org) string { return a.BaseURL + "/o/" + org.
 // email and nothing else until it confirms. The answer is the same
 // whether the address was new, pending or confirmed, so the form tells
 // no one who subscribes.
-func (a *App) Subscribe(ctx context.Context, orgSlug, email string) error {
+//
+// Requests are limited per address to confirm and per requesting client
+// (SubscribeMaxPer*), so the public form cannot flood anyone's mailbox with
+// confirmations; over a limit nothing is sent and the answer is the same.
+func (a *App) Subscribe(ctx context.Context, orgSlug, email, address string) error {
 	org, err := a.PublicOrg(ctx, orgSlug)
 	if err != nil {
 		return err
@@ -227,6 +231,16 @@ func (a *App) Subscribe(ctx context.Context, orgSlug, email string) error {
 	email = tandem.NormalizeEmail(email)
 	if msg := tandem.CheckEmail(email); msg != "" {
 		return &tandem.Error{Code: tandem.EINVALID, Message: "Check the email address.", Fields: map[string]string{"email": msg}}
+	}
+	res, err := a.DB.Reserve(ctx,
+		sqldb.Limit{Bucket: "subscribe:address:" + addressKey(address), Max: SubscribeMaxPerAddress, Window: time.Hour},
+		sqldb.Limit{Bucket: fmt.Sprintf("subscribe:to:%d:%s", org.ID, email), Max: SubscribeMaxPerRecipient, Window: 24 * time.Hour})
+	if err != nil {
+		return err
+	}
+	if !res.OK {
+		a.Log.WarnContext(ctx, "subscription request throttled", "address", address, "request_id", tandem.RequestIDFrom(ctx))
+		return nil
 	}
 	sub, err := a.DB.Subscribe(ctx, org.ID, email)
 	if err != nil {
@@ -278,6 +292,13 @@ func (a *App) SendSubscribeConfirmation(ctx context.Context, orgID, subscriberID
 	return a.send(ctx, tandem.Message{To: sub.Email, OrgID: org.ID, Secret: true}, "subscribe_confirm",
 		map[string]any{"Org": org.Name, "Link": a.NotesURL(org) + "/confirm/" + tok, "Notes": a.NotesURL(org), "Days": int(confirmLinkLife.Hours() / 24)})
 }
+
+// The subscribe form's limits: confirmations to one address per day, and
+// requests from one client address per hour.
+const (
+	SubscribeMaxPerRecipient = 3
+	SubscribeMaxPerAddress   = 20
+)
 
 // confirmLinkLife is how long a confirmation link works.
 const confirmLinkLife = 7 * 24 * time.Hour

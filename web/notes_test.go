@@ -302,3 +302,34 @@ func TestSubscriberCSV(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// TestSubscribeFormCannotFlood: the public subscribe form sends at most
+// app.SubscribeMaxPerRecipient confirmations to one address a day, and
+// answers the same past the limit (the lesson of /forgot, issue 11).
+func TestSubscribeFormCannotFlood(t *testing.T) {
+	e := newEnv(t)
+	e.setup("Acme Coaching", "Ada Admin", "ada@acme.test")
+	anon := e.browser()
+	var first string
+	for i := 0; i < 10; i++ {
+		r := anon.post("/o/acme-coaching/notes/subscribe", formOf("email", "victim@example.com"))
+		if r.status != http.StatusOK || !strings.Contains(r.body, "Check your inbox") {
+			t.Fatalf("request %d: %d", i+1, r.status)
+		}
+		if i == 0 {
+			first = r.body
+		} else if r.body != first {
+			t.Fatalf("request %d answered differently from the first", i+1)
+		}
+	}
+	e.workJobs()
+	n := 0
+	for _, m := range e.mail.Messages() {
+		if m.To == "victim@example.com" {
+			n++
+		}
+	}
+	if n == 0 || n > app.SubscribeMaxPerRecipient {
+		t.Fatalf("%d confirmations to one address from 10 requests, want 1 to %d", n, app.SubscribeMaxPerRecipient)
+	}
+}

@@ -66,7 +66,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	err := s.app.Subscribe(r.Context(), r.PathValue("org"), r.PostForm.Get("email"))
+	err := s.app.Subscribe(r.Context(), r.PathValue("org"), r.PostForm.Get("email"), s.clientAddress(r))
 	switch tandem.ErrorCode(err) {
 	case "":
 		s.showNotes(w, r, http.StatusOK, Form{Values: r.PostForm}, true)
