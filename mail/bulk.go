@@ -20,12 +20,17 @@ type Session struct {
 	c    *smtp.Client
 }
 
-// Open connects to the SMTP server for a Session.
+// Open connects to the SMTP server for a Session: dial, STARTTLS when
+// offered, AUTH when configured. Send opens one for each message; a digest
+// keeps one for thousands.
 func (s *SMTPMailer) Open(ctx context.Context) (*Session, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
 		return nil, fmt.Errorf("smtp: %w", err)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
 	}
 	c, err := smtp.NewClient(conn, s.host)
 	if err != nil {
@@ -58,29 +63,35 @@ func (ss *Session) Send(ctx context.Context, m *tandem.Message) error {
 	if d, ok := ctx.Deadline(); ok && d.Before(dl) {
 		dl = d
 	}
-	ss.conn.SetDeadline(dl)
-	if err := ss.send(m.To, body); err != nil {
+	ctx, cancel := context.WithDeadline(ctx, dl)
+	defer cancel()
+	if err := ss.deliver(ctx, m.To, body); err != nil {
 		ss.c.Reset()
 		return fmt.Errorf("send mail to %s: %w", m.To, err)
 	}
 	return nil
 }
 
-func (ss *Session) send(to string, body []byte) error {
+// deliver is MAIL, RCPT and DATA for one message, within ctx's deadline.
+// A 5xx reply is marked rejected (see Permanent).
+func (ss *Session) deliver(ctx context.Context, to string, body []byte) error {
+	if dl, ok := ctx.Deadline(); ok {
+		ss.conn.SetDeadline(dl)
+	}
 	if err := ss.c.Mail(ss.s.from); err != nil {
-		return err
+		return reject(err)
 	}
 	if err := ss.c.Rcpt(to); err != nil {
-		return err
+		return reject(err)
 	}
 	w, err := ss.c.Data()
 	if err != nil {
-		return err
+		return reject(err)
 	}
 	if _, err := w.Write(body); err != nil {
 		return err
 	}
-	return w.Close()
+	return reject(w.Close())
 }
 
 // Close says QUIT and closes the connection.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -76,9 +75,17 @@ func (s *SMTPMailer) Send(ctx context.Context, m *tandem.Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	if err := s.sendOnce(ctx, m.To, body); err != nil {
+	ss, err := s.Open(ctx)
+	if err != nil {
 		return fmt.Errorf("send mail to %s: %w", m.To, err)
 	}
+	defer ss.c.Close()
+	if err := ss.deliver(ctx, m.To, body); err != nil {
+		return fmt.Errorf("send mail to %s: %w", m.To, err)
+	}
+	// The message is accepted; a failed QUIT does not unsend it, and
+	// reporting it would send it twice.
+	ss.c.Quit()
 	return nil
 }
 
@@ -111,55 +118,6 @@ func Permanent(err error) bool {
 
 // sendOnce is smtp.SendMail within ctx's deadline: dial, STARTTLS when
 // offered, AUTH when configured, one message, QUIT.
-func (s *SMTPMailer) sendOnce(ctx context.Context, to string, body []byte) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.addr)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		if err := conn.SetDeadline(dl); err != nil {
-			return err
-		}
-	}
-	c, err := smtp.NewClient(conn, s.host)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		if err := c.StartTLS(&tls.Config{ServerName: s.host}); err != nil {
-			return err
-		}
-	}
-	if s.auth != nil {
-		if err := c.Auth(s.auth); err != nil {
-			return err
-		}
-	}
-	if err := c.Mail(s.from); err != nil {
-		return reject(err)
-	}
-	if err := c.Rcpt(to); err != nil {
-		return reject(err)
-	}
-	w, err := c.Data()
-	if err != nil {
-		return reject(err)
-	}
-	if _, err := w.Write(body); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return reject(err)
-	}
-	// The message is accepted; a failed QUIT does not unsend it, and
-	// reporting it would send it twice.
-	c.Quit()
-	return nil
-}
-
 // compose builds a multipart/alternative message with the text part first
 // (mail clients show the last part they understand); with attachments
 // (a session's .ics) it is the first part of a multipart/mixed message.
