@@ -113,20 +113,14 @@ func (db *DB) Articles(ctx context.Context, orgID int64, f ArticleFilter) ([]tan
 	if f.Limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(f.Limit)
 	}
-	rows, err := db.sql.QueryContext(ctx, db.rebind(q), args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []tandem.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
+	out, err := queryAll(ctx, db.q(), func(rows *sql.Rows, a *tandem.Article) error {
+		v, err := scanArticle(rows)
+		if err == nil {
+			*a = *v
 		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+		return err
+	}, q, args...)
+	return out, mapError(err)
 }
 
 const subscriberCols = `id, org_id, email, status, consent_at, consent_source, created_at, unsubscribed_at`
@@ -427,22 +421,16 @@ func (db *DB) EnqueueAll(ctx context.Context, jobs []river.JobArgs, opts *river.
 // DigestRecipients returns the confirmed subscribers with ids in
 // (after, upTo] who have not been sent the digest.
 func (db *DB) DigestRecipients(ctx context.Context, d *Digest, after, upTo int64) ([]tandem.Subscriber, error) {
-	rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT `+subscriberCols+` FROM subscribers s WHERE org_id = ? AND status = ? AND id > ? AND id <= ?
-		AND NOT EXISTS (SELECT 1 FROM digest_sends ds WHERE ds.digest_id = ? AND ds.subscriber_id = s.id) ORDER BY id`),
-		d.OrgID, tandem.SubscriberConfirmed, after, upTo, d.ID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []tandem.Subscriber
-	for rows.Next() {
-		s, err := scanSubscriber(rows)
-		if err != nil {
-			return nil, err
+	out, err := queryAll(ctx, db.q(), func(rows *sql.Rows, s *tandem.Subscriber) error {
+		v, err := scanSubscriber(rows)
+		if err == nil {
+			*s = *v
 		}
-		out = append(out, *s)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT `+subscriberCols+` FROM subscribers s WHERE org_id = ? AND status = ? AND id > ? AND id <= ?
+		AND NOT EXISTS (SELECT 1 FROM digest_sends ds WHERE ds.digest_id = ? AND ds.subscriber_id = s.id) ORDER BY id`,
+		d.OrgID, tandem.SubscriberConfirmed, after, upTo, d.ID)
+	return out, mapError(err)
 }
 
 // MarkDigestSent records that the subscriber was sent the digest.
