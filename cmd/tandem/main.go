@@ -142,3 +142,17 @@ func userMessage(err error) string {
 	}
 	return err.Error()
 }
+
+// oneVerb checks that a command with a single verb (import people, notes
+// publish…) was given it; otherwise it prints the command's usage and
+// returns flag.ErrHelp, or an error naming the verb it takes.
+func oneVerb(args []string, verb, usage string, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == verb {
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	if len(args) == 0 {
+		return flag.ErrHelp
+	}
+	return fmt.Errorf("unknown command %q: the only one here is %q", args[0], verb)
+}

@@ -32,12 +32,8 @@ slug is updated. It appears at once on /o/ORG-SLUG/notes and in its feed.
 `
 
 func runNotes(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "publish" {
-		fmt.Fprint(stderr, notesUsage)
-		if len(args) == 0 {
-			return flag.ErrHelp
-		}
-		return fmt.Errorf("unknown notes command %q", args[0])
+	if err := oneVerb(args, "publish", notesUsage, stderr); err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("tandem notes publish", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -90,12 +86,8 @@ is safe beside running servers (each recipient is sent the digest once).
 `
 
 func runDigest(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "send" {
-		fmt.Fprint(stderr, digestUsage)
-		if len(args) == 0 {
-			return flag.ErrHelp
-		}
-		return fmt.Errorf("unknown digest command %q", args[0])
+	if err := oneVerb(args, "send", digestUsage, stderr); err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("tandem digest send", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -32,12 +32,8 @@ standard output or to FILE (replaced only once the export is complete).
 `
 
 func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "people" {
-		fmt.Fprint(stderr, importUsage)
-		if len(args) == 0 {
-			return flag.ErrHelp
-		}
-		return fmt.Errorf("unknown import %q: only people can be imported", args[0])
+	if err := oneVerb(args, "people", importUsage, stderr); err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("tandem import people", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -96,12 +92,8 @@ func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, 
 }
 
 func runExport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "people" {
-		fmt.Fprint(stderr, exportUsage)
-		if len(args) == 0 {
-			return flag.ErrHelp
-		}
-		return fmt.Errorf("unknown export %q: only people can be exported", args[0])
+	if err := oneVerb(args, "people", exportUsage, stderr); err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("tandem export people", flag.ContinueOnError)
 	fs.SetOutput(stderr)
