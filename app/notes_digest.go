@@ -291,21 +291,13 @@ func (a *App) ExportSubscribers(ctx context.Context, w io.Writer) error {
 		if s.ConsentAt != nil {
 			consent = s.ConsentAt.Format(time.RFC3339)
 		}
-		return cw.Write([]string{csvCell(s.Email), s.Status, consent, csvCell(s.ConsentSource)})
+		return cw.Write([]string{EscapeCSVCell(s.Email), s.Status, consent, EscapeCSVCell(s.ConsentSource)})
 	})
 	if err != nil {
 		return err
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvCell keeps a spreadsheet from evaluating a cell.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // maxSubscriberRows bounds one import.
@@ -340,7 +332,7 @@ func (a *App) ImportSubscribers(ctx context.Context, r io.Reader) (int, error) {
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(strings.TrimPrefix(rec[i], "'"))
+			return UnescapeCSVCell(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}
