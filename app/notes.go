@@ -48,33 +48,108 @@ func RenderArticle(md string) (string, error) {
 	return articlePolicy.Sanitize(b.String()), nil
 }
 
-// author returns the actor when they may write articles: members of the
-// organization (coaches, practice owners), not guests.
-func author(ctx context.Context) (*tandem.Actor, error) { return member(ctx) }
-
-// Articles lists the organization's articles for its members, drafts and
-// scheduled ones included.
-func (a *App) Articles(ctx context.Context) ([]tandem.Article, error) {
-	act, err := author(ctx)
+// author returns the actor when they may write articles (mayWrite), or
+// EFORBIDDEN.
+func (a *App) author(ctx context.Context) (*tandem.Actor, error) {
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
+	}
+	ok, err := a.mayWrite(ctx, act.Person)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errNotAnAuthor(act.Org.Name)
+	}
+	return act, nil
+}
+
+func errNotAnAuthor(org string) error {
+	return tandem.Errorf(tandem.EFORBIDDEN, "Coach Notes are written by the coaches and administrators of %s: say on your profile which skills you are open to coach to write one.", org)
+}
+
+// mayWrite reports whether the person writes Coach Notes: PRODUCT.md
+// says coaches and practice owners do. So the organization's
+// administrators (a practice's owner administers it) and its coaches
+// (sqldb.Coaches: open to coach a skill, or the coach of an agreed
+// coaching engagement) may; guests, whose place is their engagements,
+// and other members may not.
+func (a *App) mayWrite(ctx context.Context, p *tandem.Person) (bool, error) {
+	switch {
+	case p.Guest:
+		return false, nil
+	case p.IsAdmin():
+		return true, nil
+	}
+	return a.DB.Coaches(ctx, p.OrgID, p.ID)
+}
+
+// MayWriteArticles reports whether the signed-in person may write
+// articles, for the pages that offer it.
+func (a *App) MayWriteArticles(ctx context.Context) (bool, error) {
+	act, err := member(ctx)
+	if err != nil {
+		return false, err
+	}
+	return a.mayWrite(ctx, act.Person)
+}
+
+// Articles lists the organization's articles for its members: to its
+// authors drafts and scheduled ones too, to other members the published
+// ones.
+func (a *App) Articles(ctx context.Context) ([]tandem.Article, error) {
+	act, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.mayWrite(ctx, act.Person)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return a.DB.Articles(ctx, act.Org.ID, publishedFilter(sqldbArticleFilterAll.Limit))
 	}
 	return a.DB.Articles(ctx, act.Org.ID, sqldbArticleFilterAll)
 }
 
-// Article returns one of the organization's articles for its members.
+// Article returns one of the organization's articles for its members; a
+// draft or a scheduled article is not found but by its authors.
 func (a *App) Article(ctx context.Context, id int64) (*tandem.Article, error) {
-	act, err := author(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
+	}
+	art, err := a.DB.Article(ctx, act.Org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if art.Status(a.DB.Now()) != tandem.ArticlePublished {
+		ok, err := a.mayWrite(ctx, act.Person)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, tandem.Errorf(tandem.ENOTFOUND, "No such article.")
+		}
+	}
+	return art, nil
+}
+
+// ArticleToEdit returns an article for its authors' editor (mayWrite);
+// id 0 is a new one.
+func (a *App) ArticleToEdit(ctx context.Context, id int64) (*tandem.Article, error) {
+	act, err := a.author(ctx)
+	if err != nil || id == 0 {
+		return &tandem.Article{}, err
 	}
 	return a.DB.Article(ctx, act.Org.ID, id)
 }
 
-// SaveArticle creates (id 0) or updates an article. Its author or an
-// administrator may change it.
+// SaveArticle creates (id 0) or updates an article, for its authors
+// (mayWrite). Its author or an administrator may change it.
 func (a *App) SaveArticle(ctx context.Context, id int64, in tandem.ArticleInput) (*tandem.Article, error) {
-	act, err := author(ctx)
+	act, err := a.author(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -160,6 +235,22 @@ func (a *App) PublishFile(ctx context.Context, orgID int64, authorEmail string, 
 	if err != nil {
 		return nil, &tandem.Error{Code: tandem.ENOTFOUND, Message: fmt.Sprintf("No one with the email %s in this organization.", authorEmail),
 			Fields: map[string]string{"author": "Give the email of a member of the organization."}}
+	}
+	p, err := a.DB.PersonByID(ctx, orgID, pid)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.mayWrite(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		org, err := a.DB.OrgByID(ctx, orgID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &tandem.Error{Code: tandem.EFORBIDDEN, Message: fmt.Sprintf("%s does not write Coach Notes: they are written by the coaches and administrators of %s.", authorEmail, org.Name),
+			Fields: map[string]string{"author": "Give the email of a coach (open to coach a skill, or the coach of an engagement) or an administrator."}}
 	}
 	art := &tandem.Article{OrgID: orgID, AuthorID: pid}
 	if err := in.Validate(a.DB.Now()); err != nil {

@@ -467,3 +467,16 @@ func (db *DB) OrgByID(ctx context.Context, id int64) (*tandem.Org, error) {
 		Scan(&o.ID, &o.Name, &o.Slug, &o.Kind, &o.Demo, &o.CreatedAt)
 	return &o, notFound(mapError(err), "No such organization.")
 }
+
+// Coaches reports whether the person coaches in the organization: open
+// to coach a skill on their profile, or the coach of a coaching
+// engagement that was agreed (active, ended or expired). Coach Notes'
+// authors are the organization's coaches and administrators.
+func (db *DB) Coaches(ctx context.Context, orgID, personID int64) (bool, error) {
+	var n int
+	err := db.q().QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM person_skills WHERE person_id = ? AND org_id = ? AND coaches) +
+		(SELECT COUNT(*) FROM engagements WHERE guide_id = ? AND org_id = ? AND kind = 'coaching' AND activated_at IS NOT NULL)`,
+		personID, orgID, personID, orgID).Scan(&n)
+	return n > 0, mapError(err)
+}

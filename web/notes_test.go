@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 // TestCoachNotesArticles: an author writes, a script or a javascript:
@@ -333,3 +334,82 @@ func TestSubscribeFormCannotFlood(t *testing.T) {
 		t.Fatalf("%d confirmations to one address from 10 requests, want 1 to %d", n, app.SubscribeMaxPerRecipient)
 	}
 }
+
+// TestCoachNotesAuthors: coaches and administrators write articles; a
+// member who does not coach (or a guest) is refused on the pages and the
+// API, sees only published articles, and writes once their profile says
+// they are open to coach a skill.
+func TestCoachNotesAuthors(t *testing.T) {
+	e := newEnv(t)
+	b := e.setup("Acme Coaching", "Ada Admin", "ada@acme.test")
+	if r := b.post("/articles", formOf("title", "Published one", "body", "Hi", "status", "published")); r.status != http.StatusSeeOther {
+		t.Fatalf("admin publishes: %d\n%s", r.status, r.body)
+	}
+	if r := b.post("/articles", formOf("title", "Secret draft", "body", "Not yet", "status", "draft")); r.status != http.StatusSeeOther {
+		t.Fatalf("admin drafts: %d\n%s", r.status, r.body)
+	}
+	org := orgOf(t, e, "acme-coaching")
+	draft, err := e.db.Articles(context.Background(), org.ID, sqldbAll)
+	if err != nil || len(draft) != 2 {
+		t.Fatalf("articles: %v %v", draft, err)
+	}
+	draftID := draft[0].ID
+	if draft[0].Title != "Secret draft" {
+		draftID = draft[1].ID
+	}
+	m := b.invite("max@acme.test", "Max Member", tandem.RoleMember)
+	tok := m.token("max")
+
+	for _, p := range []string{"/articles/new", "/articles/" + ftoa(float64(draftID)) + "/edit"} {
+		if r := m.get(p); r.status != http.StatusForbidden || !strings.Contains(r.body, "written by the coaches and administrators") {
+			t.Errorf("GET %s as a member who does not coach: %d\n%s", p, r.status, r.body)
+		}
+	}
+	if r := m.post("/articles", formOf("title", "Mine", "body", "Hi", "status", "published")); r.status != http.StatusForbidden {
+		t.Fatalf("POST /articles as a member: %d", r.status)
+	}
+	if r := m.post("/articles/"+ftoa(float64(draftID)), formOf("title", "Changed", "body", "Hi", "status", "published")); r.status != http.StatusForbidden {
+		t.Fatalf("POST /articles/{id} as a member: %d", r.status)
+	}
+	if st, body, _ := e.api("POST", "/api/v1/articles", tok, `{"title":"Mine","body":"Hi","status":"published"}`); st != http.StatusForbidden || body["status"] == nil {
+		t.Fatalf("API create as a member: %d %v", st, body)
+	}
+	if st, _, _ := e.api("PUT", "/api/v1/articles/"+ftoa(float64(draftID)), tok, `{"title":"Changed","body":"Hi","status":"published"}`); st != http.StatusForbidden {
+		t.Fatalf("API update as a member: %d", st)
+	}
+	// Reading: the published article, not the draft.
+	r := m.get("/articles")
+	if r.status != 200 || !strings.Contains(r.body, "Published one") || strings.Contains(r.body, "Secret draft") || strings.Contains(r.body, "Write an article") {
+		t.Fatalf("/articles as a member: %d\n%s", r.status, r.body)
+	}
+	if st, body, _ := e.api("GET", "/api/v1/articles", tok, ""); st != 200 || len(body["articles"].([]any)) != 1 {
+		t.Fatalf("API list as a member: %d %v", st, body)
+	}
+	if st, _, _ := e.api("GET", "/api/v1/articles/"+ftoa(float64(draftID)), tok, ""); st != http.StatusNotFound {
+		t.Fatalf("API draft as a member: %d", st)
+	}
+	if n, _ := e.db.Articles(context.Background(), org.ID, sqldbAll); len(n) != 2 || n[0].Title == "Changed" || n[1].Title == "Changed" {
+		t.Fatalf("a refused write changed the articles: %+v", n)
+	}
+
+	// Open to coach a skill: now an author.
+	if r := b.post("/skills", formOf("name", "Feedback")); r.status != http.StatusSeeOther {
+		t.Fatalf("skill: %d", r.status)
+	}
+	pid, _ := e.db.PersonIDByEmail(context.Background(), org.ID, "max@acme.test")
+	if r := m.post("/people/"+ftoa(float64(pid))+"/edit", formOf("name", "Max Member", "skill_0", "Feedback", "level_0", "4", "coach_0", "1")); r.status != http.StatusSeeOther {
+		t.Fatalf("profile: %d\n%s", r.status, r.body)
+	}
+	if r := m.get("/articles"); !strings.Contains(r.body, "Secret draft") || !strings.Contains(r.body, "Write an article") {
+		t.Fatalf("/articles as a coach:\n%s", r.body)
+	}
+	if st, body, _ := e.api("POST", "/api/v1/articles", tok, `{"title":"By a coach","body":"Hi","status":"published"}`); st != http.StatusCreated || body["author"] != "Max Member" {
+		t.Fatalf("API create as a coach: %d %v", st, body)
+	}
+	// Only its author or an administrator changes an article.
+	if r := m.post("/articles/"+ftoa(float64(draftID)), formOf("title", "Changed", "body", "Hi", "status", "draft")); r.status != http.StatusForbidden || !strings.Contains(r.body, "Only its author") {
+		t.Fatalf("a coach changes another's article: %d", r.status)
+	}
+}
+
+var sqldbAll = sqldb.ArticleFilter{Limit: 100}

@@ -44,6 +44,12 @@ const (
 
 var matrixRoles = []string{anon, adminA, adminB, progAdmin, coachR, mentorR, learnerR, managerR, guestR, unrelated}
 
+// matrixAuthors write Coach Notes: the administrators and Cora, the coach
+// of E1. The guest coaches E3 but is a guest; Milo and Bea's
+// administrator mentor, which is not coaching (adminB writes as an
+// administrator).
+var matrixAuthors = []string{adminA, adminB, coachR}
+
 // matrixPerson is one signed-in role: their person, a browser session and
 // an API token.
 type matrixPerson struct {
@@ -599,6 +605,8 @@ func expect(d web.RouteDecl, role string, p *matrixPerson, res resource) outcome
 		gate = p.person.Role == tandem.RoleAdmin || p.person.Role == tandem.RoleProgramAdmin
 	case "admins":
 		gate = p.person.Role == tandem.RoleAdmin
+	case "authors":
+		gate = slices.Contains(matrixAuthors, role)
 	}
 	if d.Self && res.self {
 		gate = true

@@ -235,6 +235,7 @@ type articlesPage struct {
 	Now      time.Time
 	MySub    string
 	Base     string
+	Writes   bool // the reader writes articles (a coach or an administrator)
 }
 
 func (s *Server) handleArticles(w http.ResponseWriter, r *http.Request) {
@@ -248,8 +249,14 @@ func (s *Server) handleArticles(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	writes, err := s.app.MayWriteArticles(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	org := tandem.ActorFrom(r.Context()).Org
-	s.render(w, r, http.StatusOK, "articles", &articlesPage{Page: Page{Title: "Coach Notes", Nav: "notes"}, Articles: list, Now: s.app.DB.Now(), MySub: sub, Base: notesBase(org)})
+	s.render(w, r, http.StatusOK, "articles", &articlesPage{Page: Page{Title: "Coach Notes", Nav: "notes"}, Articles: list, Now: s.app.DB.Now(), MySub: sub,
+		Base: notesBase(org), Writes: writes})
 }
 
 type articleFormPage struct {
@@ -259,7 +266,7 @@ type articleFormPage struct {
 }
 
 func (s *Server) handleNewArticle(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.app.Articles(r.Context()); err != nil {
+	if _, err := s.app.ArticleToEdit(r.Context(), 0); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -268,7 +275,11 @@ func (s *Server) handleNewArticle(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	a, err := s.app.Article(r.Context(), id)
+	if id <= 0 {
+		s.serverError(w, r, tandem.Errorf(tandem.ENOTFOUND, "No such article."))
+		return
+	}
+	a, err := s.app.ArticleToEdit(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -38,6 +38,13 @@ func TestNotesPublishAndDigest(t *testing.T) {
 	if _, _, err := cliSplit(t, data, "", "notes", "publish", file, "--org", "acme", "--author", "nobody@acme.test"); err == nil || !strings.Contains(userMessage(err), "No one with the email") {
 		t.Errorf("unknown author: %v", err)
 	}
+	// A member who does not coach does not write Coach Notes.
+	if out, err := cli(t, data, "correct horse battery\n", "user", "create", "--org", "acme", "--email", "max@acme.test", "--name", "Max"); err != nil {
+		t.Fatalf("create member: %v\n%s", err, out)
+	}
+	if _, _, err := cliSplit(t, data, "", "notes", "publish", file, "--org", "acme", "--author", "max@acme.test"); err == nil || !strings.Contains(userMessage(err), "does not write Coach Notes") {
+		t.Errorf("a member who does not coach: %v", err)
+	}
 
 	out, _, err = cliSplit(t, data, "", "digest", "send", "--org", "acme", "--dry-run")
 	if err != nil || !strings.Contains(out, "would send 1 article(s) to 0 confirmed subscriber(s)") {
