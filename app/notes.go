@@ -394,15 +394,23 @@ const (
 // confirmLinkLife is how long a confirmation link works.
 const confirmLinkLife = 7 * 24 * time.Hour
 
-// Confirm confirms a subscription from its link. It reports false when
-// the address was confirmed already (the link was used), which is not an
-// error.
-func (a *App) Confirm(ctx context.Context, orgSlug, token string) (*tandem.Subscriber, bool, error) {
+// ConfirmLink checks a confirmation link and returns its subscriber, for
+// the page that asks to confirm: following the link (a GET, which mail
+// scanners do too) changes nothing; only Confirm, the page's POST, does.
+func (a *App) ConfirmLink(ctx context.Context, orgSlug, token string) (*tandem.Org, *tandem.Subscriber, error) {
 	org, err := a.PublicOrg(ctx, orgSlug)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	sub, err := a.checkToken(ctx, org, "confirm", token)
+	return org, sub, err
+}
+
+// Confirm confirms a subscription with the token of its link. It reports
+// false when the address was confirmed already (the link was used), which
+// is not an error.
+func (a *App) Confirm(ctx context.Context, orgSlug, token string) (*tandem.Subscriber, bool, error) {
+	org, sub, err := a.ConfirmLink(ctx, orgSlug, token)
 	if err != nil {
 		return nil, false, err
 	}

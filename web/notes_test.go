@@ -149,15 +149,66 @@ func TestSubscription(t *testing.T) {
 	if r := anon.get(link + "x"); r.status != http.StatusNotFound || !strings.Contains(r.body, "not valid") {
 		t.Fatalf("forged link: %d\n%s", r.status, r.body)
 	}
-	if r := anon.get(link); r.status != 200 || !strings.Contains(r.body, "Subscription confirmed") {
+	// Following the link (as a mail scanner does) only shows a button.
+	for i := 0; i < 2; i++ {
+		if r := anon.get(link); r.status != 200 || !strings.Contains(r.body, "Confirm my subscription") || !strings.Contains(r.body, "reader@example.com") {
+			t.Fatalf("confirmation page: %d\n%s", r.status, r.body)
+		}
+	}
+	if sub, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com"); sub.Status != tandem.SubscriberPending {
+		t.Fatalf("a GET confirmed: %+v", sub)
+	}
+	tok := link[strings.LastIndex(link, "/")+1:]
+	confirmURL := "/o/acme-coaching/notes/confirm"
+	// Forged or mangled tokens, another site's form: nothing changes.
+	for _, bad := range []string{"", tok + "x", "1.0.AAAA", "not-a-token"} {
+		if r := anon.post(confirmURL, formOf("token", bad)); r.status != http.StatusNotFound || !strings.Contains(r.body, "not valid") {
+			t.Fatalf("POST forged token %q: %d\n%s", bad, r.status, r.body)
+		}
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+confirmURL, strings.NewReader(formOf("token", tok).Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if r := anon.do(req); r.status != http.StatusForbidden {
+		t.Fatalf("cross-site confirmation: %d", r.status)
+	}
+	if sub, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com"); sub.Status != tandem.SubscriberPending {
+		t.Fatalf("a refused POST confirmed: %+v", sub)
+	}
+	if r := anon.post(confirmURL, formOf("token", tok)); r.status != 200 || !strings.Contains(r.body, "Subscription confirmed") {
 		t.Fatalf("confirm: %d\n%s", r.status, r.body)
 	}
-	if r := anon.get(link); r.status != 200 || !strings.Contains(r.body, "Already confirmed") {
+	first, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com")
+	e.clock.Add(time.Minute)
+	if r := anon.post(confirmURL, formOf("token", tok)); r.status != 200 || !strings.Contains(r.body, "Already confirmed") {
 		t.Fatalf("confirm twice: %d\n%s", r.status, r.body)
 	}
+	if r := anon.get(link); r.status != 200 || !strings.Contains(r.body, "Already confirmed") || strings.Contains(r.body, "<button") {
+		t.Fatalf("the link once confirmed: %d\n%s", r.status, r.body)
+	}
 	sub, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "reader@example.com")
-	if sub.Status != tandem.SubscriberConfirmed || sub.ConsentAt == nil || sub.ConsentSource != tandem.ConsentConfirmedEmail {
-		t.Fatalf("confirmed subscriber: %+v", sub)
+	if sub.Status != tandem.SubscriberConfirmed || sub.ConsentAt == nil || sub.ConsentSource != tandem.ConsentConfirmedEmail || !sub.ConsentAt.Equal(*first.ConsentAt) {
+		t.Fatalf("confirmed subscriber: %+v (first %+v)", sub, first)
+	}
+	// A token for another address: the id of one, the signature of the
+	// other's.
+	anon.post("/o/acme-coaching/notes/subscribe", formOf("email", "other@example.com"))
+	e.workJobs()
+	otherLink := e.mail.MustLastLink(t, "other@example.com")
+	otherTok := otherLink[strings.LastIndex(otherLink, "/")+1:]
+	mixed := strings.SplitN(otherTok, ".", 2)[0] + tok[strings.Index(tok, "."):]
+	if r := anon.post(confirmURL, formOf("token", mixed)); r.status != http.StatusNotFound || !strings.Contains(r.body, "not valid") {
+		t.Fatalf("a token for another address: %d\n%s", r.status, r.body)
+	}
+	if r := anon.get("/o/acme-coaching/notes/confirm/" + mixed); r.status != http.StatusNotFound {
+		t.Fatalf("a link for another address: %d\n%s", r.status, r.body)
+	}
+	if s, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "other@example.com"); s.Status != tandem.SubscriberPending {
+		t.Fatalf("a token for another address confirmed: %+v", s)
+	}
+	// An organization that does not exist.
+	if r := anon.post("/o/nobody/notes/confirm", formOf("token", tok)); r.status != http.StatusNotFound {
+		t.Fatalf("unknown organization: %d", r.status)
 	}
 
 	// A member subscribes with one click.
@@ -171,6 +222,12 @@ func TestSubscription(t *testing.T) {
 	e.clock.Add(8 * 24 * time.Hour)
 	if r := anon.get(late); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "expired") {
 		t.Fatalf("expired link: %d\n%s", r.status, r.body)
+	}
+	if r := anon.post(confirmURL, formOf("token", late[strings.LastIndex(late, "/")+1:])); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "expired") {
+		t.Fatalf("expired token: %d\n%s", r.status, r.body)
+	}
+	if s, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "late@example.com"); s.Status != tandem.SubscriberPending {
+		t.Fatalf("an expired token confirmed: %+v", s)
 	}
 
 	// A digest, sent by the batch job's code, to the two confirmed.
@@ -212,7 +269,7 @@ func TestSubscription(t *testing.T) {
 	adaLink := strings.Trim(adaMsg.Headers["List-Unsubscribe"], "<>")
 	readerTok := unsub[strings.LastIndex(unsub, "/")+1:]
 	adaTok := adaLink[strings.LastIndex(adaLink, "/")+1:]
-	mixed := strings.SplitN(adaTok, ".", 2)[0] + readerTok[strings.Index(readerTok, "."):]
+	mixed = strings.SplitN(adaTok, ".", 2)[0] + readerTok[strings.Index(readerTok, "."):]
 	if st := oneClick(t, e.srv.URL+"/o/acme-coaching/notes/unsubscribe/"+mixed); st != http.StatusNotFound {
 		t.Fatalf("a token for another address: %d", st)
 	}

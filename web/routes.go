@@ -118,7 +118,8 @@ func (s *Server) routeTable() []route {
 		{"GET /o/{org}/notes/feed.atom", anyone, s.handleNotesFeed},
 		{"GET /o/{org}/notes/{slug}", anyone, s.handlePublicNote},
 		{"POST /o/{org}/notes/subscribe", anyone, s.handleSubscribe},
-		{"GET /o/{org}/notes/confirm/{token}", anyone, s.handleConfirmSubscription},
+		{"GET /o/{org}/notes/confirm/{token}", anyone, s.handleConfirmPage}, // asks; only the POST confirms
+		{"POST /o/{org}/notes/confirm", anyone, s.handleConfirmSubscription},
 		{"GET /o/{org}/notes/unsubscribe/{token}", anyone, s.handleUnsubscribePage},
 		{"POST /o/{org}/notes/unsubscribe/{token}", anyone, s.handleUnsubscribe}, // RFC 8058 one-click
 		{"GET /articles", members, s.handleArticles},

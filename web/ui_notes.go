@@ -83,7 +83,9 @@ type subscriptionPage struct {
 	Heading string
 	Message string
 	Email   string
-	Action  string // the unsubscribe form's target, on the page that asks
+	Action  string // the form's target, on a page that asks to confirm or unsubscribe
+	Token   string // the confirmation form's hidden token
+	Confirm bool   // the page asks to confirm a subscription (else to unsubscribe)
 	Base    string
 }
 
@@ -95,13 +97,45 @@ func (s *Server) subscriptionAnswer(w http.ResponseWriter, r *http.Request, stat
 	s.render(w, r, status, "subscription", p)
 }
 
+// handleConfirmPage shows the confirmation email's link: a page with a
+// button that confirms. Following the link changes nothing, since mail
+// scanners follow links too; the button's POST (handleConfirmSubscription)
+// confirms, with the token in a hidden field.
+func (s *Server) handleConfirmPage(w http.ResponseWriter, r *http.Request) {
+	org, sub, err := s.app.ConfirmLink(r.Context(), r.PathValue("org"), r.PathValue("token"))
+	if err != nil {
+		if tandem.ErrorCode(err) == tandem.EINTERNAL || org == nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.subscriptionAnswer(w, r, s.status(r, err), "This link does not work", tandem.ErrorMessage(err), org)
+		return
+	}
+	p := &subscriptionPage{Page: Page{Title: "Confirm your subscription"}, Org: org, Heading: "Confirm your subscription", Email: sub.Email,
+		Base: notesBase(org), Action: notesBase(org) + "/confirm", Token: r.PathValue("token"), Confirm: true}
+	switch sub.Status {
+	case tandem.SubscriberConfirmed:
+		p.Heading, p.Action, p.Message = "Already confirmed", "", sub.Email+" was confirmed already: nothing has changed."
+	case tandem.SubscriberUnsubscribed:
+		p.Heading, p.Action, p.Message = "This link does not work", "", "This address unsubscribed after this link was sent: subscribe again to receive the digest."
+	}
+	s.render(w, r, http.StatusOK, "subscription", p)
+}
+
+// handleConfirmSubscription is the confirmation page's button: the token
+// comes in a hidden field. Like every public form, it is refused from
+// another site (http.CrossOriginProtection, in routes).
 func (s *Server) handleConfirmSubscription(w http.ResponseWriter, r *http.Request) {
 	org, err := s.app.PublicOrg(r.Context(), r.PathValue("org"))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	sub, fresh, err := s.app.Confirm(r.Context(), org.Slug, r.PathValue("token"))
+	if err := r.ParseForm(); err != nil {
+		s.serverError(w, r, tandem.Errorf(tandem.EINVALID, "The form could not be read."))
+		return
+	}
+	sub, fresh, err := s.app.Confirm(r.Context(), org.Slug, r.PostForm.Get("token"))
 	switch {
 	case err != nil && tandem.ErrorCode(err) != tandem.EINTERNAL:
 		s.subscriptionAnswer(w, r, s.status(r, err), "This link does not work", tandem.ErrorMessage(err), org)
