@@ -95,9 +95,10 @@ func secureHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// uploadPaths take people CSV files, up to app.MaxImportBytes plus room
-// for the multipart envelope.
-var uploadPaths = map[string]bool{"/admin/import": true, "/api/v1/people/import": true}
+// uploadPaths take people and subscriber CSV files, up to
+// app.MaxImportBytes plus room for the multipart envelope.
+var uploadPaths = map[string]bool{"/admin/import": true, "/api/v1/people/import": true,
+	"/admin/subscribers/import": true, "/api/v1/subscribers/import": true}
 
 // limitBody caps request bodies; a handler that reads past the limit gets
 // an error that the error table turns into 413.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -333,8 +334,13 @@ func TestSubscriberCSV(t *testing.T) {
 		return r.status, out
 	}
 	st, out := post("email,consent_at,consent_source\nok@example.com,2026-01-05T10:00:00Z,paper form\nnoconsent@example.com,,\nbad-address,2026-01-05,web\n")
-	if st != 422 || !strings.Contains(out["detail"].(string), "line 3: consent_at: no consent time recorded") || !strings.Contains(out["detail"].(string), "line 4: email") {
+	rep, _ := out["report"].(map[string]any)
+	if st != 422 || rep == nil || !strings.Contains(out["detail"].(string), "3 problems; nothing was imported") {
 		t.Fatalf("refused import: %d %v", st, out)
+	}
+	if probs := fmt.Sprint(rep["problems"]); !strings.Contains(probs, "column:consent_at line:3 reason:No consent time recorded.") || !strings.Contains(probs, "column:email line:4") ||
+		rep["more_problems"] != float64(0) {
+		t.Fatalf("report: %v", rep)
 	}
 	org := orgOf(t, e, "acme-coaching")
 	if n, _ := e.db.CountSubscribers(context.Background(), org.ID, tandem.SubscriberConfirmed); n != 0 {
@@ -342,6 +348,23 @@ func TestSubscriberCSV(t *testing.T) {
 	}
 	if st, out := post("email\nx@example.com\n"); st != 422 || !strings.Contains(out["detail"].(string), "no consent_at column") {
 		t.Fatalf("no consent columns: %d %v", st, out)
+	}
+	// Many problems: the first 1,000 listed, the rest counted, on the page
+	// and in the API.
+	var many strings.Builder
+	many.WriteString("email,consent_at,consent_source\n")
+	for i := range 1200 {
+		fmt.Fprintf(&many, "s%d@example.com,2026-01-05,\n", i)
+	}
+	st, out = post(many.String())
+	rep, _ = out["report"].(map[string]any)
+	if probs, _ := rep["problems"].([]any); st != 422 || len(probs) != 1000 || rep["more_problems"] != float64(200) {
+		t.Fatalf("API, many problems: %d, %d listed, more_problems %v", st, len(probs), rep["more_problems"])
+	}
+	r := b.upload("/admin/subscribers/import", "subs.csv", many.String())
+	if r.status != 422 || !strings.Contains(r.body, "the file has 1200 problems") || !strings.Contains(r.body, "and 200 more problems") ||
+		strings.Count(r.body, "How the person agreed is not recorded.") != 1000 {
+		t.Fatalf("page, many problems: %d\n%.2000s", r.status, r.body)
 	}
 	gone, _ := e.db.Subscribe(context.Background(), org.ID, "gone@example.com")
 	e.db.ConfirmSubscriber(context.Background(), org.ID, gone.ID, "test")
@@ -353,7 +376,7 @@ func TestSubscriberCSV(t *testing.T) {
 	if s, _ := e.db.SubscriberByEmail(context.Background(), org.ID, "gone@example.com"); s.Status != tandem.SubscriberUnsubscribed {
 		t.Fatalf("an import resubscribed an address that unsubscribed: %+v", s)
 	}
-	r := b.get("/admin/subscribers.csv")
+	r = b.get("/admin/subscribers.csv")
 	if r.status != 200 || !strings.Contains(r.body, "ok@example.com,confirmed,2026-01-05T10:00:00Z,paper form") || !strings.Contains(r.body, "gone@example.com,unsubscribed") {
 		t.Fatalf("export: %d\n%s", r.status, r.body)
 	}

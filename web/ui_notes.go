@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/xml"
 	"html/template"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -381,7 +382,7 @@ type subscribersPage struct {
 	Schedule                         tandem.DigestSchedule
 	Form                             Form
 	ImportMessage                    string
-	Imported                         int
+	Report                           *tandem.ImportReport // a refused import's problems
 }
 
 func (s *Server) showSubscribers(w http.ResponseWriter, r *http.Request, status int, p *subscribersPage) {
@@ -449,22 +450,31 @@ func (s *Server) handleExportSubscribers(w http.ResponseWriter, r *http.Request)
 	}
 }
 
+// handleImportSubscribers checks that the actor administers before it
+// reads the upload, then streams the file part into the import.
 func (s *Server) handleImportSubscribers(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.app.DigestSchedule(r.Context()); err != nil { // administrators only, before reading the upload
 		s.serverError(w, r, err)
 		return
 	}
+	// An import that stops early leaves the rest of the upload unread;
+	// read it to the body limit so the browser gets the page.
+	defer io.Copy(io.Discard, r.Body)
 	file, err := uploadedFile(r, "file")
 	if err != nil {
 		s.showSubscribers(w, r, http.StatusUnprocessableEntity, &subscribersPage{ImportMessage: "Choose a CSV file to upload."})
 		return
 	}
-	n, err := s.app.ImportSubscribers(r.Context(), file)
+	rep, err := s.app.ImportSubscribers(r.Context(), file)
 	switch tandem.ErrorCode(err) {
 	case "":
-		s.redirect(w, r, "/admin/subscribers", strconv.Itoa(n)+" subscribers imported.")
+		s.redirect(w, r, "/admin/subscribers", strconv.Itoa(rep.Created)+" subscribers imported.")
 	case tandem.EINVALID, tandem.ETOOLARGE:
-		s.showSubscribers(w, r, s.status(r, err), &subscribersPage{ImportMessage: tandem.ErrorMessage(err)})
+		p := &subscribersPage{Report: rep}
+		if rep == nil || rep.OK() {
+			p.ImportMessage = tandem.ErrorMessage(err)
+		}
+		s.showSubscribers(w, r, s.status(r, err), p)
 	default:
 		s.serverError(w, r, err)
 	}
