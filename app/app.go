@@ -26,6 +26,11 @@ type App struct {
 	// BaseURL is the site's public URL without a trailing slash, used in
 	// links sent by email.
 	BaseURL string
+	// PublicOrgSlug names the organization whose Coach Notes the short
+	// addresses /notes, /notes/{slug} and /notes/feed.atom lead to (serve
+	// --public-org); empty means the installation's only organization, if
+	// it has one.
+	PublicOrgSlug string
 	// dummy is a hash of no one's password, made with Password on first
 	// use (not at start-up): see SignIn.
 	dummy *lazyHash

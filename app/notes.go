@@ -303,6 +303,82 @@ func (a *App) PublicNote(ctx context.Context, orgSlug, slug string) (*tandem.Org
 	return org, art, nil
 }
 
+// The short public addresses /notes, /notes/{slug} and /notes/feed.atom
+// lead to one organization's pages under /o/{org-slug}/notes: the one the
+// operator named (PublicOrgSlug), or the installation's only one. With
+// several and none named, /notes lists those that publish and an
+// article's short address leads to the one organization that published
+// it.
+
+// NotesHome returns the organization the short addresses lead to, or nil
+// and the organizations that have published notes, by name.
+func (a *App) NotesHome(ctx context.Context) (*tandem.Org, []tandem.Org, error) {
+	org, err := a.shortNotesOrg(ctx)
+	if err != nil || org != nil {
+		return org, nil, err
+	}
+	list, err := a.DB.OrgsWithNotes(ctx)
+	return nil, list, err
+}
+
+// NoteOrg returns the organization whose article /notes/{slug} is: the
+// one the short addresses lead to, or else the only organization that
+// published an article with the slug (ENOTFOUND for none or several).
+func (a *App) NoteOrg(ctx context.Context, slug string) (*tandem.Org, error) {
+	org, err := a.shortNotesOrg(ctx)
+	if err != nil || org != nil {
+		return org, err
+	}
+	list, err := a.DB.OrgsPublishing(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) != 1 {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "There is no article at this address.")
+	}
+	return &list[0], nil
+}
+
+// shortNotesOrg is the organization named by PublicOrgSlug, or the only
+// one; nil when neither. A named organization that does not exist (the
+// serve command refuses one when there are organizations) counts as none.
+func (a *App) shortNotesOrg(ctx context.Context) (*tandem.Org, error) {
+	if a.PublicOrgSlug != "" {
+		org, err := a.DB.OrgBySlug(ctx, a.PublicOrgSlug)
+		if tandem.ErrorCode(err) != tandem.ENOTFOUND {
+			return org, err
+		}
+		a.Log.WarnContext(ctx, "the public organization does not exist", "public_org", a.PublicOrgSlug)
+	}
+	return a.DB.OnlyOrg(ctx)
+}
+
+// CheckPublicOrg reports an error when PublicOrgSlug names no
+// organization while there are some (a typo); with none yet, the
+// organization may be about to be set up.
+func (a *App) CheckPublicOrg(ctx context.Context) error {
+	if a.PublicOrgSlug == "" {
+		return nil
+	}
+	_, err := a.DB.OrgBySlug(ctx, a.PublicOrgSlug)
+	if tandem.ErrorCode(err) != tandem.ENOTFOUND {
+		return err
+	}
+	orgs, err := a.DB.ListOrgs(ctx)
+	if err != nil || len(orgs) == 0 {
+		return err
+	}
+	var slugs []string
+	for i, o := range orgs {
+		if i == 10 {
+			slugs = append(slugs, "…")
+			break
+		}
+		slugs = append(slugs, o.Slug)
+	}
+	return fmt.Errorf("--public-org: no organization has the slug %q (there are: %s)", a.PublicOrgSlug, strings.Join(slugs, ", "))
+}
+
 // NotesURL is the public address of an organization's notes.
 func (a *App) NotesURL(org *tandem.Org) string { return a.BaseURL + "/o/" + org.Slug + "/notes" }
 

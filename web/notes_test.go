@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/sqldb"
+	"github.com/tandemhq/tandem/tandemtest"
 )
 
 // TestCoachNotesArticles: an author writes, a script or a javascript:
@@ -493,3 +495,104 @@ func TestCoachNotesAuthors(t *testing.T) {
 }
 
 var sqldbAll = sqldb.ArticleFilter{Limit: 100}
+
+// TestNotesShortAddresses: /notes, /notes/{slug} and /notes/feed.atom
+// lead (302) to the only organization's pages, whose subscribe form works
+// without JavaScript; with several organizations /notes lists those that
+// publish, an article's short address leads to the one organization that
+// published the slug (404 for none or several), the feed is 404 with a
+// page that says why; a named default (serve --public-org) leads to it.
+func TestNotesShortAddresses(t *testing.T) {
+	e := newEnv(t)
+	b := e.setup("Acme Coaching", "Ada Admin", "ada@acme.test")
+	for _, title := range []string{"Shared title", "Only Acme"} {
+		if r := b.post("/articles", formOf("title", title, "body", "Hello", "status", "published")); r.status != http.StatusSeeOther {
+			t.Fatalf("publish %s: %d", title, r.status)
+		}
+	}
+	anon := e.browser()
+	redirects := func(path, want string) {
+		t.Helper()
+		r := anon.get(path)
+		if r.status != http.StatusFound || r.header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 302 to %s", path, r.status, r.header.Get("Location"), want)
+		}
+	}
+	notFound := func(path, says string) response {
+		t.Helper()
+		r := anon.get(path)
+		if r.status != http.StatusNotFound || !strings.Contains(r.body, says) {
+			t.Errorf("%s: %d, want 404 saying %q\n%.1500s", path, r.status, says, r.body)
+		}
+		return r
+	}
+
+	// One organization.
+	redirects("/notes", "/o/acme-coaching/notes")
+	redirects("/notes/feed.atom", "/o/acme-coaching/notes/feed.atom")
+	redirects("/notes/only-acme", "/o/acme-coaching/notes/only-acme")
+	redirects("/notes/no-such-article", "/o/acme-coaching/notes/no-such-article")
+	// The page it leads to has the subscribe form, a plain HTML form.
+	r := anon.get("/o/acme-coaching/notes")
+	form := regexp.MustCompile(`<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>\s*(?s:.*?)name="email"`).FindStringSubmatch(r.body)
+	if form == nil {
+		t.Fatalf("no subscribe form on the notes page:\n%s", r.body)
+	}
+	if r := anon.post(form[1], formOf("email", "reader@example.com")); r.status != http.StatusOK || !strings.Contains(r.body, "Check your inbox") {
+		t.Fatalf("subscribe through the form: %d\n%s", r.status, r.body)
+	}
+
+	// Several organizations: Beta publishes one slug of its own and one
+	// Acme has too; Gamma only has a draft.
+	ctx := context.Background()
+	beta := tandemtest.MustOrg(t, e.db, "Beta Practice")
+	for _, title := range []string{"Shared title", "Only Beta"} {
+		if _, err := e.app.SaveArticle(beta, 0, tandem.ArticleInput{Title: title, Body: "Hi", Status: tandem.ArticlePublished}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gamma := tandemtest.MustOrg(t, e.db, "Gamma Group")
+	if _, err := e.app.SaveArticle(gamma, 0, tandem.ArticleInput{Title: "Gamma draft", Body: "Hi", Status: tandem.ArticleDraft}); err != nil {
+		t.Fatal(err)
+	}
+	r = anon.get("/notes")
+	if r.status != 200 || !strings.Contains(r.body, `href="/o/acme-coaching/notes"`) || !strings.Contains(r.body, `href="/o/beta-practice/notes"`) ||
+		strings.Contains(r.body, "gamma") || strings.Index(r.body, "Acme Coaching") > strings.Index(r.body, "Beta Practice") {
+		t.Fatalf("/notes with several organizations: %d\n%s", r.status, r.body)
+	}
+	redirects("/notes/only-beta", "/o/beta-practice/notes/only-beta")
+	redirects("/notes/only-acme", "/o/acme-coaching/notes/only-acme")
+	notFound("/notes/shared-title", "no article at this address")
+	notFound("/notes/gamma-draft", "no article at this address")
+	notFound("/notes/no-such-article", "no article at this address")
+	f := notFound("/notes/feed.atom", "each has its own feed")
+	if !strings.Contains(f.body, `href="/o/beta-practice/notes/feed.atom"`) {
+		t.Errorf("the feed's 404 page does not lead to the feeds:\n%s", f.body)
+	}
+	// A draft published later: Gamma is listed, its slug leads to it.
+	e.clock.Add(time.Minute)
+	if _, err := e.app.SaveArticle(gamma, 0, tandem.ArticleInput{Title: "Gamma now", Body: "Hi", Status: tandem.ArticlePublished}); err != nil {
+		t.Fatal(err)
+	}
+	if r := anon.get("/notes"); !strings.Contains(r.body, `href="/o/gamma-group/notes"`) {
+		t.Errorf("Gamma not listed once it published:\n%s", r.body)
+	}
+	redirects("/notes/gamma-now", "/o/gamma-group/notes/gamma-now")
+
+	// The operator names a default: everything leads to it.
+	e.app.PublicOrgSlug = "beta-practice"
+	redirects("/notes", "/o/beta-practice/notes")
+	redirects("/notes/feed.atom", "/o/beta-practice/notes/feed.atom")
+	redirects("/notes/shared-title", "/o/beta-practice/notes/shared-title")
+	if err := e.app.CheckPublicOrg(ctx); err != nil {
+		t.Errorf("check a default that exists: %v", err)
+	}
+	// One that does not exist is refused at start and ignored here.
+	e.app.PublicOrgSlug = "no-such-org"
+	if err := e.app.CheckPublicOrg(ctx); err == nil || !strings.Contains(err.Error(), "no organization has the slug") {
+		t.Errorf("check a default that does not exist: %v", err)
+	}
+	if r := anon.get("/notes"); r.status != 200 || !strings.Contains(r.body, `href="/o/beta-practice/notes"`) {
+		t.Errorf("/notes with a default that does not exist: %d", r.status)
+	}
+}

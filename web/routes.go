@@ -111,9 +111,12 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/mail", admins, s.handleMail},
 		{"GET /admin/jobs", admins, s.handleJobs},
 		{"POST /admin/jobs/{id}/retry", admins, s.handleRetryJob},
-		// Coach Notes: public pages per organization (/o/{org-slug}/notes),
-		// the feed, signed subscription links; the authors' and
-		// administrators' pages.
+		// Coach Notes: public pages per organization (/o/{org-slug}/notes)
+		// and their short addresses (/notes…), the feed, signed subscription
+		// links; the authors' and administrators' pages.
+		{"GET /notes", anyone, s.handleNotesHome}, // the short addresses lead (302) to an organization's
+		{"GET /notes/feed.atom", anyone, s.handleNotesHomeFeed},
+		{"GET /notes/{slug}", anyone, s.handleNotesHomeNote},
 		{"GET /o/{org}/notes", anyone, s.handlePublicNotes},
 		{"GET /o/{org}/notes/feed.atom", anyone, s.handleNotesFeed},
 		{"GET /o/{org}/notes/{slug}", anyone, s.handlePublicNote},

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,53 @@ func (s *Server) handlePublicNote(w http.ResponseWriter, r *http.Request) {
 	}
 	// The HTML was sanitized by bluemonday when the article was saved.
 	s.render(w, r, http.StatusOK, "note", &notePage{Page: Page{Title: art.Title}, Org: org, Article: art, Body: template.HTML(art.HTML), Base: notesBase(org)})
+}
+
+// The short addresses /notes, /notes/{slug} and /notes/feed.atom lead
+// (302) to an organization's own under /o/{org-slug}/notes when the
+// installation has one organization or the operator named one
+// (app.NotesHome). Otherwise /notes lists the organizations that publish,
+// an article's short address leads to the one organization that
+// published it, and there is no installation-wide feed.
+
+type notesIndexPage struct {
+	Page
+	Orgs    []tandem.Org
+	Message string
+}
+
+func (s *Server) handleNotesHome(w http.ResponseWriter, r *http.Request) {
+	org, list, err := s.app.NotesHome(r.Context())
+	switch {
+	case err != nil:
+		s.serverError(w, r, err)
+	case org != nil:
+		http.Redirect(w, r, notesBase(org), http.StatusFound)
+	default:
+		s.render(w, r, http.StatusOK, "notes_index", &notesIndexPage{Page: Page{Title: "Coach Notes"}, Orgs: list})
+	}
+}
+
+func (s *Server) handleNotesHomeFeed(w http.ResponseWriter, r *http.Request) {
+	org, list, err := s.app.NotesHome(r.Context())
+	switch {
+	case err != nil:
+		s.serverError(w, r, err)
+	case org != nil:
+		http.Redirect(w, r, notesBase(org)+"/feed.atom", http.StatusFound)
+	default:
+		s.render(w, r, http.StatusNotFound, "notes_index", &notesIndexPage{Page: Page{Title: "No feed at this address"}, Orgs: list,
+			Message: "There is no feed at this address: this site holds the Coach Notes of several organizations, and each has its own feed. Choose one below."})
+	}
+}
+
+func (s *Server) handleNotesHomeNote(w http.ResponseWriter, r *http.Request) {
+	org, err := s.app.NoteOrg(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, notesBase(org)+"/"+url.PathEscape(r.PathValue("slug")), http.StatusFound)
 }
 
 // handleSubscribe takes the form of the public pages (no JavaScript

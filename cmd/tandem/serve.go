@@ -65,6 +65,10 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 	}
 	a := app.New(db, mailer, log, cfg.BaseURL)
+	a.PublicOrgSlug = cfg.PublicOrg
+	if err := a.CheckPublicOrg(ctx); err != nil {
+		return err
+	}
 	srv, err := web.New(a, log, web.Config{BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, TrustedProxies: proxies, DevMail: cfg.SMTPURL == "",
 		Version: buildVersion(), MetricsToken: cfg.MetricsToken})
 	if err != nil {
