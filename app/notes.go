@@ -60,13 +60,9 @@ func (a *App) author(ctx context.Context) (*tandem.Actor, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, errNotAnAuthor(act.Org.Name)
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Coach Notes are written by the coaches and administrators of %s: say on your profile which skills you are open to coach to write one.", act.Org.Name)
 	}
 	return act, nil
-}
-
-func errNotAnAuthor(org string) error {
-	return tandem.Errorf(tandem.EFORBIDDEN, "Coach Notes are written by the coaches and administrators of %s: say on your profile which skills you are open to coach to write one.", org)
 }
 
 // mayWrite reports whether the person writes Coach Notes: PRODUCT.md
