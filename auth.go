@@ -116,3 +116,19 @@ func RequestIDFrom(ctx context.Context) string {
 	s, _ := ctx.Value(requestIDKey{}).(string)
 	return s
 }
+
+type baseURLKey struct{}
+
+// WithBaseURL returns a context carrying the site's public URL as the
+// request that caused some work saw it (scheme and host, no trailing
+// slash). Jobs carry it in their arguments, so links in the email they
+// send are absolute even when no base URL is configured.
+func WithBaseURL(ctx context.Context, base string) context.Context {
+	return context.WithValue(ctx, baseURLKey{}, base)
+}
+
+// BaseURLFrom returns the base URL of the context, or "".
+func BaseURLFrom(ctx context.Context) string {
+	s, _ := ctx.Value(baseURLKey{}).(string)
+	return s
+}

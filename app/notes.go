@@ -375,8 +375,11 @@ func (a *App) CheckPublicOrg(ctx context.Context) error {
 	return fmt.Errorf("--public-org: no organization has the slug %q (there are: %s)", a.PublicOrgSlug, strings.Join(slugs, ", "))
 }
 
-// NotesURL is the public address of an organization's notes.
-func (a *App) NotesURL(org *tandem.Org) string { return a.BaseURL + "/o/" + org.Slug + "/notes" }
+// NotesURL is the public address of an organization's notes, absolute
+// (see linkBase).
+func (a *App) NotesURL(ctx context.Context, org *tandem.Org) string {
+	return a.linkBase(ctx, org.ID) + "/o/" + org.Slug + "/notes"
+}
 
 // Subscribe asks for a subscription: the address gets a confirmation
 // email and nothing else until it confirms. The answer is the same
@@ -414,7 +417,7 @@ func (a *App) Subscribe(ctx context.Context, orgSlug, email, address string) err
 	}
 	// The job holds ids; the worker signs the link when it sends, so no
 	// link sits in the queue's table.
-	return a.DB.Enqueue(ctx, SubscribeConfirmArgs{OrgID: org.ID, SubscriberID: sub.ID}, nil)
+	return a.DB.Enqueue(ctx, SubscribeConfirmArgs{OrgID: org.ID, SubscriberID: sub.ID, BaseURL: requestBase(ctx)}, nil)
 }
 
 // SubscribeConfirmArgs is the job that emails a pending subscription its
@@ -422,6 +425,9 @@ func (a *App) Subscribe(ctx context.Context, orgSlug, email, address string) err
 type SubscribeConfirmArgs struct {
 	OrgID        int64 `json:"org_id"`
 	SubscriberID int64 `json:"subscriber_id"`
+	// BaseURL is the site's URL as the subscribe request saw it (see
+	// linkBase).
+	BaseURL string `json:"base_url,omitempty"`
 }
 
 // Kind names the job in the queue.
@@ -453,7 +459,7 @@ func (a *App) SendSubscribeConfirmation(ctx context.Context, orgID, subscriberID
 		return err
 	}
 	return a.send(ctx, tandem.Message{To: sub.Email, OrgID: org.ID, Secret: true}, "subscribe_confirm",
-		map[string]any{"Org": org.Name, "Link": a.NotesURL(org) + "/confirm/" + tok, "Notes": a.NotesURL(org), "Days": int(confirmLinkLife.Hours() / 24)})
+		map[string]any{"Org": org.Name, "Link": a.NotesURL(ctx, org) + "/confirm/" + tok, "Notes": a.NotesURL(ctx, org), "Days": int(confirmLinkLife.Hours() / 24)})
 }
 
 // The subscribe form's limits: confirmations to one address per day, and

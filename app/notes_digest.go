@@ -173,9 +173,9 @@ func (a *App) renderDigest(ctx context.Context, d *sqldb.Digest, org *tandem.Org
 	type item struct{ Title, Summary, URL, Date string }
 	items := make([]item, len(arts))
 	for i, art := range arts {
-		items[i] = item{art.Title, art.Summary, a.NotesURL(org) + "/" + art.Slug, art.PublishedAt.Format("2 Jan 2006")}
+		items[i] = item{art.Title, art.Summary, a.NotesURL(ctx, org) + "/" + art.Slug, art.PublishedAt.Format("2 Jan 2006")}
 	}
-	return mail.Render("notes_digest", map[string]any{"Org": org.Name, "Articles": items, "Notes": a.NotesURL(org), "Unsubscribe": unsubscribePlaceholder})
+	return mail.Render("notes_digest", map[string]any{"Org": org.Name, "Articles": items, "Notes": a.NotesURL(ctx, org), "Unsubscribe": unsubscribePlaceholder})
 }
 
 // sender sends the messages of one batch: over one SMTP connection when
@@ -226,7 +226,7 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 		return 0, err
 	}
 	defer s.Close()
-	base := a.NotesURL(org) + "/unsubscribe/"
+	base := a.NotesURL(ctx, org) + "/unsubscribe/"
 	sent := 0
 	for i := range recips {
 		r := &recips[i]
@@ -243,7 +243,7 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 			"Precedence": "bulk",
 			// One Message-ID per digest and recipient: a copy resent after
 			// a crash between delivery and its record is recognizably the same.
-			"Message-ID": fmt.Sprintf("<digest-%d-%d@%s>", d.ID, r.ID, msgIDHost(a.BaseURL))}
+			"Message-ID": fmt.Sprintf("<digest-%d-%d@%s>", d.ID, r.ID, messageHost(a.linkBase(ctx, d.OrgID)))}
 		if err := s.Send(ctx, &m); err != nil {
 			return sent, err
 		}
@@ -428,16 +428,4 @@ func (a *App) ImportSubscribers(ctx context.Context, r io.Reader) (*tandem.Impor
 // DigestSentCount says to how many subscribers a digest was sent.
 func (a *App) DigestSentCount(ctx context.Context, digestID int64) (int, error) {
 	return a.DB.DigestSent(ctx, digestID)
-}
-
-// msgIDHost is the host of the base URL, for Message-IDs.
-func msgIDHost(base string) string {
-	h := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
-	if i := strings.IndexAny(h, "/:"); i >= 0 {
-		h = h[:i]
-	}
-	if h == "" {
-		return "tandem"
-	}
-	return h
 }

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 
@@ -47,4 +48,17 @@ func Render(name string, data any) (*tandem.Message, error) {
 	head := `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>` + htmltemplate.HTMLEscapeString(subject) + `</title></head>`
 	return &tandem.Message{Subject: subject, Text: strings.TrimLeft(body, "\n"), HTML: head + doc}, nil
+}
+
+// Templates lists the names of the email templates (each a .txt and an
+// .html), sorted, for tests that must cover every one.
+func Templates() []string {
+	var names []string
+	for _, t := range textTemplates.Templates() {
+		if name, ok := strings.CutSuffix(t.Name(), ".txt"); ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

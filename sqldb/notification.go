@@ -24,6 +24,9 @@ import (
 // NotificationEmailArgs is the job that emails one notification.
 type NotificationEmailArgs struct {
 	ID int64 `json:"id"`
+	// BaseURL is the site's URL as the request that caused the
+	// notification saw it (tandem.BaseURLFrom), empty for a reminder.
+	BaseURL string `json:"base_url,omitempty"`
 }
 
 // Kind names the job in the queue.
@@ -107,7 +110,7 @@ func insertNotification(ctx context.Context, tx *Tx, n *tandem.Notification, onc
 		return false, err
 	}
 	if tandem.Delivery(delivery) == tandem.DeliveryImmediately {
-		if err := tx.Enqueue(ctx, NotificationEmailArgs{ID: n.ID}, nil); err != nil {
+		if err := tx.Enqueue(ctx, NotificationEmailArgs{ID: n.ID, BaseURL: tandem.BaseURLFrom(ctx)}, nil); err != nil {
 			return false, err
 		}
 	}

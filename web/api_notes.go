@@ -33,7 +33,7 @@ func (s *Server) articleJSON(r *http.Request, a *tandem.Article) articleJSON {
 	org := tandem.ActorFrom(r.Context()).Org
 	return articleJSON{ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary, Topics: topics, Body: a.Body, HTML: a.HTML,
 		Status: a.Status(s.app.DB.Now()), PublishedAt: a.PublishedAt, AuthorID: a.AuthorID, Author: a.AuthorName,
-		URL: s.app.NotesURL(org) + "/" + a.Slug}
+		URL: s.app.NotesURL(r.Context(), org) + "/" + a.Slug}
 }
 
 func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {

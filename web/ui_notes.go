@@ -282,7 +282,7 @@ func (s *Server) handleNotesFeed(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	base := s.app.NotesURL(org)
+	base := s.app.NotesURL(r.Context(), org)
 	f := atomFeed{Title: org.Name + " · Coach Notes", ID: base, Updated: org.CreatedAt.UTC().Format(time.RFC3339),
 		Links: []atomLink{{Rel: "self", Href: base + "/feed.atom", Type: "application/atom+xml"}, {Rel: "alternate", Href: base, Type: "text/html"}}}
 	for _, a := range list {

@@ -71,7 +71,7 @@ func runNotes(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "published %q at %s/%s\n", art.Title, a.NotesURL(org), art.Slug)
+	fmt.Fprintf(stdout, "published %q at %s/%s\n", art.Title, a.NotesURL(ctx, org), art.Slug)
 	return nil
 }
 
