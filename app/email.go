@@ -92,6 +92,10 @@ type InvitationEmailArgs struct {
 	// BaseURL is the site's URL as the request that caused the
 	// invitation saw it (see linkBase); empty from the command line.
 	BaseURL string `json:"base_url,omitempty"`
+	// ResentAt (Unix nanoseconds) is set on an explicit resend: the job is
+	// unique by invitation and resend, so inviting twice sends once and a
+	// resend sends again.
+	ResentAt int64 `json:"resent_at,omitempty" river:"unique"`
 }
 
 // Kind names the job in the queue.
