@@ -92,9 +92,10 @@ func (db *DB) Invitees(ctx context.Context, orgID int64, f PeopleFilter, status 
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM `+inviteeFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
 			return mapError(err)
 		}
-		if f.Limit <= 0 || f.Limit > 500 {
+		if f.Limit <= 0 {
 			f.Limit = 50
 		}
+		f.Limit = min(f.Limit, 500)
 		var err error
 		list, err = queryAll(ctx, tx.q(), scanInvitee(tx.now), `SELECT `+inviteeColumns+` FROM `+inviteeFrom+` WHERE `+cond+
 			` ORDER BY p.name, p.id LIMIT ? OFFSET ?`, append(args, f.Limit, max(f.Offset, 0))...)
