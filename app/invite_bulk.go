@@ -97,3 +97,35 @@ func (a *App) Invitees(ctx context.Context, f sqldb.PeopleFilter, status tandem.
 	}
 	return a.DB.Invitees(ctx, act.Org.ID, f, status)
 }
+
+// BulkInviteJSON is the answer of POST /api/v1/invitations/bulk and the
+// output of `tandem people invite --json`: person by person what was done
+// (or, with dry_run, would be), and the counts. Its fields are stable;
+// every list is present, empty rather than null.
+type BulkInviteJSON struct {
+	DryRun         bool             `json:"dry_run"`
+	Invited        []tandem.Invitee `json:"invited"`
+	Resent         []tandem.Invitee `json:"resent"`
+	AlreadyInvited []tandem.Invitee `json:"already_invited"`
+	Members        []tandem.Invitee `json:"members"`
+	Unknown        []string         `json:"unknown"`
+	Counts         map[string]int   `json:"counts"`
+}
+
+// BulkInviteReport is the BulkInviteJSON of a result.
+func BulkInviteReport(res *sqldb.BulkInviteResult, dryRun bool) BulkInviteJSON {
+	nonNil := func(l []tandem.Invitee) []tandem.Invitee {
+		if l == nil {
+			return []tandem.Invitee{}
+		}
+		return l
+	}
+	out := BulkInviteJSON{DryRun: dryRun, Invited: nonNil(res.Invited), Resent: nonNil(res.Resent),
+		AlreadyInvited: nonNil(res.AlreadyInvited), Members: nonNil(res.Members), Unknown: res.Unknown}
+	if out.Unknown == nil {
+		out.Unknown = []string{}
+	}
+	out.Counts = map[string]int{"invited": len(out.Invited), "resent": len(out.Resent), "already_invited": len(out.AlreadyInvited),
+		"members": len(out.Members), "unknown": len(out.Unknown)}
+	return out
+}

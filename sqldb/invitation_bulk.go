@@ -225,7 +225,8 @@ func (db *DB) BulkInvite(ctx context.Context, orgID, inviterID int64, sel Invite
 				inv := &tandem.Invitation{OrgID: orgID, Email: v.Email, Name: v.Name, Role: v.Role, Guest: v.Guest, InvitedBy: inviterID,
 					CreatedAt: tx.now, ExpiresAt: tx.now.Add(tandem.InvitationTTL)}
 				inv.ID, err = tx.insert(ctx, `INSERT INTO invitations (org_id, email, name, role, guest, token_hash, invited_by, created_at, expires_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.OrgID, inv.Email, inv.Name, inv.Role, inv.Guest, placeholderHash(), inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.OrgID, inv.Email, inv.Name, inv.Role, inv.Guest, placeholderHash(),
+					sql.NullInt64{Int64: inv.InvitedBy, Valid: inv.InvitedBy != 0}, inv.CreatedAt, inv.ExpiresAt)
 				if err != nil {
 					return fmt.Errorf("insert invitation: %w", err)
 				}

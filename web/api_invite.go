@@ -8,38 +8,6 @@ import (
 	"github.com/tandemhq/tandem/sqldb"
 )
 
-// bulkInviteJSON is the answer of POST /api/v1/invitations/bulk: person by
-// person what was done (or, with dry_run, would be), and the counts.
-type bulkInviteJSON struct {
-	DryRun         bool             `json:"dry_run"`
-	Invited        []tandem.Invitee `json:"invited"`
-	Resent         []tandem.Invitee `json:"resent"`
-	AlreadyInvited []tandem.Invitee `json:"already_invited"`
-	Members        []tandem.Invitee `json:"members"`
-	Unknown        []string         `json:"unknown"`
-	Counts         map[string]int   `json:"counts"`
-}
-
-// BulkInviteJSON is the stable JSON of a bulk invitation, shared by the
-// API and `tandem people invite --json`: every list present (empty, not
-// null).
-func BulkInviteJSON(res *sqldb.BulkInviteResult, dryRun bool) any {
-	nonNil := func(l []tandem.Invitee) []tandem.Invitee {
-		if l == nil {
-			return []tandem.Invitee{}
-		}
-		return l
-	}
-	out := bulkInviteJSON{DryRun: dryRun, Invited: nonNil(res.Invited), Resent: nonNil(res.Resent),
-		AlreadyInvited: nonNil(res.AlreadyInvited), Members: nonNil(res.Members), Unknown: res.Unknown}
-	if out.Unknown == nil {
-		out.Unknown = []string{}
-	}
-	out.Counts = map[string]int{"invited": len(out.Invited), "resent": len(out.Resent), "already_invited": len(out.AlreadyInvited),
-		"members": len(out.Members), "unknown": len(out.Unknown)}
-	return out
-}
-
 func (s *Server) apiBulkInvite(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		PersonIDs    []int64  `json:"person_ids"`
@@ -63,7 +31,7 @@ func (s *Server) apiBulkInvite(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, BulkInviteJSON(res, in.DryRun))
+	writeJSON(w, http.StatusOK, app.BulkInviteReport(res, in.DryRun))
 }
 
 // apiInvitees lists the directory with each person's latest invitation:
