@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tandemhq/tandem"
@@ -148,4 +150,29 @@ func memberContext(t *testing.T, a *app.App, db *sqldb.DB, _ context.Context, em
 		t.Fatalf("accept: %v", err)
 	}
 	return tandemtest.MustActorContext(t, db, accountID, orgID)
+}
+
+// BenchmarkInviteMany2000 invites 2,000 imported people at once: one
+// transaction with 2,000 invitations and their email jobs.
+//
+//	go test -run XXX -bench InviteMany -benchtime 1x ./app/
+func BenchmarkInviteMany2000(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		db, _ := tandemtest.MustOpenDB(b)
+		a := app.New(db, &tandemtest.Mailbox{}, testLog(), "http://tandem.test")
+		ctx := tandemtest.MustOrg(b, db, "Acme")
+		rows := []string{"email,name,department"}
+		for i := range 2000 {
+			rows = append(rows, fmt.Sprintf("p%d@acme.test,Person %d,Dept %d", i, i, i%20))
+		}
+		if _, err := a.ImportPeople(ctx, strings.NewReader(tandemtest.CSV(rows...)), nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := a.InviteMany(ctx, app.BulkInvite{AllUninvited: true})
+		if err != nil || len(res.Invited) != 2000 {
+			b.Fatalf("%v %v", len(res.Invited), err)
+		}
+	}
 }

@@ -224,6 +224,17 @@ func TestBaseURLFromProxy(t *testing.T) {
 			if !strings.HasPrefix(link, want) {
 				t.Errorf("reset link %s, want %s…", link, want)
 			}
+			// A forwarded host that is not a host name is not used.
+			req, _ = http.NewRequest("POST", e.srv.URL+"/forgot", strings.NewReader("email=ada%40acme.test"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-Host", "evil.test/steal?x=")
+			req.Header.Set("X-Forwarded-Proto", "javascript")
+			if r := admin.do(req); r.status >= 400 {
+				t.Fatalf("forgot: %d", r.status)
+			}
+			if link := e.mail.MustLastLink(t, "ada@acme.test"); !strings.HasPrefix(link, e.srv.URL+"/reset/") {
+				t.Errorf("reset link %s after a forged forwarded host, want %s/reset/…", link, e.srv.URL)
+			}
 		})
 	}
 }
