@@ -16,12 +16,23 @@ import (
 //     server puts in the context (tandem.WithBaseURL) and the email's job
 //     carries in its arguments (the worker puts it back in the context);
 //  3. for email no request causes (reminders, daily summaries, digests),
-//     the base URL last seen by a signed-in request in the organization,
-//     stored in orgs.base_url;
+//     the base URL last seen by an administrator's request in the
+//     organization, stored in orgs.base_url;
 //  4. the address the server listens on (App.ListenURL).
+//
+// The Host header is the client's to choose. A signed-in person's request
+// may set the links of the email it causes (they go to people of that
+// person's organization, who could be sent any link by them anyway), and
+// only an administrator's request is stored for the organization. An
+// anonymous request (a password reset, a Coach Notes subscription) may not
+// choose: its base is used only when the site is already known by it
+// (stored for an organization, or the listen address), else the email
+// falls back as above. Otherwise anyone could ask for a reset link to a
+// victim's address pointing at their own host, and read the token when
+// the victim clicks.
 
-// NoteBaseURL records the base URL a signed-in request in the organization
-// was made to, for the email that no request causes. It writes to the
+// NoteBaseURL records the base URL an administrator's request in the
+// organization was made to, for the email that no request causes. It writes to the
 // database only when the URL differs from the one this process last
 // recorded for the organization. With a base URL configured it does
 // nothing.
@@ -64,9 +75,34 @@ func (a *App) linkBase(ctx context.Context, orgID int64) string {
 }
 
 // requestBase is the base URL to carry in a job inserted now: the
-// request's (the configured one wins when the job runs anyway).
-func requestBase(ctx context.Context) string {
-	if b := tandem.BaseURLFrom(ctx); absoluteBase(b) {
+// request's, if a signed-in person made it or the site is known by it
+// (see above); "" otherwise (the configured one wins when the job runs
+// anyway).
+func (a *App) requestBase(ctx context.Context) string {
+	if b := signedInBase(ctx); b != "" {
+		return b
+	}
+	b := tandem.BaseURLFrom(ctx)
+	if a.BaseURL != "" || !absoluteBase(b) {
+		return ""
+	}
+	if b == strings.TrimRight(a.ListenURL, "/") {
+		return b
+	}
+	known, err := a.DB.KnownBaseURL(ctx, b)
+	if err != nil {
+		a.Log.WarnContext(ctx, "look up base url", "base", b, "err", err)
+	}
+	if known {
+		return b
+	}
+	return ""
+}
+
+// signedInBase is the request's base URL when a signed-in person made
+// the request, else "".
+func signedInBase(ctx context.Context) string {
+	if b := tandem.BaseURLFrom(ctx); tandem.ActorFrom(ctx) != nil && absoluteBase(b) {
 		return b
 	}
 	return ""

@@ -60,7 +60,7 @@ func EnqueueEmail(ctx context.Context, tx *sqldb.Tx, args EmailArgs) error {
 		return tandem.Errorf(tandem.EINVALID, "The email has no recipient.")
 	}
 	if args.BaseURL == "" {
-		args.BaseURL = requestBase(ctx)
+		args.BaseURL = signedInBase(ctx)
 	}
 	var opts *river.InsertOpts
 	if args.Key != "" {

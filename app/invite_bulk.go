@@ -77,7 +77,7 @@ func (a *App) inviteMany(ctx context.Context, orgID, inviterID int64, in BulkInv
 		return nil, &tandem.Error{Code: tandem.EINVALID, Message: "Choose whom to invite.",
 			Fields: map[string]string{"selection": "Choose people, a department, or everyone not yet invited."}}
 	}
-	base := requestBase(ctx)
+	base := a.requestBase(ctx)
 	return a.DB.BulkInvite(ctx, orgID, inviterID, sel, in.Resend, in.DryRun, func(tx *sqldb.Tx, inv *tandem.Invitation, resentAt time.Time) error {
 		args := InvitationEmailArgs{InvitationID: inv.ID, OrgID: orgID, BaseURL: base}
 		if !resentAt.IsZero() {

@@ -417,7 +417,7 @@ func (a *App) Subscribe(ctx context.Context, orgSlug, email, address string) err
 	}
 	// The job holds ids; the worker signs the link when it sends, so no
 	// link sits in the queue's table.
-	return a.DB.Enqueue(ctx, SubscribeConfirmArgs{OrgID: org.ID, SubscriberID: sub.ID, BaseURL: requestBase(ctx)}, nil)
+	return a.DB.Enqueue(ctx, SubscribeConfirmArgs{OrgID: org.ID, SubscriberID: sub.ID, BaseURL: a.requestBase(ctx)}, nil)
 }
 
 // SubscribeConfirmArgs is the job that emails a pending subscription its

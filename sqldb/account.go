@@ -282,8 +282,16 @@ func (db *DB) SetOrgBaseURL(ctx context.Context, orgID int64, base string) (bool
 	return n > 0, err
 }
 
-// OrgBaseURL returns the site's URL last seen by a signed-in request in
-// the organization, "" when none was.
+// KnownBaseURL reports whether base is the stored URL of any
+// organization.
+func (db *DB) KnownBaseURL(ctx context.Context, base string) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM orgs WHERE base_url = ?`), base).Scan(&n)
+	return n > 0, mapError(err)
+}
+
+// OrgBaseURL returns the site's URL last seen by an administrator's
+// request in the organization, "" when none was.
 func (db *DB) OrgBaseURL(ctx context.Context, orgID int64) (string, error) {
 	var base string
 	err := db.sql.QueryRowContext(ctx, db.rebind(`SELECT base_url FROM orgs WHERE id = ?`), orgID).Scan(&base)

@@ -120,8 +120,9 @@ func TestEmailLinksAbsolute(t *testing.T) {
 		t.Fatalf("publish: %d", r.status)
 	}
 	anon.post("/o/acme/notes/subscribe", formOf("email", "reader@example.com"))
-	if r := anon.get(e.mail.MustLastLink(t, "reader@example.com")); r.status != http.StatusOK {
-		t.Fatalf("confirm: %d", r.status)
+	link := e.mail.MustLastLink(t, "reader@example.com")
+	if r := anon.post("/o/acme/notes/confirm", formOf("token", link[strings.LastIndex(link, "/")+1:])); r.status >= 400 {
+		t.Fatalf("confirm: %d\n%s", r.status, r.body)
 	}
 	e.clock.Add(time.Hour)
 	plan, err := e.app.SendDigestNow(ctx, org.ID, false)
@@ -236,5 +237,41 @@ func TestBaseURLFromProxy(t *testing.T) {
 				t.Errorf("reset link %s after a forged forwarded host, want %s/reset/…", link, e.srv.URL)
 			}
 		})
+	}
+}
+
+// TestAnonymousRequestCannotChooseLinks: without a configured base URL, a
+// signed-out request (a password reset, a Coach Notes subscription) made
+// to a host the site is not known by does not put that host in the email:
+// else anyone could have a victim's reset link point at their own server.
+func TestAnonymousRequestCannotChooseLinks(t *testing.T) {
+	e := newEnv(t, withoutBaseURL)
+	site := e.srv.URL
+	admin := e.setup("Acme", "Ada", "ada@acme.test") // records the site for Acme
+	admin.get("/")
+	forged := func(path string, form url.Values) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", site+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Host = "evil.test"
+		if r := e.browser().do(req); r.status >= 400 {
+			t.Fatalf("%s: %d\n%s", path, r.status, r.body)
+		}
+	}
+	forged("/forgot", url.Values{"email": {"ada@acme.test"}})
+	forged("/o/acme/notes/subscribe", url.Values{"email": {"reader@example.com"}})
+	e.workJobs()
+	for _, to := range []string{"ada@acme.test", "reader@example.com"} {
+		link := e.mail.MustLastLink(t, to)
+		if strings.Contains(link, "evil.test") || !strings.HasPrefix(link, "http") {
+			t.Errorf("link to %s: %s", to, link)
+		}
+	}
+	// The same requests to the host the site is known by keep it.
+	anon := e.browser()
+	anon.post("/forgot", url.Values{"email": {"ada@acme.test"}})
+	e.workJobs()
+	if link := e.mail.MustLastLink(t, "ada@acme.test"); !strings.HasPrefix(link, site+"/") {
+		t.Errorf("reset link %s, want on %s", link, site)
 	}
 }

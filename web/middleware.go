@@ -121,9 +121,9 @@ func limitBody(next http.Handler) http.Handler {
 // else from the session cookie. A bad token is refused at once; a dead
 // session cookie is cleared and the request goes on anonymously.
 //
-// A browser session's request records the site's URL it was made to (put
-// in the context by observe) for its organization (app.NoteBaseURL), for
-// the email no request causes.
+// An administrator's browser request records the site's URL it was made
+// to (put in the context by observe) for its organization
+// (app.NoteBaseURL), for the email no request causes.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -146,7 +146,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				r = r.WithContext(tandem.WithActor(ctx, a))
-				s.app.NoteBaseURL(ctx, a.Org.ID, tandem.BaseURLFrom(ctx))
+				if a.Person.IsAdmin() {
+					s.app.NoteBaseURL(ctx, a.Org.ID, tandem.BaseURLFrom(ctx))
+				}
 			case tandem.ErrorCode(err) == tandem.ENOTFOUND:
 				s.clearSessionCookie(w, r)
 			default:
