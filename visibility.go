@@ -128,3 +128,52 @@ func Can(kind Kind, v Viewer, f Facet) bool {
 	}
 	return false
 }
+
+// Programs have a matrix of their own, smaller: who runs a program and
+// who enrolls in it. The program admin role is scoped to one program: an
+// administrator names a program's admins, and being program admin of one
+// program gives nothing over another (the organization role
+// RoleProgramAdmin lets one invite people and see engagement status; it
+// does not run a program one is not named for).
+//
+//	                     program-admin admin applicant eligible other
+//	overview (name,          yes        yes     yes      yes      -
+//	description, dates)
+//	run (edit, state,        yes        yes     -        -        -
+//	questionnaire, applications, status)
+//	name its admins          -          yes     -        -        -
+//	enroll (own application) yes*       yes*    yes      yes      -
+//
+// * when the program's eligibility includes them, like anyone else.
+// Nobody sees a partnership's conversation through a program.
+// "other" gets not found: a draft program, or one a person may not enroll
+// in, does not exist for them.
+const (
+	ViewerApplicant Viewer = "applicant" // has applied to the program (any status)
+	ViewerEligible  Viewer = "eligible"  // may enroll in the program
+)
+
+// ProgramFacet is a part of a program the program matrix applies to.
+type ProgramFacet string
+
+// The program facets.
+const (
+	ProgramOverview ProgramFacet = "overview"
+	ProgramRun      ProgramFacet = "run"
+	ProgramNaming   ProgramFacet = "naming"
+	ProgramEnroll   ProgramFacet = "enroll"
+)
+
+// CanProgram reports whether a viewer may see or do a facet of a program.
+// Enrolling also needs the program's eligibility (Program.MayEnroll).
+func CanProgram(v Viewer, f ProgramFacet) bool {
+	switch v {
+	case ViewerProgramAdmin:
+		return f != ProgramNaming
+	case ViewerAdmin:
+		return true
+	case ViewerApplicant, ViewerEligible:
+		return f == ProgramOverview || f == ProgramEnroll
+	}
+	return false
+}
