@@ -360,11 +360,16 @@ func (a *App) Applications(ctx context.Context, id int64, f sqldb.ApplicationFil
 	return a.DB.Applications(ctx, act.Org.ID, id, f)
 }
 
-// Decide approves or declines an application.
-func (a *App) Decide(ctx context.Context, id, appID int64, approve bool) (*tandem.Application, error) {
+// Decide approves or declines an application: decision is "approve" or
+// "decline".
+func (a *App) Decide(ctx context.Context, id, appID int64, decision string) (*tandem.Application, error) {
 	act, _, err := a.program(ctx, id, tandem.ProgramRun)
 	if err != nil {
 		return nil, err
 	}
-	return a.DB.Decide(ctx, act.Org.ID, id, appID, approve, act.Person.ID)
+	if decision != "approve" && decision != "decline" {
+		msg := "Choose approve or decline."
+		return nil, &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"decision": msg}}
+	}
+	return a.DB.Decide(ctx, act.Org.ID, id, appID, decision == "approve", act.Person.ID)
 }

@@ -127,13 +127,13 @@ func TestProgramAuthorization(t *testing.T) {
 	if v, err := c.a.Program(lee, pa.ID); err != nil || v.Viewer != tandem.ViewerApplicant || v.Application == nil {
 		t.Errorf("lee after applying: %+v %v", v, err)
 	}
-	if _, err := c.a.Decide(lee, pa.ID, mine.ID, true); code(err) != tandem.EFORBIDDEN {
+	if _, err := c.a.Decide(lee, pa.ID, mine.ID, "approve"); code(err) != tandem.EFORBIDDEN {
 		t.Errorf("an applicant decides: %v", err)
 	}
-	if _, err := c.a.Decide(mentor, pa.ID, mine.ID, true); code(err) != tandem.EFORBIDDEN {
+	if _, err := c.a.Decide(mentor, pa.ID, mine.ID, "approve"); code(err) != tandem.EFORBIDDEN {
 		t.Errorf("the applicant (program admin of B) approves themself on A: %v", err)
 	}
-	if _, err := c.a.Decide(prog, pa.ID, mine.ID, true); err != nil {
+	if _, err := c.a.Decide(prog, pa.ID, mine.ID, "approve"); err != nil {
 		t.Fatal(err)
 	}
 	if qs, err := c.a.Questions(lee, pa.ID); err != nil || len(qs) != 1 || qs[0].Answers != 0 {

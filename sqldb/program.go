@@ -554,7 +554,7 @@ func (db *DB) Apply(ctx context.Context, orgID int64, personID int64, ap *tandem
 		}
 		switch {
 		case cur == nil && edit:
-			return tandem.Errorf(tandem.ENOTFOUND, "You have not applied to this program.")
+			return tandem.Errorf(tandem.ECONFLICT, "You have not applied to this program; apply first.")
 		case cur == nil:
 			ap.Status = tandem.AppSubmitted
 			id, err := tx.insert(ctx, `INSERT INTO program_applications (org_id, program_id, person_id, role, capacity, status, created_at, updated_at)
@@ -610,6 +610,9 @@ func (db *DB) Withdraw(ctx context.Context, orgID, programID, personID int64) er
 			return err
 		}
 		cur, err := applicationOf(ctx, tx.q(), orgID, programID, personID)
+		if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+			return tandem.Errorf(tandem.ECONFLICT, "You have no application to withdraw.")
+		}
 		if err != nil {
 			return err
 		}

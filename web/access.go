@@ -29,6 +29,11 @@ type access struct {
 	// the other kind it is refused (403, 409 or 422) to everyone who sees
 	// the engagement.
 	only tandem.Kind
+	// program, for program routes ({id} is a program): the facet of the
+	// program matrix (tandem.CanProgram) the caller needs. Whoever does
+	// not see the program gets not found; whoever sees it but may not do
+	// this, forbidden.
+	program tandem.ProgramFacet
 	// browser: only a browser session may call it; an API token gets 403,
 	// so a token cannot mint tokens that outlive its revocation.
 	browser bool
@@ -56,6 +61,8 @@ const (
 	authorsKind
 	// engagementKind: {id} is an engagement; see viewers and facet.
 	engagementKind
+	// programKind: {id} is a program; see program.
+	programKind
 )
 
 // The access values the route table uses.
@@ -93,6 +100,11 @@ func parties(v ...tandem.Viewer) access {
 // seeing lets the viewers who may see the facet call the route.
 func seeing(f tandem.Facet) access {
 	return access{kind: engagementKind, facet: f}
+}
+
+// onProgram lets whoever may do the facet of the program call the route.
+func onProgram(f tandem.ProgramFacet) access {
+	return access{kind: programKind, program: f}
 }
 
 // onlyFor restricts an engagement route to one kind of engagement.

@@ -74,20 +74,32 @@ type matrixEngagement struct {
 	viewers map[string]tandem.Viewer
 }
 
+// matrixProgram is a fixture program with how each role relates to it.
+type matrixProgram struct {
+	name        string
+	org         string
+	id          int64
+	question    int64
+	application int64 // 0: none
+	viewers     map[string]tandem.Viewer
+}
+
 // matrix is the fixture: both organizations, the roles, the engagements
 // and the marker strings with who may read each.
 type matrix struct {
-	t       *testing.T
-	db      *sqldb.DB
-	app     *app.App
-	srv     *httptest.Server
-	server  *web.Server
-	people  map[string]*matrixPerson
-	engs    []*matrixEngagement
-	foreign map[string]*matrixEngagement // by org: an engagement of that org, for the other org's roles
-	skill   map[string]int64             // a skill of each org
-	job     map[string]int64             // a waiting email job of each org
-	member  map[string]*tandem.Person    // another person of each org
+	t           *testing.T
+	db          *sqldb.DB
+	app         *app.App
+	srv         *httptest.Server
+	server      *web.Server
+	people      map[string]*matrixPerson
+	engs        []*matrixEngagement
+	foreign     map[string]*matrixEngagement // by org: an engagement of that org, for the other org's roles
+	progs       []*matrixProgram
+	foreignProg map[string]*matrixProgram // by org: a program of that org, for the other org's roles
+	skill       map[string]int64          // a skill of each org
+	job         map[string]int64          // a waiting email job of each org
+	member      map[string]*tandem.Person // another person of each org
 	// markers: text that only the listed roles may read.
 	markers map[string][]string
 	ids     map[string]int64 // org id by "A"/"B"
@@ -107,7 +119,7 @@ func newMatrix(t *testing.T) *matrix {
 	log := slog.New(web.NewLogHandler(slog.NewTextHandler(io.Discard, nil)))
 	a := app.New(db, &tandemtest.Mailbox{}, log, "")
 	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
-	m := &matrix{t: t, db: db, app: a, people: map[string]*matrixPerson{}, foreign: map[string]*matrixEngagement{},
+	m := &matrix{t: t, db: db, app: a, people: map[string]*matrixPerson{}, foreign: map[string]*matrixEngagement{}, foreignProg: map[string]*matrixProgram{},
 		skill: map[string]int64{}, job: map[string]int64{}, member: map[string]*tandem.Person{}, ids: map[string]int64{}}
 	m.srv = httptest.NewUnstartedServer(nil)
 	m.srv.Start()
@@ -231,6 +243,8 @@ func newMatrix(t *testing.T) *matrix {
 	m.engs = []*matrixEngagement{e1, e2, e3, eb}
 	m.foreign["A"], m.foreign["B"] = e1, eb
 
+	m.programs(actxA, actxB, bctx)
+
 	// Credentials.
 	for _, p := range m.people {
 		m.signIn(p)
@@ -239,6 +253,45 @@ func newMatrix(t *testing.T) *matrix {
 		p.token = tok
 	}
 	return m
+}
+
+// programs makes the fixture programs. P1 (org A) is enrolling, open to
+// everyone, run by the program admin, and the learner has applied to it;
+// P2 (org A) is a draft run by the mentor (so the program admin of P1
+// neither runs nor sees it); PB is org B's, enrolling, Bea applied.
+func (m *matrix) programs(actxA, actxB, bctx context.Context) {
+	a := m.app
+	mk := func(ctx context.Context, name, org string, admins []string, open bool, q tandem.Question) *matrixProgram {
+		p, err := a.CreateProgram(ctx, tandem.Program{Name: name, Description: "MK-" + name + "-DESC"}, admins)
+		m.must(err, "program "+name)
+		qq, err := a.AddQuestion(ctx, p.ID, q)
+		m.must(err, "question")
+		if open {
+			_, err = a.MoveProgram(ctx, p.ID, tandem.ProgramEnrolling)
+			m.must(err, "open "+name)
+		}
+		return &matrixProgram{name: name, org: org, id: p.ID, question: qq.ID}
+	}
+	p1 := mk(actxA, "P1", "A", []string{"pat@alpha.test"}, true, tandem.Question{Type: tandem.QuestionText, Label: "MK-P1-QUESTION", Required: true})
+	ap, err := a.Apply(m.ctx(learnerR), p1.id, tandem.Application{Role: tandem.AsMentee, Answers: map[int64]tandem.Answer{p1.question: {Text: "MK-P1-ANSWER"}}}, false)
+	m.must(err, "apply to P1")
+	p1.application = ap.ID
+	p1.viewers = map[string]tandem.Viewer{adminA: tandem.ViewerAdmin, progAdmin: tandem.ViewerProgramAdmin, learnerR: tandem.ViewerApplicant,
+		coachR: tandem.ViewerEligible, mentorR: tandem.ViewerEligible, managerR: tandem.ViewerEligible, unrelated: tandem.ViewerEligible}
+	p2 := mk(actxA, "P2", "A", []string{"milo@alpha.test"}, false, tandem.Question{Type: tandem.QuestionText, Label: "MK-P2-QUESTION"})
+	p2.viewers = map[string]tandem.Viewer{adminA: tandem.ViewerAdmin, mentorR: tandem.ViewerProgramAdmin}
+	pb := mk(actxB, "PB", "B", nil, true, tandem.Question{Type: tandem.QuestionText, Label: "MK-PB-QUESTION"})
+	ap, err = a.Apply(bctx, pb.id, tandem.Application{Role: tandem.AsMentee, Answers: map[int64]tandem.Answer{pb.question: {Text: "MK-PB-ANSWER"}}}, false)
+	m.must(err, "apply to PB")
+	pb.application = ap.ID
+	pb.viewers = map[string]tandem.Viewer{adminB: tandem.ViewerAdmin}
+	m.progs = []*matrixProgram{p1, p2, pb}
+	m.foreignProg["A"], m.foreignProg["B"] = p1, pb
+	membersA := []string{adminA, progAdmin, coachR, mentorR, learnerR, managerR, unrelated}
+	m.markers["MK-P1-DESC"], m.markers["MK-P1-QUESTION"] = membersA, membersA
+	m.markers["MK-P1-ANSWER"] = []string{adminA, progAdmin, learnerR}
+	m.markers["MK-P2-DESC"], m.markers["MK-P2-QUESTION"] = []string{adminA, mentorR}, []string{adminA, mentorR}
+	m.markers["MK-PB-DESC"], m.markers["MK-PB-QUESTION"], m.markers["MK-PB-ANSWER"] = []string{adminB}, []string{adminB}, []string{adminB}
 }
 
 func (m *matrix) add(role, org string, ctx context.Context) {
@@ -324,6 +377,7 @@ type resource struct {
 	// noSub: the route's sub-resource cannot exist on this engagement
 	// (an agenda item of coaching), so not found is a fine refusal.
 	noSub bool
+	prog  *matrixProgram
 }
 
 var paramRE = regexp.MustCompile(`\{([a-z]+)(\.\.\.)?\}`)
@@ -362,7 +416,19 @@ func (m *matrix) resources(pattern string, p *matrixPerson) []resource {
 		}
 		return resource{label: e.name, vals: v, where: where, eng: e, noSub: strings.Contains(path, "/items/") && e.kind == tandem.Coaching}
 	}
+	progRes := func(pr *matrixProgram, where string) resource {
+		v := map[string]string{"id": i64(pr.id), "question": i64(pr.question), "application": i64(pr.application)}
+		return resource{label: pr.name, vals: v, where: where, prog: pr, noSub: strings.Contains(path, "{application}") && pr.application == 0}
+	}
 	switch {
+	case strings.Contains(path, "/programs/{id}"):
+		var out []resource
+		for _, pr := range m.progs {
+			if pr.org == org {
+				out = append(out, progRes(pr, "own"))
+			}
+		}
+		return append(out, progRes(m.foreignProg[other], "foreign"), made())
 	case strings.Contains(path, "/engagements/{id}"):
 		var out []resource
 		for _, e := range m.engs {
@@ -445,94 +511,113 @@ func (m *matrix) otherToken(p *matrixPerson) int64 {
 // id, {name} the name of the person the route is about, {self} the
 // caller's person id.
 var matrixForms = map[string]string{
-	"POST /forgot":                                         "email=nobody%40nowhere.test",
-	"POST /account/org":                                    "org_id={org}",
-	"POST /account/password":                               "current_password=wrong+password&new_password=another+long+password",
-	"POST /account/tokens":                                 "name=matrix",
-	"POST /people/{id}/edit":                               "name={name}",
-	"POST /people/{id}/manager":                            "manager_email=nobody%40nowhere.test",
-	"POST /people/{id}/role":                               "role=bogus",
-	"POST /skills":                                         "name=Matrix+skill",
-	"POST /skills/{id}/rename":                             "name=",
-	"POST /skills/{id}/merge":                              "into=",
-	"POST /skills/{id}/retire":                             "retired=false",
-	"POST /admin/jobs/{id}/retry":                          "", // a waiting job: 409 for its administrator
-	"POST /engagements":                                    "kind=mentoring&learner_email={me}&guide_email={other}&areas_sent=1&areas=career&outcomes=Grow&cadence=Monthly&confidentiality=Between+us&exit_terms=A+talk",
-	"POST /engagements/{id}/agreement":                     "outcomes=Grow&cadence=Monthly&channels=Video&confidentiality=Between+us&review_method=Monthly&exit_terms=A+talk&start=2026-03-02&end=2026-06-01&evaluation_method=Rubric",
-	"POST /engagements/{id}/respond":                       "version=1&answer=agree",
-	"POST /engagements/{id}/phase":                         "phase=cultivation",
-	"POST /engagements/{id}/reversal":                      "note={long}",
-	"POST /engagements/{id}/reversal/answer":               "answer=decline",
-	"POST /engagements/{id}/end":                           "reason=",
-	"POST /engagements/{id}/review":                        "decision=continue",
-	"POST /engagements/{id}/exception":                     "reason=Small+team",
-	"POST /engagements/{id}/share":                         "share=1",
-	"POST /engagements/{id}/items":                         "kind=agenda&body=matrix+item",
-	"POST /admin/settings":                                 "coaching_max_months=6&review_months=3&stalled_days=30",
-	"POST /engagements/{id}/sessions":                      "start=2026-03-20T10:00&minutes=60&place=Room+2",
-	"POST /engagements/{id}/sessions/{session}/reschedule": "start=2026-03-20T10:00&minutes=60&place=Room+2",
-	"POST /engagements/{id}/sessions/{session}/outcome":    "status=held",
-	"POST /engagements/{id}/sessions/{session}/notes":      "body=matrix+note&shared=1",
-	"POST /engagements/{id}/sessions/{session}/actions":    "owner={self}&body=matrix+action",
-	"POST /engagements/{id}/sessions/{session}/feedback":   "score=3",
-	"POST /engagements/{id}/goals":                         "title=Next&measure=m&baseline=0&target=1&due=2026-05-01",
-	"POST /engagements/{id}/goals/{goal}/updates":          "value=1",
-	"POST /engagements/{id}/evaluations":                   "level=2&evidence=matrix",
-	"POST /engagements/{id}/themes":                        "area=career&title=matrix",
-	"POST /engagements/{id}/reflections":                   "body=matrix",
-	"POST /admin/rubric":                                   "reset=1",
-	"POST /admin/invitations":                              "email=invitee%40alpha.test&name=Ivy+Invitee&guest=1",
-	"POST /admin/invitations/bulk":                         "scope=selected&person=999999",
-	"POST /notifications/read":                             "id=0",
-	"POST /account/notifications":                          "sessions=immediately",
-	"POST /articles":                                       "title=Matrix+article&body=Hello",
-	"POST /articles/{id}":                                  "title=Matrix+article&body=Hello",
-	"POST /account/notes-subscription":                     "",
-	"POST /admin/digest":                                   "days=1,15&hour=9&time_zone=UTC",
+	"POST /forgot":                                            "email=nobody%40nowhere.test",
+	"POST /account/org":                                       "org_id={org}",
+	"POST /account/password":                                  "current_password=wrong+password&new_password=another+long+password",
+	"POST /account/tokens":                                    "name=matrix",
+	"POST /people/{id}/edit":                                  "name={name}",
+	"POST /people/{id}/manager":                               "manager_email=nobody%40nowhere.test",
+	"POST /people/{id}/role":                                  "role=bogus",
+	"POST /skills":                                            "name=Matrix+skill",
+	"POST /skills/{id}/rename":                                "name=",
+	"POST /skills/{id}/merge":                                 "into=",
+	"POST /skills/{id}/retire":                                "retired=false",
+	"POST /admin/jobs/{id}/retry":                             "", // a waiting job: 409 for its administrator
+	"POST /engagements":                                       "kind=mentoring&learner_email={me}&guide_email={other}&areas_sent=1&areas=career&outcomes=Grow&cadence=Monthly&confidentiality=Between+us&exit_terms=A+talk",
+	"POST /engagements/{id}/agreement":                        "outcomes=Grow&cadence=Monthly&channels=Video&confidentiality=Between+us&review_method=Monthly&exit_terms=A+talk&start=2026-03-02&end=2026-06-01&evaluation_method=Rubric",
+	"POST /engagements/{id}/respond":                          "version=1&answer=agree",
+	"POST /engagements/{id}/phase":                            "phase=cultivation",
+	"POST /engagements/{id}/reversal":                         "note={long}",
+	"POST /engagements/{id}/reversal/answer":                  "answer=decline",
+	"POST /engagements/{id}/end":                              "reason=",
+	"POST /engagements/{id}/review":                           "decision=continue",
+	"POST /engagements/{id}/exception":                        "reason=Small+team",
+	"POST /engagements/{id}/share":                            "share=1",
+	"POST /engagements/{id}/items":                            "kind=agenda&body=matrix+item",
+	"POST /admin/settings":                                    "coaching_max_months=6&review_months=3&stalled_days=30",
+	"POST /engagements/{id}/sessions":                         "start=2026-03-20T10:00&minutes=60&place=Room+2",
+	"POST /engagements/{id}/sessions/{session}/reschedule":    "start=2026-03-20T10:00&minutes=60&place=Room+2",
+	"POST /engagements/{id}/sessions/{session}/outcome":       "status=held",
+	"POST /engagements/{id}/sessions/{session}/notes":         "body=matrix+note&shared=1",
+	"POST /engagements/{id}/sessions/{session}/actions":       "owner={self}&body=matrix+action",
+	"POST /engagements/{id}/sessions/{session}/feedback":      "score=3",
+	"POST /engagements/{id}/goals":                            "title=Next&measure=m&baseline=0&target=1&due=2026-05-01",
+	"POST /engagements/{id}/goals/{goal}/updates":             "value=1",
+	"POST /engagements/{id}/evaluations":                      "level=2&evidence=matrix",
+	"POST /engagements/{id}/themes":                           "area=career&title=matrix",
+	"POST /engagements/{id}/reflections":                      "body=matrix",
+	"POST /admin/rubric":                                      "reset=1",
+	"POST /admin/invitations":                                 "email=invitee%40alpha.test&name=Ivy+Invitee&guest=1",
+	"POST /admin/invitations/bulk":                            "scope=selected&person=999999",
+	"POST /notifications/read":                                "id=0",
+	"POST /account/notifications":                             "sessions=immediately",
+	"POST /articles":                                          "title=Matrix+article&body=Hello",
+	"POST /articles/{id}":                                     "title=Matrix+article&body=Hello",
+	"POST /account/notes-subscription":                        "",
+	"POST /admin/digest":                                      "days=1,15&hour=9&time_zone=UTC",
+	"POST /programs":                                          "name=",
+	"POST /programs/{id}/edit":                                "name=",
+	"POST /programs/{id}/state":                               "state=bogus",
+	"POST /programs/{id}/admins":                              "admins=nobody%40nowhere.test",
+	"POST /programs/{id}/questions":                           "type=bogus&label=x",
+	"POST /programs/{id}/questions/{question}":                "type=bogus&label=x",
+	"POST /programs/{id}/questions/{question}/delete":         "",
+	"POST /programs/{id}/apply":                               "role=mentee",
+	"POST /programs/{id}/withdraw":                            "",
+	"POST /programs/{id}/applications/{application}/decision": "decision=bogus",
 }
 
 var matrixJSON = map[string]string{
-	"POST /api/v1/me/password":                                      `{"current_password":"wrong password","new_password":"another long password"}`,
-	"POST /api/v1/tokens":                                           `{"name":"matrix"}`,
-	"POST /api/v1/invitations":                                      `{"email":"invitee@alpha.test","name":"Ivy Invitee","guest":true}`,
-	"POST /api/v1/invitations/bulk":                                 `{"person_ids":[999999],"dry_run":true}`,
-	"PUT /api/v1/people/{id}/profile":                               `{"name":"{name}"}`,
-	"PUT /api/v1/people/{id}/manager":                               `{"manager_email":"nobody@nowhere.test"}`,
-	"PUT /api/v1/people/{id}/role":                                  `{"role":"bogus"}`,
-	"POST /api/v1/skills":                                           `{"name":"Matrix skill"}`,
-	"PATCH /api/v1/skills/{id}":                                     `{"name":""}`,
-	"POST /api/v1/skills/{id}/merge":                                `{"into":0}`,
-	"POST /api/v1/jobs/{id}/retry":                                  `{}`,
-	"POST /api/v1/engagements":                                      `{"kind":"mentoring","learner_id":{self},"guide_id":{otherid},"agreement":{"outcomes":["Grow"],"cadence":"Monthly","confidentiality":"Between us","exit_terms":"A talk"}}`,
-	"PUT /api/v1/engagements/{id}/agreement":                        `{"outcomes":["Grow"],"cadence":"Monthly","channels":"Video","confidentiality":"Between us","review_method":"Monthly","exit_terms":"A talk","start":"2026-03-02","end":"2026-06-01","evaluation_method":"Rubric"}`,
-	"POST /api/v1/engagements/{id}/responses":                       `{"version":1,"agreed":true}`,
-	"POST /api/v1/engagements/{id}/phase":                           `{"phase":"cultivation"}`,
-	"POST /api/v1/engagements/{id}/reversal":                        `{"note":"{long}"}`,
-	"POST /api/v1/engagements/{id}/reversal/answer":                 `{"accept":false}`,
-	"POST /api/v1/engagements/{id}/end":                             `{"reason":""}`,
-	"POST /api/v1/engagements/{id}/reviews":                         `{"decision":"continue"}`,
-	"POST /api/v1/engagements/{id}/exception":                       `{"reason":"Small team"}`,
-	"PUT /api/v1/engagements/{id}/share-history":                    `{"share":true}`,
-	"POST /api/v1/engagements/{id}/items":                           `{"kind":"agenda","body":"matrix item"}`,
-	"PUT /api/v1/settings":                                          `{"coaching_max_months":0}`,
-	"POST /api/v1/engagements/{id}/sessions":                        `{"start":"2026-03-20T10:00:00Z","minutes":60,"place":"Room 2"}`,
-	"PUT /api/v1/engagements/{id}/sessions/{session}":               `{"start":"2026-03-20T10:00:00Z","minutes":60,"place":"Room 2"}`,
-	"POST /api/v1/engagements/{id}/sessions/{session}/outcome":      `{"status":"held"}`,
-	"POST /api/v1/engagements/{id}/sessions/{session}/notes":        `{"body":"matrix note","shared":true}`,
-	"POST /api/v1/engagements/{id}/sessions/{session}/action-items": `{"owner_id":{self},"body":"matrix action"}`,
-	"PUT /api/v1/engagements/{id}/sessions/{session}/feedback":      `{"score":3}`,
-	"POST /api/v1/engagements/{id}/goals":                           `{"title":"Next","measure":"m","baseline":"0","target":"1","due":"2026-05-01"}`,
-	"POST /api/v1/engagements/{id}/goals/{goal}/updates":            `{"value":"1"}`,
-	"POST /api/v1/engagements/{id}/evaluations":                     `{"level":2,"evidence":"matrix"}`,
-	"POST /api/v1/engagements/{id}/themes":                          `{"area":"career","title":"matrix"}`,
-	"POST /api/v1/engagements/{id}/reflections":                     `{"body":"matrix"}`,
-	"PUT /api/v1/rubric":                                            `{"levels":[]}`,
-	"POST /api/v1/me/notifications/read":                            `{"ids":[0]}`,
-	"PUT /api/v1/me/notification-settings":                          `{"sessions":"immediately"}`,
-	"POST /api/v1/articles":                                         `{"title":"Matrix article","body":"Hello"}`,
-	"PUT /api/v1/articles/{id}":                                     `{"title":"Matrix article","body":"Hello"}`,
-	"POST /api/v1/me/notes-subscription":                            `{}`,
-	"PUT /api/v1/digest-schedule":                                   `{"days":[1,15],"hour":9,"time_zone":"UTC"}`,
+	"POST /api/v1/me/password":                                       `{"current_password":"wrong password","new_password":"another long password"}`,
+	"POST /api/v1/tokens":                                            `{"name":"matrix"}`,
+	"POST /api/v1/invitations":                                       `{"email":"invitee@alpha.test","name":"Ivy Invitee","guest":true}`,
+	"POST /api/v1/invitations/bulk":                                  `{"person_ids":[999999],"dry_run":true}`,
+	"PUT /api/v1/people/{id}/profile":                                `{"name":"{name}"}`,
+	"PUT /api/v1/people/{id}/manager":                                `{"manager_email":"nobody@nowhere.test"}`,
+	"PUT /api/v1/people/{id}/role":                                   `{"role":"bogus"}`,
+	"POST /api/v1/skills":                                            `{"name":"Matrix skill"}`,
+	"PATCH /api/v1/skills/{id}":                                      `{"name":""}`,
+	"POST /api/v1/skills/{id}/merge":                                 `{"into":0}`,
+	"POST /api/v1/jobs/{id}/retry":                                   `{}`,
+	"POST /api/v1/engagements":                                       `{"kind":"mentoring","learner_id":{self},"guide_id":{otherid},"agreement":{"outcomes":["Grow"],"cadence":"Monthly","confidentiality":"Between us","exit_terms":"A talk"}}`,
+	"PUT /api/v1/engagements/{id}/agreement":                         `{"outcomes":["Grow"],"cadence":"Monthly","channels":"Video","confidentiality":"Between us","review_method":"Monthly","exit_terms":"A talk","start":"2026-03-02","end":"2026-06-01","evaluation_method":"Rubric"}`,
+	"POST /api/v1/engagements/{id}/responses":                        `{"version":1,"agreed":true}`,
+	"POST /api/v1/engagements/{id}/phase":                            `{"phase":"cultivation"}`,
+	"POST /api/v1/engagements/{id}/reversal":                         `{"note":"{long}"}`,
+	"POST /api/v1/engagements/{id}/reversal/answer":                  `{"accept":false}`,
+	"POST /api/v1/engagements/{id}/end":                              `{"reason":""}`,
+	"POST /api/v1/engagements/{id}/reviews":                          `{"decision":"continue"}`,
+	"POST /api/v1/engagements/{id}/exception":                        `{"reason":"Small team"}`,
+	"PUT /api/v1/engagements/{id}/share-history":                     `{"share":true}`,
+	"POST /api/v1/engagements/{id}/items":                            `{"kind":"agenda","body":"matrix item"}`,
+	"PUT /api/v1/settings":                                           `{"coaching_max_months":0}`,
+	"POST /api/v1/engagements/{id}/sessions":                         `{"start":"2026-03-20T10:00:00Z","minutes":60,"place":"Room 2"}`,
+	"PUT /api/v1/engagements/{id}/sessions/{session}":                `{"start":"2026-03-20T10:00:00Z","minutes":60,"place":"Room 2"}`,
+	"POST /api/v1/engagements/{id}/sessions/{session}/outcome":       `{"status":"held"}`,
+	"POST /api/v1/engagements/{id}/sessions/{session}/notes":         `{"body":"matrix note","shared":true}`,
+	"POST /api/v1/engagements/{id}/sessions/{session}/action-items":  `{"owner_id":{self},"body":"matrix action"}`,
+	"PUT /api/v1/engagements/{id}/sessions/{session}/feedback":       `{"score":3}`,
+	"POST /api/v1/engagements/{id}/goals":                            `{"title":"Next","measure":"m","baseline":"0","target":"1","due":"2026-05-01"}`,
+	"POST /api/v1/engagements/{id}/goals/{goal}/updates":             `{"value":"1"}`,
+	"POST /api/v1/engagements/{id}/evaluations":                      `{"level":2,"evidence":"matrix"}`,
+	"POST /api/v1/engagements/{id}/themes":                           `{"area":"career","title":"matrix"}`,
+	"POST /api/v1/engagements/{id}/reflections":                      `{"body":"matrix"}`,
+	"PUT /api/v1/rubric":                                             `{"levels":[]}`,
+	"POST /api/v1/me/notifications/read":                             `{"ids":[0]}`,
+	"PUT /api/v1/me/notification-settings":                           `{"sessions":"immediately"}`,
+	"POST /api/v1/articles":                                          `{"title":"Matrix article","body":"Hello"}`,
+	"PUT /api/v1/articles/{id}":                                      `{"title":"Matrix article","body":"Hello"}`,
+	"POST /api/v1/me/notes-subscription":                             `{}`,
+	"PUT /api/v1/digest-schedule":                                    `{"days":[1,15],"hour":9,"time_zone":"UTC"}`,
+	"POST /api/v1/programs":                                          `{"name":""}`,
+	"PUT /api/v1/programs/{id}":                                      `{"name":""}`,
+	"POST /api/v1/programs/{id}/state":                               `{"state":"bogus"}`,
+	"PUT /api/v1/programs/{id}/admins":                               `{"admin_emails":["nobody@nowhere.test"]}`,
+	"POST /api/v1/programs/{id}/questions":                           `{"type":"bogus","label":"x"}`,
+	"PUT /api/v1/programs/{id}/questions/{question}":                 `{"type":"bogus","label":"x"}`,
+	"POST /api/v1/programs/{id}/application":                         `{"role":"mentee"}`,
+	"PUT /api/v1/programs/{id}/application":                          `{"role":"mentee"}`,
+	"POST /api/v1/programs/{id}/applications/{application}/decision": `{"decision":"bogus"}`,
 }
 
 // outcome is what a request must answer.
@@ -551,6 +636,9 @@ const (
 	refusedOrGone outcome = "refused or 404"
 	// absent: a made-up id outside engagements: 403, 404 or 422.
 	absent outcome = "403, 404 or 422"
+	// allowedOrGone: allowed, or not found for a sub-resource that this
+	// program does not have (an application of a draft).
+	allowedOrGone outcome = "allowed or 404"
 )
 
 // expect computes what the declaration says a caller gets for a resource.
@@ -591,6 +679,22 @@ func expect(d web.RouteDecl, role string, p *matrixPerson, res resource) outcome
 		}
 		if !ok {
 			return forbidden
+		}
+		return allowed
+	}
+	if d.Kind == "program" {
+		if res.where == "madeup" {
+			return notFound
+		}
+		v := res.prog.viewers[role]
+		if v == tandem.ViewerNone || !tandem.CanProgram(v, tandem.ProgramOverview) {
+			return notFound
+		}
+		if !tandem.CanProgram(v, d.Program) {
+			return forbidden
+		}
+		if res.noSub {
+			return allowedOrGone
 		}
 		return allowed
 	}
@@ -649,6 +753,8 @@ func (o outcome) holds(d web.RouteDecl, status int, location string) bool {
 		return status == 403 || status == 409 || status == 422
 	case absent:
 		return status == 403 || status == 404 || status == 422
+	case allowedOrGone:
+		return status < 500 && status != 401 && status != 403 && !strings.HasPrefix(location, "/signin")
 	case refusedOrGone:
 		return status == 403 || status == 404 || status == 409 || status == 422
 	}
@@ -770,6 +876,10 @@ func (m *matrix) do(d web.RouteDecl, method, path string, p *matrixPerson, res r
 		m.must(err, "token")
 		vals["id"] = fmt.Sprint(tk.ID)
 	}
+	if pr := res.prog; pr != nil && res.where == "own" && p != nil && strings.Contains(path, "/questions/{question}") &&
+		(method == "DELETE" || strings.HasSuffix(path, "/delete")) {
+		vals["question"] = fmt.Sprint(m.freshQuestion(pr))
+	}
 	if e := res.eng; e != nil && res.where == "own" && strings.HasSuffix(path, "/done") {
 		vals["item"] = fmt.Sprint(m.freshItem(e, strings.Contains(path, "/items/")))
 	}
@@ -853,6 +963,19 @@ func (m *matrix) freshItem(e *matrixEngagement, agenda bool) int64 {
 	it, err := m.app.AddActionItem(m.ctx(guide), e.id, e.session, m.people[guide].person.ID, "matrix action", "")
 	m.must(err, "action item")
 	return it.ID
+}
+
+// freshQuestion adds an unanswered question to the program for a request
+// that removes one, so every caller finds one to remove.
+func (m *matrix) freshQuestion(pr *matrixProgram) int64 {
+	m.t.Helper()
+	ctx := m.ctx(adminA)
+	if pr.org == "B" {
+		ctx = m.ctx(adminB)
+	}
+	q, err := m.app.AddQuestion(ctx, pr.id, tandem.Question{Type: tandem.QuestionText, Label: "matrix question"})
+	m.must(err, "question")
+	return q.ID
 }
 
 // targetName is the name of the person a person route is about, so a

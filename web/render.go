@@ -105,6 +105,11 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			return ""
 		},
 		"eventLabel": eventLabel,
+		// questionForm gives the question form partial its page, values,
+		// action and question id (0 for a new question).
+		"questionForm": func(p *questionsPage, f Form, action string, id int64) questionForm {
+			return questionForm{Page: p, Form: f, Action: action, ID: id}
+		},
 		// optional marks a field as not required.
 		"optional": func(f Field) Field { f.Required = false; return f },
 		// formFor gives a form's values and errors to the one of several
