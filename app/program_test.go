@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/tandemhq/tandem"
@@ -175,5 +176,60 @@ func TestProgramAuthorization(t *testing.T) {
 	}
 	if _, err := c.a.MoveProgram(c.ctx["boss"], pa.ID, tandem.ProgramClosed); err != nil {
 		t.Errorf("the new program admin closes A: %v", err)
+	}
+}
+
+// TestImportApplications: answers by question wording or q<id>, skills as
+// name:level; every bad line and column named; all or nothing.
+func TestImportApplications(t *testing.T) {
+	c := newCast(t)
+	admin := c.ctx["admin"]
+	p, err := c.a.CreateProgram(admin, tandem.Program{Name: "Imported"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	track, err := c.a.AddQuestion(admin, p.ID, tandem.Question{Type: tandem.QuestionSingle, Label: "Track", Options: []string{"Build", "Sell"}, Required: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	skills, err := c.a.AddQuestion(admin, p.ID, tandem.Question{Type: tandem.QuestionSkills, Label: "Skills", Rule: tandem.RuleMentorAbove, Weight: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.MoveProgram(admin, p.ID, tandem.ProgramEnrolling); err != nil {
+		t.Fatal(err)
+	}
+	q2 := tandem.QuestionField(skills.ID)
+	bad := "email,role,capacity,track," + q2 + ",Mood\nlee@acme.test,mentee,,Build,Go:expert,x\n"
+	rep, err := c.a.ImportApplicationsForOperator(context.Background(), p.ID, strings.NewReader(bad))
+	if err == nil || len(rep.Problems) != 1 || rep.Problems[0].Column != "Mood" {
+		t.Errorf("an unknown column: %v %+v", err, rep)
+	}
+	bad = "email,role,capacity,Track,Skills\nlee@acme.test,mentee,,Fly,Go:expert\nmentor@acme.test,mentor,2,Build,Go\nboss@acme.test,mentor,3,Sell,Cooking:advanced\n"
+	rep, err = c.a.ImportApplicationsForOperator(context.Background(), p.ID, strings.NewReader(bad))
+	var said []string
+	for _, pr := range rep.Problems {
+		said = append(said, pr.String())
+	}
+	all := strings.Join(said, "\n")
+	for _, want := range []string{"line 2, Track: Choose one of the options.", "line 3, Skills: Write each skill as name:level", `line 4, Skills: "Cooking" is not in the skill catalogue.`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the report does not say %q:\n%s", want, all)
+		}
+	}
+	if err == nil {
+		t.Fatal("a bad file was imported")
+	}
+	if apps, _ := c.a.Applications(admin, p.ID, sqldb.ApplicationFilter{}); len(apps) != 0 {
+		t.Errorf("%d applications after a refused import", len(apps))
+	}
+	good := "email,role,capacity,Track,Skills\nlee@acme.test,mentee,,Build,go:novice\nmentor@acme.test,mentor,2,Sell,Go:expert;Facilitation:advanced\n"
+	rep, err = c.a.ImportApplicationsForOperator(context.Background(), p.ID, strings.NewReader(good))
+	if err != nil || rep.Created != 2 {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+	apps, err := c.a.Applications(admin, p.ID, sqldb.ApplicationFilter{Role: tandem.AsMentor})
+	if err != nil || len(apps) != 1 || apps[0].Capacity != 2 || len(apps[0].Answers[skills.ID].Skills) != 2 || apps[0].Answers[track.ID].Choices[0] != "Sell" {
+		t.Errorf("imported mentor: %+v %v", apps, err)
 	}
 }

@@ -556,16 +556,7 @@ func (db *DB) Apply(ctx context.Context, orgID int64, personID int64, ap *tandem
 		case cur == nil && edit:
 			return tandem.Errorf(tandem.ECONFLICT, "You have not applied to this program; apply first.")
 		case cur == nil:
-			ap.Status = tandem.AppSubmitted
-			id, err := tx.insert(ctx, `INSERT INTO program_applications (org_id, program_id, person_id, role, capacity, status, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, orgID, ap.ProgramID, personID, ap.Role, ap.Capacity, ap.Status, tx.now, tx.now)
-			if isConflict(err) {
-				return tandem.Errorf(tandem.ECONFLICT, "You have already applied to this program; edit your application instead.")
-			}
-			if err != nil {
-				return fmt.Errorf("insert application: %w", err)
-			}
-			ap.ID, ap.CreatedAt = id, tx.now
+			return insertApplication(ctx, tx, orgID, personID, ap)
 		case cur.Status == tandem.AppWithdrawn && edit:
 			return tandem.Errorf(tandem.ECONFLICT, "You withdrew your application; apply again instead.")
 		case cur.Status != tandem.AppWithdrawn && !edit:
@@ -585,17 +576,152 @@ func (db *DB) Apply(ctx context.Context, orgID int64, personID int64, ap *tandem
 			}
 		}
 		ap.UpdatedAt = tx.now
-		for qid, a := range ap.Answers {
-			b, err := json.Marshal(a)
+		return insertAnswers(ctx, tx, orgID, ap)
+	})
+}
+
+// insertApplication inserts a new, submitted application with its answers.
+func insertApplication(ctx context.Context, tx *Tx, orgID, personID int64, ap *tandem.Application) error {
+	ap.Status = tandem.AppSubmitted
+	id, err := tx.insert(ctx, `INSERT INTO program_applications (org_id, program_id, person_id, role, capacity, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, orgID, ap.ProgramID, personID, ap.Role, ap.Capacity, ap.Status, tx.now, tx.now)
+	if isConflict(err) {
+		return tandem.Errorf(tandem.ECONFLICT, "You have already applied to this program; edit your application instead.")
+	}
+	if err != nil {
+		return fmt.Errorf("insert application: %w", err)
+	}
+	ap.ID, ap.CreatedAt, ap.UpdatedAt = id, tx.now, tx.now
+	return insertAnswers(ctx, tx, orgID, ap)
+}
+
+func insertAnswers(ctx context.Context, tx *Tx, orgID int64, ap *tandem.Application) error {
+	for qid, a := range ap.Answers {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO program_answers (application_id, question_id, org_id, value) VALUES (?, ?, ?, ?)`, ap.ID, qid, orgID, string(b)); err != nil {
+			return fmt.Errorf("insert answer: %w", err)
+		}
+	}
+	return nil
+}
+
+// ApplicationRow is one application read from a CSV file, for
+// ImportApplications.
+type ApplicationRow struct {
+	Line  int
+	Email string
+	tandem.Application
+	// Problems found while reading the row (a skill written without a
+	// level…), by column.
+	Problems map[string]string
+}
+
+// ImportApplications enrolls the people of the rows in the program, all or
+// nothing: the program must be enrolling within its dates; each person
+// must be in the organization, eligible, not already enrolled (a
+// withdrawn application counts as none), in the file once, and their
+// answers valid. Every problem is in the report, by line and column
+// (questionColumn names a question's column); with any, nothing is
+// written and the report's Err is returned.
+func (db *DB) ImportApplications(ctx context.Context, orgID, programID int64, rows []ApplicationRow, questionColumn func(field string) string) (*tandem.ImportReport, error) {
+	rep := &tandem.ImportReport{Rows: len(rows)}
+	err := db.Write(ctx, func(tx *Tx) error {
+		p, err := programByID(ctx, tx.q(), orgID, programID)
+		if err != nil {
+			return err
+		}
+		if err := p.CheckEnroll(tx.now); err != nil {
+			return err
+		}
+		qs, err := questions(ctx, tx.q(), orgID, programID)
+		if err != nil {
+			return err
+		}
+		type ok struct {
+			person *tandem.Person
+			row    *ApplicationRow
+			reopen int64 // a withdrawn application to reopen
+		}
+		var good []ok
+		seen := map[string]int{}
+		for i := range rows {
+			r := &rows[i]
+			for col, msg := range r.Problems {
+				rep.Add(r.Line, col, "", msg)
+			}
+			email := tandem.NormalizeEmail(r.Email)
+			if first, dup := seen[email]; dup {
+				rep.Add(r.Line, "email", r.Email, fmt.Sprintf("Also on line %d: one application per person.", first))
+				continue
+			}
+			seen[email] = r.Line
+			var person tandem.Person
+			err := scanPerson(tx.QueryRow(ctx, `SELECT `+personColumns+` FROM people p WHERE p.org_id = ? AND p.email = ?`, orgID, email), &person)
+			if errors.Is(err, sql.ErrNoRows) {
+				rep.Add(r.Line, "email", r.Email, "No one in the organization has this address.")
+				continue
+			}
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO program_answers (application_id, question_id, org_id, value) VALUES (?, ?, ?, ?)`, ap.ID, qid, orgID, string(b)); err != nil {
-				return fmt.Errorf("insert answer: %w", err)
+			if !p.MayEnroll(&person) {
+				rep.Add(r.Line, "email", r.Email, fmt.Sprintf("%s may not enroll in this program (who may enroll: %s).", person.Name, strings.ToLower(p.Eligibility.Label())))
+				continue
 			}
+			r.ProgramID = programID
+			if r.Answers == nil {
+				r.Answers = map[int64]tandem.Answer{}
+			}
+			verr := resolveAnswerSkills(ctx, tx, orgID, qs, r.Answers)
+			if verr == nil {
+				verr = r.Application.Validate(qs)
+			}
+			if tandem.ErrorCode(verr) == tandem.EINVALID {
+				for field, msg := range tandem.ErrorFields(verr) {
+					if _, said := r.Problems[questionColumn(field)]; !said {
+						rep.Add(r.Line, questionColumn(field), "", msg)
+					}
+				}
+				continue
+			}
+			if verr != nil {
+				return verr
+			}
+			cur, err := applicationOf(ctx, tx.q(), orgID, programID, person.ID)
+			if err != nil && tandem.ErrorCode(err) != tandem.ENOTFOUND {
+				return err
+			}
+			g := ok{person: &person, row: r}
+			if cur != nil {
+				if cur.Status != tandem.AppWithdrawn {
+					rep.Add(r.Line, "email", r.Email, fmt.Sprintf("%s has already applied, as a %s.", person.Name, cur.Role))
+					continue
+				}
+				g.reopen = cur.ID
+			}
+			good = append(good, g)
+		}
+		if !rep.OK() {
+			return rep.Err()
+		}
+		for _, g := range good {
+			ap := &g.row.Application
+			if g.reopen != 0 {
+				if _, err := tx.Exec(ctx, `DELETE FROM program_applications WHERE id = ? AND org_id = ?`, g.reopen, orgID); err != nil {
+					return err
+				}
+			}
+			if err := insertApplication(ctx, tx, orgID, g.person.ID, ap); err != nil {
+				return err
+			}
+			rep.Created++
 		}
 		return nil
 	})
+	return rep, err
 }
 
 // Withdraw withdraws the person's application while the program allows
@@ -655,4 +781,12 @@ func (db *DB) Decide(ctx context.Context, orgID, programID, appID int64, approve
 		return err
 	})
 	return &ap, err
+}
+
+// ProgramOrg returns the organization of a program, for the operator's
+// commands, which name a program by its id alone.
+func (db *DB) ProgramOrg(ctx context.Context, id int64) (int64, error) {
+	var org int64
+	err := db.q().QueryRowContext(ctx, `SELECT org_id FROM programs WHERE id = ?`, id).Scan(&org)
+	return org, notFound(err, fmt.Sprintf("No program %d.", id))
 }

@@ -35,6 +35,7 @@ Commands:
   demo         create an organization filled with generated demo people
   match        run, solve: compute optimal or stable mentoring matches
   engagements  list, show: coaching engagements and mentoring partnerships
+  program      create, state, import-applications: cohort programs
   jobs         list, retry: background jobs (email) of the whole installation
   notes        publish FILE.md: publish a Coach Notes article
   digest       send: send the Coach Notes digest now
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMatch(ctx, args[1:], stdout, stderr)
 	case "engagements":
 		return runEngagements(ctx, cfg, args[1:], stdout, stderr)
+	case "program":
+		return runProgram(ctx, cfg, args[1:], stdin, stdout, stderr)
 	case "jobs":
 		return runJobs(ctx, cfg, args[1:], stdout, stderr)
 	case "notes":
