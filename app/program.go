@@ -296,17 +296,28 @@ func (a *App) DeleteQuestion(ctx context.Context, id, questionID int64) error {
 	return a.DB.DeleteQuestion(ctx, act.Org.ID, id, questionID)
 }
 
+// CheckApply answers whether the actor may enroll in the program (it is
+// open to them), for the form before its answers are read; the state and
+// dates are Apply's.
+func (a *App) CheckApply(ctx context.Context, id int64) error {
+	_, v, err := a.program(ctx, id, tandem.ProgramEnroll)
+	if err != nil {
+		return err
+	}
+	if !v.MayEnroll {
+		return tandem.Errorf(tandem.EFORBIDDEN, "%s is open to %s; you are not among them.", v.Name, eligibleWho(&v.Program))
+	}
+	return nil
+}
+
 // Apply enrolls the actor in the program as a mentor or a mentee with
 // their answers, or (edit) changes their application. The program must
 // be open to them (its eligibility), enrolling, and within its dates.
 func (a *App) Apply(ctx context.Context, id int64, ap tandem.Application, edit bool) (*tandem.Application, error) {
-	act, v, err := a.program(ctx, id, tandem.ProgramEnroll)
-	if err != nil {
+	if err := a.CheckApply(ctx, id); err != nil {
 		return nil, err
 	}
-	if !v.MayEnroll {
-		return nil, tandem.Errorf(tandem.EFORBIDDEN, "%s is open to %s; you are not among them.", v.Name, eligibleWho(&v.Program))
-	}
+	act, _ := actor(ctx)
 	ap.ProgramID = id
 	if err := a.DB.Apply(ctx, act.Org.ID, act.Person.ID, &ap, edit); err != nil {
 		return nil, err

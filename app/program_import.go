@@ -47,7 +47,7 @@ func (a *App) ImportApplicationsForOperator(ctx context.Context, programID int64
 // header in the report; cell problems ride on each row. colOf names the
 // column of a field error ("q12" → the question's column).
 func parseApplicationsCSV(r io.Reader, qs []tandem.Question) ([]sqldb.ApplicationRow, func(string) string, *tandem.ImportReport, error) {
-	br := bufio.NewReaderSize(&importReader{r: r}, 64<<10)
+	br := bufio.NewReaderSize(&importReader{r: r, what: "applications"}, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}

@@ -123,6 +123,18 @@ func TestProgramPages(t *testing.T) {
 	if r := bob.get(page); !strings.Contains(r.body, "Withdrawn") || !strings.Contains(r.body, "Apply again") {
 		t.Errorf("after withdrawing")
 	}
+	// An answer the form cannot read saves nothing.
+	if r := pat.post(page+"/questions", url.Values{"type": {"skills"}, "label": {"Skills"}, "rule": {"mentor_above"}, "weight": {"2"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add a skills question: %d", r.status)
+	}
+	sk := regexp.MustCompile(`/questions/(\d+)"`).FindAllStringSubmatch(pat.get(page+"/questions").body, -1)
+	r = bob.post(page+"/apply", url.Values{"role": {"mentee"}, field: {"Sales"}, "q" + sk[len(sk)-1][1]: {"Negotiation"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Write each skill as name:level") {
+		t.Errorf("a skill without its level: %d", r.status)
+	}
+	if r := bob.get(page); !strings.Contains(r.body, "Withdrawn") {
+		t.Errorf("an unreadable answer applied anyway")
+	}
 }
 
 // TestProgramAPI: the same through /api/v1/programs, with who may do

@@ -484,13 +484,15 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	ap, ferr := applicationFromForm(r.PostForm, qs)
+	// Who may enroll first; then the form's own reading, so an answer
+	// that could not be read never leaves a half-saved application.
 	edit := v.Application != nil && v.Application.Status != tandem.AppWithdrawn
-	_, err = s.app.Apply(r.Context(), id, ap, edit)
-	if err == nil && ferr != nil {
-		err = ferr
-	} else if tandem.ErrorCode(err) == tandem.EINVALID {
-		err = mergeFieldErrs(err, ferr)
+	err = s.app.CheckApply(r.Context(), id)
+	if err == nil {
+		var ap tandem.Application
+		if ap, err = applicationFromForm(r.PostForm, qs); err == nil {
+			_, err = s.app.Apply(r.Context(), id, ap, edit)
+		}
 	}
 	switch tandem.ErrorCode(err) {
 	case "":
@@ -504,21 +506,6 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.serverError(w, r, err)
 	}
-}
-
-// mergeFieldErrs adds the field errors of b to a (both EINVALID).
-func mergeFieldErrs(a, b error) error {
-	if b == nil {
-		return a
-	}
-	fe := tandem.FieldErrors{}
-	for k, v := range tandem.ErrorFields(b) {
-		fe.Add(k, v)
-	}
-	for k, v := range tandem.ErrorFields(a) {
-		fe.Add(k, v)
-	}
-	return fe.Err()
 }
 
 func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
