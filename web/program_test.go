@@ -230,3 +230,69 @@ func TestProgramAPI(t *testing.T) {
 		t.Errorf("withdraw while matching: %d", st)
 	}
 }
+
+// TestEnrollmentFormEveryType: the form made from a questionnaire with
+// every type of question reads each answer back as it was given.
+func TestEnrollmentFormEveryType(t *testing.T) {
+	e := newEnv(t)
+	ada := e.setup("Acme", "Ada", "ada@acme.test")
+	if r := ada.post("/skills", url.Values{"name": {"Negotiation"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("skill: %d", r.status)
+	}
+	r := ada.post("/programs", url.Values{"name": {"All types"}, "eligibility": {"everyone"}, "mentor_capacity": {"1"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", r.status, r.body)
+	}
+	page := r.header.Get("Location")
+	for _, q := range []url.Values{
+		{"type": {"single"}, "label": {"One"}, "options": {"Red\nBlue"}},
+		{"type": {"multiple"}, "label": {"Many"}, "options": {"Mon\nTue\nWed"}, "rule": {"overlap"}, "weight": {"2"}},
+		{"type": {"skills"}, "label": {"Skills wanted"}, "rule": {"mentor_above"}, "weight": {"5"}},
+		{"type": {"languages"}, "label": {"Languages"}, "rule": {"must_share"}},
+		{"type": {"time_zone"}, "label": {"Zone"}, "rule": {"within_hours"}, "weight": {"1"}, "hours": {"3"}},
+		{"type": {"text"}, "label": {"Why"}},
+		{"type": {"scale"}, "label": {"Seniority"}, "rule": {"mentor_above"}, "weight": {"3"}},
+	} {
+		if r := ada.post(page+"/questions", q); r.status != http.StatusSeeOther {
+			t.Fatalf("question %s: %d\n%s", q.Get("label"), r.status, r.body)
+		}
+	}
+	if r := ada.post(page+"/state", url.Values{"state": {"enrolling"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("open: %d", r.status)
+	}
+	ids := regexp.MustCompile(`name="(q\d+)"`).FindAllStringSubmatch(ada.get(page+"/apply").body, -1)
+	var fields []string
+	for _, m := range ids {
+		if len(fields) == 0 || fields[len(fields)-1] != m[1] {
+			fields = append(fields, m[1])
+		}
+	}
+	if len(fields) != 7 {
+		t.Fatalf("the form has %d questions: %v", len(fields), fields)
+	}
+	form := url.Values{"role": {"mentor"}, "capacity": {"4"}, fields[0]: {"Blue"}, fields[1]: {"Mon", "Wed"},
+		fields[2]: {"negotiation:advanced"}, fields[3]: {"French; English"}, fields[4]: {"Europe/Paris"}, fields[5]: {"To give back"}, fields[6]: {"4"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set(fields[4], "Mars/Olympus")
+	bad.Set(fields[6], "9")
+	r = ada.post(page+"/apply", bad)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "is not a time zone") || !strings.Contains(r.body, "Choose from 1 to 5.") {
+		t.Errorf("a bad zone and scale: %d", r.status)
+	}
+	if r := ada.post(page+"/apply", form); r.status != http.StatusSeeOther {
+		t.Fatalf("apply: %d\n%s", r.status, r.body)
+	}
+	body := ada.get(page + "/apply").body
+	for _, want := range []string{`value="Blue" checked`, `value="Mon" checked`, `value="Wed" checked`, `value="Negotiation:advanced"`,
+		`value="French;English"`, `value="Europe/Paris"`, "To give back", `value="4"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form read back lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `value="Tue" checked`) {
+		t.Error("an option not chosen is checked")
+	}
+}
