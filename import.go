@@ -64,6 +64,15 @@ type ImportReport struct {
 	UnknownColumns []string        // columns that were ignored
 	Problems       []ImportProblem // the first MaxImportProblems found
 	MoreProblems   int             // problems found beyond those, counted only
+	// Deactivated lists the active people (guests aside) who are not in
+	// the file, when the import was asked to deactivate them: deactivated,
+	// or to be deactivated when DryRun. EndedEngagements counts the open
+	// engagements that ended (or would end) with them.
+	Deactivated      []PersonRef
+	EndedEngagements int
+	// DryRun marks a report of an import that was checked and rolled back:
+	// Created, Updated and Deactivated say what it would do.
+	DryRun bool
 }
 
 // OK reports whether the import had no problems.

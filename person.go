@@ -57,7 +57,32 @@ type Person struct {
 	// Guest marks someone from outside the organization, such as an
 	// external coach: they see only the engagements they are a party to.
 	Guest bool
+	// DeactivatedAt is when an administrator recorded that the person left
+	// the organization (nil while they are active), DeactivatedBy who did
+	// (0 for the operator's CLI) and DeactivationReason why, if they said.
+	// A person who left cannot sign in to the organization and is left out
+	// of the directory and every picker; their history stays.
+	DeactivatedAt      *time.Time
+	DeactivatedBy      int64
+	DeactivationReason string
 	Profile
+}
+
+// Left reports whether the person has been deactivated (left the
+// organization).
+func (p *Person) Left() bool { return p != nil && p.DeactivatedAt != nil }
+
+// ReasonLeft is the end reason of the engagements a deactivation ends,
+// after the name of the person who left.
+const ReasonLeft = "left the organization."
+
+// CheckDeactivationReason returns what is wrong with a deactivation's
+// reason (optional), or "".
+func CheckDeactivationReason(s string) string {
+	if utf8.RuneCountInString(s) > 500 {
+		return "Use at most 500 characters."
+	}
+	return ""
 }
 
 // IsAdmin reports whether the person administers their organization.
@@ -115,4 +140,7 @@ type PersonRef struct {
 	Name  string
 	Email string
 	Title string
+	// Left marks someone who has left the organization, so that past
+	// records can say so beside their name.
+	Left bool
 }

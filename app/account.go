@@ -161,7 +161,8 @@ func (a *App) StartSession(ctx context.Context, accountID, orgID int64, replaces
 		return "", err
 	}
 	if len(ms) == 0 {
-		return "", tandem.Errorf(tandem.EFORBIDDEN, "Your account is not a member of any organization.")
+		// Memberships leaves out the organizations the person has left.
+		return "", tandem.Errorf(tandem.EFORBIDDEN, "Your account is not an active member of any organization: if you have left, your access has ended.")
 	}
 	in := ms[0].Org.ID
 	if orgID != 0 {
@@ -172,7 +173,7 @@ func (a *App) StartSession(ctx context.Context, accountID, orgID int64, replaces
 			}
 		}
 		if in == 0 {
-			return "", tandem.Errorf(tandem.EFORBIDDEN, "Your account is not a member of that organization.")
+			return "", tandem.Errorf(tandem.EFORBIDDEN, "Your account is not an active member of that organization.")
 		}
 	}
 	secret, hash := newSecret("")

@@ -56,6 +56,10 @@ func (a *App) Propose(ctx context.Context, p tandem.Proposal, exception string) 
 		if err != nil {
 			return nil, err
 		}
+		if mgr.Left() {
+			fe.Add("learner", fmt.Sprintf("%s's manager, %s, has left the organization: an administrator sets a new manager first.", learner.Name, mgr.Name))
+			return nil, fe.Err()
+		}
 		e.Manager = ref(mgr)
 		e.ManagerRequired = p.Kind == tandem.Coaching || !settings.MentoringManagerOptional
 	}
@@ -170,6 +174,10 @@ func (a *App) partyPerson(ctx context.Context, orgID, id int64, field string) (*
 	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
 		return nil, &tandem.Error{Code: tandem.EINVALID, Message: "Choose people from your organization.",
 			Fields: map[string]string{field: "No such person in your organization."}}
+	}
+	if err == nil && p.Left() {
+		return nil, &tandem.Error{Code: tandem.EINVALID, Message: "Choose people who are in your organization.",
+			Fields: map[string]string{field: p.Name + " has left the organization."}}
 	}
 	return p, err
 }

@@ -135,8 +135,7 @@ func (a *App) SetManagerByEmail(ctx context.Context, personID int64, email strin
 	}
 	id, err := a.DB.PersonIDByEmail(ctx, act.Org.ID, email)
 	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
-		return &tandem.Error{Code: tandem.EINVALID, Message: "Choose a manager from your organization.",
-			Fields: map[string]string{"manager_email": "No one with this email is in " + act.Org.Name + "."}}
+		return a.notInOrg(ctx, act, email, "manager_email", "Choose a manager from your organization.")
 	}
 	if err != nil {
 		return err
@@ -182,11 +181,7 @@ func (a *App) InChain(ctx context.Context, manager, person int64) (bool, error) 
 // organization, all or nothing; administrators only. The report lists
 // every problem; with any, nothing is written and the error is EINVALID.
 func (a *App) ImportPeople(ctx context.Context, r io.Reader, progress func(done, total int)) (*tandem.ImportReport, error) {
-	act, err := admin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return a.ImportPeopleInto(ctx, act.Org.ID, r, progress)
+	return a.ImportPeopleWith(ctx, r, ImportOptions{}, progress)
 }
 
 // MayImportPeople returns nil when the actor may import people
@@ -200,14 +195,22 @@ func (a *App) MayImportPeople(ctx context.Context) error {
 // ImportPeopleInto imports into an organization with the operator's
 // authority, for the CLI.
 func (a *App) ImportPeopleInto(ctx context.Context, orgID int64, r io.Reader, progress func(done, total int)) (*tandem.ImportReport, error) {
+	return a.importPeople(ctx, orgID, 0, r, ImportOptions{}, progress)
+}
+
+// importPeople imports into an organization by an administrator (by, 0
+// for the operator).
+func (a *App) importPeople(ctx context.Context, orgID, by int64, r io.Reader, opts ImportOptions, progress func(done, total int)) (*tandem.ImportReport, error) {
 	rows, present, rep, err := ParsePeopleCSV(r)
 	if err != nil {
 		return nil, err
 	}
+	rep.DryRun = opts.DryRun
 	if rows == nil { // the header is unusable: nothing more to check
 		return rep, rep.Err()
 	}
-	if err := a.DB.ImportPeople(ctx, orgID, rows, present, rep, progress); err != nil {
+	o := sqldb.ImportOptions{DeactivateMissing: opts.DeactivateMissing, DryRun: opts.DryRun, By: by, Confirmed: opts.Confirmed}
+	if err := a.DB.ImportPeopleWith(ctx, orgID, rows, present, rep, o, progress); err != nil {
 		return rep, err
 	}
 	return rep, nil
@@ -249,8 +252,7 @@ func (a *App) PersonIDByEmail(ctx context.Context, email, field string) (int64, 
 	}
 	id, err := a.DB.PersonIDByEmail(ctx, act.Org.ID, email)
 	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
-		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Choose people from your organization.",
-			Fields: map[string]string{field: "No one with this email is in " + act.Org.Name + "."}}
+		return 0, a.notInOrg(ctx, act, email, field, "Choose people from your organization.")
 	}
 	return id, err
 }

@@ -212,13 +212,14 @@ type Membership struct {
 	Person tandem.Person
 }
 
-// Memberships lists the organizations of an account, oldest first.
+// Memberships lists the organizations of an account, oldest first; an
+// organization the person has left is not one of them.
 func (db *DB) Memberships(ctx context.Context, accountID int64) ([]Membership, error) {
 	rows, err := db.sql.QueryContext(ctx, db.rebind(`
 		SELECT o.id, o.name, o.slug, o.kind, o.demo, o.created_at,
 		       p.id, p.org_id, p.account_id, p.email, p.name, p.role, p.created_at
 		FROM people p JOIN orgs o ON o.id = p.org_id
-		WHERE p.account_id = ? ORDER BY p.created_at, p.id`), accountID)
+		WHERE p.account_id = ? AND p.deactivated_at IS NULL ORDER BY p.created_at, p.id`), accountID)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -25,7 +25,8 @@ type PeopleFilter struct {
 // directory filter makes: the search, the bulk invitation's "everyone
 // matching".
 func peopleWhere(orgID int64, f PeopleFilter) (string, []any) {
-	where := []string{"p.org_id = ?"}
+	// People who left are not in the directory.
+	where := []string{"p.org_id = ?", "p.deactivated_at IS NULL"}
 	args := []any{orgID}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + likeEscape(strings.ToLower(q)) + "%"
@@ -98,7 +99,7 @@ func (db *DB) DirectoryFacets(ctx context.Context, orgID int64) (Facets, error) 
 		col string
 		dst *[]string
 	}{{"department", &f.Departments}, {"location", &f.Locations}} {
-		rows, err := db.q().QueryContext(ctx, `SELECT DISTINCT `+c.col+` FROM people WHERE org_id = ? AND `+c.col+` <> '' ORDER BY `+c.col, orgID)
+		rows, err := db.q().QueryContext(ctx, `SELECT DISTINCT `+c.col+` FROM people WHERE org_id = ? AND deactivated_at IS NULL AND `+c.col+` <> '' ORDER BY `+c.col, orgID)
 		if err != nil {
 			return f, err
 		}

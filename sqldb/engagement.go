@@ -33,8 +33,8 @@ func (db *DB) SetOrgSettings(ctx context.Context, orgID int64, s tandem.Settings
 
 // engagementSelect reads an engagement with the names of its people.
 const engagementSelect = `SELECT e.id, e.org_id, e.kind, e.status,
-	l.id, l.name, l.email, l.title, g.id, g.name, g.email, g.title,
-	COALESCE(m.id, 0), COALESCE(m.name, ''), COALESCE(m.email, ''), COALESCE(m.title, ''), e.manager_required,
+	l.id, l.name, l.email, l.title, l.deactivated_at IS NOT NULL, g.id, g.name, g.email, g.title, g.deactivated_at IS NOT NULL,
+	COALESCE(m.id, 0), COALESCE(m.name, ''), COALESCE(m.email, ''), COALESCE(m.title, ''), m.deactivated_at IS NOT NULL, e.manager_required,
 	COALESCE(e.skill_id, 0), COALESCE(s.name, ''), e.setting, e.start_on, e.end_on, COALESCE(e.previous_id, 0), e.share_history,
 	e.areas, e.phase, e.review_months, e.next_review_on, COALESCE(e.reversal_by, 0),
 	e.exception_reason, COALESCE(x.id, 0), COALESCE(x.name, ''),
@@ -56,8 +56,9 @@ func scanEngagement(sc scanner) (*tandem.Engagement, error) {
 	var kind, status, areas, phase, start, end, review, endedOn string
 	var activated, ended sql.NullTime
 	err := sc.Scan(&e.ID, &e.OrgID, &kind, &status,
-		&e.Learner.ID, &e.Learner.Name, &e.Learner.Email, &e.Learner.Title, &e.Guide.ID, &e.Guide.Name, &e.Guide.Email, &e.Guide.Title,
-		&e.Manager.ID, &e.Manager.Name, &e.Manager.Email, &e.Manager.Title, &e.ManagerRequired,
+		&e.Learner.ID, &e.Learner.Name, &e.Learner.Email, &e.Learner.Title, &e.Learner.Left,
+		&e.Guide.ID, &e.Guide.Name, &e.Guide.Email, &e.Guide.Title, &e.Guide.Left,
+		&e.Manager.ID, &e.Manager.Name, &e.Manager.Email, &e.Manager.Title, &e.Manager.Left, &e.ManagerRequired,
 		&e.SkillID, &e.SkillName, &e.Setting, &start, &end, &e.PreviousID, &e.ShareHistory,
 		&areas, &phase, &e.ReviewMonths, &review, &e.ReversalBy,
 		&e.Exception, &e.ExceptionBy.ID, &e.ExceptionBy.Name, &e.InChain,

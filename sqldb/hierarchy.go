@@ -24,8 +24,8 @@ func (db *DB) Chain(ctx context.Context, orgID, personID int64) ([]tandem.Person
 
 func chain(ctx context.Context, q querier, orgID, personID int64) ([]tandem.PersonRef, error) {
 	return queryAll(ctx, q, func(rows *sql.Rows, r *tandem.PersonRef) error {
-		return rows.Scan(&r.ID, &r.Name, &r.Email, &r.Title)
-	}, `SELECT p.id, p.name, p.email, p.title FROM people_closure c JOIN people p ON p.id = c.ancestor
+		return rows.Scan(&r.ID, &r.Name, &r.Email, &r.Title, &r.Left)
+	}, `SELECT p.id, p.name, p.email, p.title, p.deactivated_at IS NOT NULL FROM people_closure c JOIN people p ON p.id = c.ancestor
 		WHERE c.descendant = ? AND c.org_id = ? ORDER BY c.depth`, personID, orgID)
 }
 
@@ -58,12 +58,15 @@ type Report struct {
 }
 
 // DirectReports lists the people who report to a person, by name, with
-// how many report to each of them.
+// how many report to each of them. Someone who left is listed only while
+// people still report to them, so that their team stays reachable.
 func (db *DB) DirectReports(ctx context.Context, orgID, personID int64) ([]Report, error) {
 	return queryAll(ctx, db.q(), func(rows *sql.Rows, r *Report) error {
 		return scanPerson(rows, &r.Person, &r.DirectReports)
 	}, `SELECT `+personColumns+`, (SELECT COUNT(*) FROM people r WHERE r.manager_id = p.id)
-		FROM people p WHERE p.org_id = ? AND p.manager_id = ? ORDER BY p.name, p.id`, orgID, personID)
+		FROM people p WHERE p.org_id = ? AND p.manager_id = ?
+		AND (p.deactivated_at IS NULL OR EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id))
+		ORDER BY p.name, p.id`, orgID, personID)
 }
 
 // CountBelow returns how many people are below a person, at any depth.
@@ -88,7 +91,7 @@ func (db *DB) SetManager(ctx context.Context, orgID, personID, managerID int64) 
 		var mgr any
 		if managerID != 0 {
 			var mgrName string
-			if err := tx.QueryRow(ctx, `SELECT name FROM people WHERE id = ? AND org_id = ?`, managerID, orgID).Scan(&mgrName); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT name FROM people WHERE id = ? AND org_id = ? AND deactivated_at IS NULL`, managerID, orgID).Scan(&mgrName); err != nil {
 				return fieldNotFound(err, "manager", "Choose a manager from your organization.")
 			}
 			if managerID == personID {

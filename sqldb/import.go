@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -22,6 +24,36 @@ type knownPerson struct {
 // Skills not yet in the catalogue are added to it. progress, if not nil, is
 // called as rows are written.
 func (db *DB) ImportPeople(ctx context.Context, orgID int64, rows []tandem.PersonRow, present map[string]bool, rep *tandem.ImportReport, progress func(done, total int)) error {
+	return db.ImportPeopleWith(ctx, orgID, rows, present, rep, ImportOptions{}, progress)
+}
+
+// ImportOptions are what an import may do beyond upserting the file.
+type ImportOptions struct {
+	// DeactivateMissing deactivates every active person of the
+	// organization who is not in the file, guests aside (external coaches
+	// are not in an HR file), in the import's transaction, each as
+	// Deactivate does. The file must not leave out By, nor every active
+	// administrator.
+	DeactivateMissing bool
+	// By is the administrator importing, 0 for the operator's CLI.
+	By int64
+	// DryRun checks and applies the import, fills the report, and rolls
+	// everything back.
+	DryRun bool
+	// Confirmed, with DeactivateMissing, holds the ids of the people a
+	// preview showed would be deactivated: the import goes ahead only if
+	// it deactivates exactly those, so no one is deactivated without
+	// having been shown. Nil does not check (the CLI's explicit flag).
+	Confirmed []int64
+}
+
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run")
+
+// ImportPeopleWith is ImportPeople with options: rep.Deactivated lists who
+// was (or, in a dry run, would be) deactivated.
+func (db *DB) ImportPeopleWith(ctx context.Context, orgID int64, rows []tandem.PersonRow, present map[string]bool, rep *tandem.ImportReport, opts ImportOptions, progress func(done, total int)) error {
+	rep.DryRun = opts.DryRun
 	err := db.Write(ctx, func(tx *Tx) error {
 		if present["manager_email"] {
 			if err := lockHierarchy(ctx, tx, orgID); err != nil {
@@ -47,12 +79,88 @@ func (db *DB) ImportPeople(ctx context.Context, orgID int64, rows []tandem.Perso
 			}
 			skillIDs[tandem.SkillKey(name)] = s.ID
 		}
-		return writePeople(ctx, tx, orgID, rows, present, known, skillIDs, rep, progress)
+		if err := writePeople(ctx, tx, orgID, rows, present, known, skillIDs, rep, progress); err != nil {
+			return err
+		}
+		if opts.DeactivateMissing {
+			if err := deactivateMissing(ctx, tx, orgID, rows, opts.By, rep); err != nil {
+				return err
+			}
+			if opts.Confirmed != nil && !sameIDs(opts.Confirmed, rep.Deactivated) {
+				return tandem.Errorf(tandem.ECONFLICT, "Who would be deactivated has changed since the preview; nothing was imported. Check the new list and confirm again.")
+			}
+		}
+		if opts.DryRun {
+			return errDryRun
+		}
+		return nil
 	})
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
 	if err != nil {
 		rep.Created, rep.Updated = 0, 0
+		rep.Deactivated, rep.EndedEngagements = nil, 0
 	}
 	return err
+}
+
+// deactivateMissing deactivates the active people, guests aside, whose
+// email is not in the file. It refuses, before changing anything, a file
+// that leaves out the administrator importing or every active
+// administrator.
+func deactivateMissing(ctx context.Context, tx *Tx, orgID int64, rows []tandem.PersonRow, by int64, rep *tandem.ImportReport) error {
+	inFile := make(map[string]bool, len(rows))
+	for i := range rows {
+		inFile[rows[i].Email] = true
+	}
+	type active struct {
+		ref   tandem.PersonRef
+		admin bool
+	}
+	all, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, a *active) error {
+		var role string
+		if err := rows.Scan(&a.ref.ID, &a.ref.Name, &a.ref.Email, &a.ref.Title, &role); err != nil {
+			return err
+		}
+		a.admin = role == tandem.RoleAdmin
+		return nil
+	}, `SELECT id, name, email, title, CASE WHEN account_id IS NULL THEN '' ELSE role END FROM people
+		WHERE org_id = ? AND deactivated_at IS NULL AND NOT guest ORDER BY name, id`, orgID)
+	if err != nil {
+		return err
+	}
+	var missing []tandem.PersonRef
+	adminsLeft := 0
+	for _, a := range all {
+		if inFile[a.ref.Email] {
+			if a.admin {
+				adminsLeft++
+			}
+			continue
+		}
+		if a.ref.ID == by {
+			return tandem.Errorf(tandem.EINVALID, "The file leaves you out (%s): an import cannot deactivate the administrator doing it. Add yourself to the file.", a.ref.Email)
+		}
+		missing = append(missing, a.ref)
+	}
+	if adminsLeft == 0 && len(missing) > 0 {
+		for _, a := range all {
+			if !inFile[a.ref.Email] && a.admin {
+				return tandem.Errorf(tandem.EINVALID, "The file leaves out every administrator (%s among them): an organization needs at least one. Add an administrator to the file.", a.ref.Email)
+			}
+		}
+	}
+	for _, p := range missing {
+		d, err := deactivate(ctx, tx, orgID, p.ID, by, "Not in the people file imported.")
+		if err != nil {
+			return err
+		}
+		p.Left = true
+		rep.Deactivated = append(rep.Deactivated, p)
+		rep.EndedEngagements += len(d.Ended)
+	}
+	return nil
 }
 
 func loadKnownPeople(ctx context.Context, tx *Tx, orgID int64) (map[string]knownPerson, map[int64]string, error) {
@@ -506,4 +614,22 @@ func updateClosure(ctx context.Context, tx *Tx, orgID int64, rows []tandem.Perso
 		}
 	}
 	return nil
+}
+
+// sameIDs reports whether ids are exactly the people of refs, in any order.
+func sameIDs(ids []int64, refs []tandem.PersonRef) bool {
+	if len(ids) != len(refs) {
+		return false
+	}
+	want := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	for _, r := range refs {
+		if !want[r.ID] {
+			return false
+		}
+		delete(want, r.ID)
+	}
+	return len(want) == 0
 }

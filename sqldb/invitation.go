@@ -17,6 +17,10 @@ import (
 func (db *DB) CreateInvitation(ctx context.Context, inv *tandem.Invitation, hash string, then func(tx *Tx) error) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		p, err := personByEmail(ctx, tx, inv.OrgID, inv.Email)
+		if err == nil && p.Left() {
+			return &tandem.Error{Code: tandem.ECONFLICT, Message: p.Name + " has left the organization.",
+				Fields: map[string]string{"email": p.Name + " was deactivated; an administrator can reactivate them from their page."}}
+		}
 		if err == nil && p.AccountID != 0 {
 			return &tandem.Error{Code: tandem.ECONFLICT, Message: "That person is already a member.",
 				Fields: map[string]string{"email": "Someone with this email is already a member."}}
@@ -129,6 +133,13 @@ func usableInvitation(ctx context.Context, tx *Tx, hash string) (*tandem.Invitat
 	}
 	if !tx.now.Before(inv.ExpiresAt) {
 		return nil, nil, tandem.Errorf(tandem.EINVALID, "This invitation has expired. Ask your administrator for a new one.")
+	}
+	var left int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND email = ? AND deactivated_at IS NOT NULL`, inv.OrgID, inv.Email).Scan(&left); err != nil {
+		return nil, nil, fmt.Errorf("invitation: %w", mapError(err))
+	}
+	if left > 0 {
+		return nil, nil, tandem.Errorf(tandem.EINVALID, "This invitation is no longer valid: your access to %s has ended.", org.Name)
 	}
 	return &inv, &org, nil
 }

@@ -180,7 +180,7 @@ func (db *DB) End(ctx context.Context, orgID, id, actorID int64, reason string) 
 
 func endEngagement(ctx context.Context, tx *Tx, e *tandem.Engagement, actorID int64, reason string) error {
 	if _, err := tx.Exec(ctx, `UPDATE engagements SET status = 'ended', ended_at = ?, ended_on = ?, end_reason = ?, ended_by = ?, reversal_by = NULL WHERE id = ?`,
-		tx.now, string(tandem.DateOf(tx.now)), reason, actorID, e.ID); err != nil {
+		tx.now, string(tandem.DateOf(tx.now)), reason, nullID(actorID), e.ID); err != nil {
 		return err
 	}
 	return addEvent(ctx, tx, e.ID, actorID, tandem.EventEnded, "", reason)

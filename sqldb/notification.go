@@ -87,6 +87,14 @@ func insertNotification(ctx context.Context, tx *Tx, n *tandem.Notification, onc
 		return false, fmt.Errorf("notify: no rule for %q", n.Event)
 	}
 	n.Category, n.CreatedAt = c, tx.now
+	// Someone who left the organization is told nothing more.
+	var active int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE id = ? AND deactivated_at IS NULL`, n.PersonID).Scan(&active); err != nil {
+		return false, fmt.Errorf("notify: %w", err)
+	}
+	if active == 0 {
+		return false, nil
+	}
 	var key any
 	if onceKey != "" {
 		key = onceKey

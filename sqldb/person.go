@@ -13,19 +13,21 @@ import (
 // personColumns are the columns scanPerson reads, from people aliased p.
 const personColumns = `p.id, p.org_id, p.account_id, p.email, p.name, p.role, p.created_at,
 	p.manager_id, p.title, p.department, p.location, p.time_zone, p.languages, p.interests, p.bio,
-	p.years_experience, p.mentor_capacity, p.guest`
+	p.years_experience, p.mentor_capacity, p.guest, p.deactivated_at, COALESCE(p.deactivated_by, 0), p.deactivation_reason`
 
 type scanner interface{ Scan(...any) error }
 
 func scanPerson(sc scanner, p *tandem.Person, extra ...any) error {
 	var acct, mgr sql.NullInt64
 	var langs, interests string
+	var left sql.NullTime
 	dest := []any{&p.ID, &p.OrgID, &acct, &p.Email, &p.Name, &p.Role, &p.CreatedAt,
 		&mgr, &p.Title, &p.Department, &p.Location, &p.TimeZone, &langs, &interests, &p.Bio,
-		&p.YearsExperience, &p.MentorCapacity, &p.Guest}
+		&p.YearsExperience, &p.MentorCapacity, &p.Guest, &left, &p.DeactivatedBy, &p.DeactivationReason}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return err
 	}
+	p.DeactivatedAt = timePtr(left)
 	p.AccountID, p.ManagerID = acct.Int64, mgr.Int64
 	p.Languages, p.Interests = tandem.SplitList(langs), tandem.SplitList(interests)
 	return nil
@@ -110,16 +112,24 @@ func (db *DB) PersonByID(ctx context.Context, orgID, id int64) (*tandem.Person, 
 	return &p, nil
 }
 
-// ListMembers lists the people of an organization who have an account, by
-// name, for the administrators' page and the CLI.
+// ListMembers lists the active people of an organization who have an
+// account, by name, for the administrators' page and the CLI.
 func (db *DB) ListMembers(ctx context.Context, orgID int64) ([]tandem.Person, error) {
-	return queryPeople(ctx, db.q(), `SELECT `+personColumns+` FROM people p WHERE p.org_id = ? AND p.account_id IS NOT NULL ORDER BY p.name, p.id`, orgID)
+	return queryPeople(ctx, db.q(), `SELECT `+personColumns+` FROM people p
+		WHERE p.org_id = ? AND p.account_id IS NOT NULL AND p.deactivated_at IS NULL ORDER BY p.name, p.id`, orgID)
 }
 
-// CountMembers counts the organization's people with an account.
+// ListLeavers lists the people of an organization who have been
+// deactivated, most recent first.
+func (db *DB) ListLeavers(ctx context.Context, orgID int64) ([]tandem.Person, error) {
+	return queryPeople(ctx, db.q(), `SELECT `+personColumns+` FROM people p
+		WHERE p.org_id = ? AND p.deactivated_at IS NOT NULL ORDER BY p.deactivated_at DESC, p.id`, orgID)
+}
+
+// CountMembers counts the organization's active people with an account.
 func (db *DB) CountMembers(ctx context.Context, orgID int64) (int, error) {
 	var n int
-	err := db.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND account_id IS NOT NULL`, orgID).Scan(&n)
+	err := db.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND account_id IS NOT NULL AND deactivated_at IS NULL`, orgID).Scan(&n)
 	return n, err
 }
 
@@ -249,7 +259,8 @@ func (db *DB) SetRole(ctx context.Context, orgID, personID int64, role string) e
 		}
 		if cur == tandem.RoleAdmin && role != tandem.RoleAdmin {
 			var admins int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND role = 'admin' AND account_id IS NOT NULL`, orgID).Scan(&admins); err != nil {
+			admins, err := countAdmins(ctx, tx, orgID)
+			if err != nil {
 				return err
 			}
 			if admins <= 1 {
@@ -262,11 +273,19 @@ func (db *DB) SetRole(ctx context.Context, orgID, personID int64, role string) e
 	})
 }
 
-// PersonIDByEmail returns the id of the person with the email in the
-// organization, or ENOTFOUND.
+// countAdmins counts the organization's active administrators who can
+// sign in.
+func countAdmins(ctx context.Context, tx *Tx, orgID int64) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND role = 'admin' AND account_id IS NOT NULL AND deactivated_at IS NULL`, orgID).Scan(&n)
+	return n, err
+}
+
+// PersonIDByEmail returns the id of the active person with the email in
+// the organization, or ENOTFOUND: someone who left is not offered.
 func (db *DB) PersonIDByEmail(ctx context.Context, orgID int64, email string) (int64, error) {
 	var id int64
-	err := db.q().QueryRowContext(ctx, `SELECT id FROM people WHERE org_id = ? AND email = ?`, orgID, email).Scan(&id)
+	err := db.q().QueryRowContext(ctx, `SELECT id FROM people WHERE org_id = ? AND email = ? AND deactivated_at IS NULL`, orgID, email).Scan(&id)
 	return id, notFound(err, "No one with that email.")
 }
 

@@ -38,7 +38,7 @@ func (db *DB) ActorBySession(ctx context.Context, idHash string) (*tandem.Actor,
 	a, err := scanActor(db.q().QueryRowContext(ctx, `SELECT `+actorColumns+`, s.created_at, s.last_seen_at
 		FROM sessions s
 		JOIN accounts a ON a.id = s.account_id
-		JOIN people p ON p.account_id = a.id AND p.org_id = s.org_id
+		JOIN people p ON p.account_id = a.id AND p.org_id = s.org_id AND p.deactivated_at IS NULL
 		JOIN orgs o ON o.id = p.org_id
 		WHERE s.id_hash = ?`, idHash), &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -67,7 +67,7 @@ func (db *DB) ActorBySession(ctx context.Context, idHash string) (*tandem.Actor,
 func (db *DB) SwitchSessionOrg(ctx context.Context, idHash string, accountID, orgID int64) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND account_id = ?`, orgID, accountID).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE org_id = ? AND account_id = ? AND deactivated_at IS NULL`, orgID, accountID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -123,11 +123,11 @@ func scanActor(row *sql.Row, extra ...any) (*tandem.Actor, error) {
 }
 
 // ActorByAccount returns the actor for an account acting in an
-// organization, or ENOTFOUND when the account is not a member of it.
+// organization, or ENOTFOUND when the account is not an active member of it.
 func (db *DB) ActorByAccount(ctx context.Context, accountID, orgID int64) (*tandem.Actor, error) {
 	a, err := scanActor(db.sql.QueryRowContext(ctx, db.rebind(`SELECT `+actorColumns+`
 		FROM accounts a
-		JOIN people p ON p.account_id = a.id AND p.org_id = ?
+		JOIN people p ON p.account_id = a.id AND p.org_id = ? AND p.deactivated_at IS NULL
 		JOIN orgs o ON o.id = p.org_id
 		WHERE a.id = ?`), orgID, accountID))
 	if errors.Is(err, sql.ErrNoRows) {

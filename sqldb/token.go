@@ -69,7 +69,7 @@ func (db *DB) ActorByToken(ctx context.Context, hash string) (*tandem.Actor, err
 	var used sql.NullTime
 	a, err := scanActor(db.q().QueryRowContext(ctx, `SELECT `+actorColumns+`, t.id, t.last_used_at
 		FROM api_tokens t
-		JOIN people p ON p.id = t.person_id AND p.org_id = t.org_id
+		JOIN people p ON p.id = t.person_id AND p.org_id = t.org_id AND p.deactivated_at IS NULL
 		JOIN accounts a ON a.id = p.account_id
 		JOIN orgs o ON o.id = p.org_id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL`, hash), &tokenID, &used)
