@@ -4,8 +4,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
 )
 
 type skillLevelJSON struct {
@@ -33,13 +35,18 @@ type profileJSON struct {
 	YearsExperience int              `json:"years_experience"`
 	MentorCapacity  int              `json:"mentor_capacity"`
 	Skills          []skillLevelJSON `json:"skills"`
+	// DeactivatedAt is when the person left the organization, null while
+	// they are active.
+	DeactivatedAt      *time.Time `json:"deactivated_at"`
+	DeactivationReason string     `json:"deactivation_reason,omitempty"`
 }
 
 func toProfileJSON(p *tandem.Person) profileJSON {
 	out := profileJSON{ID: p.ID, Email: p.Email, Name: p.Name, Role: p.Role, HasAccount: p.AccountID != 0,
 		Title: p.Title, Department: p.Department, Location: p.Location, TimeZone: p.TimeZone,
 		Languages: orEmpty(p.Languages), Interests: orEmpty(p.Interests), Bio: p.Bio,
-		YearsExperience: p.YearsExperience, MentorCapacity: p.MentorCapacity, Skills: []skillLevelJSON{}}
+		YearsExperience: p.YearsExperience, MentorCapacity: p.MentorCapacity, Skills: []skillLevelJSON{},
+		DeactivatedAt: p.DeactivatedAt, DeactivationReason: p.DeactivationReason}
 	if p.ManagerID != 0 {
 		id := p.ManagerID
 		out.ManagerID = &id
@@ -194,6 +201,11 @@ type importReportJSON struct {
 	UnknownColumns []string            `json:"unknown_columns"`
 	Problems       []importProblemJSON `json:"problems"`      // the first 1,000
 	MoreProblems   int                 `json:"more_problems"` // found beyond those
+	// Deactivated: who was deactivated for not being in the file (or
+	// would be, in a dry run), with deactivate_missing.
+	Deactivated      []refJSON `json:"deactivated"`
+	EndedEngagements int       `json:"ended_engagements"`
+	DryRun           bool      `json:"dry_run"`
 }
 
 type importProblemJSON struct {
@@ -206,7 +218,10 @@ type importProblemJSON struct {
 func toImportReportJSON(rep *tandem.ImportReport) importReportJSON {
 	out := importReportJSON{Rows: rep.Rows, Created: rep.Created, Updated: rep.Updated,
 		NewSkills: orEmpty(rep.NewSkills), UnknownColumns: orEmpty(rep.UnknownColumns), Problems: []importProblemJSON{},
-		MoreProblems: rep.MoreProblems}
+		MoreProblems: rep.MoreProblems, Deactivated: []refJSON{}, EndedEngagements: rep.EndedEngagements, DryRun: rep.DryRun}
+	for _, p := range rep.Deactivated {
+		out.Deactivated = append(out.Deactivated, refJSON{ID: p.ID, Name: p.Name, Email: p.Email, Title: p.Title})
+	}
 	for _, p := range rep.Problems {
 		out.Problems = append(out.Problems, importProblemJSON{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason})
 	}
@@ -224,7 +239,9 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	// An import that stops early leaves the body unread: read it to the
 	// body limit so the client gets the answer, not a reset connection.
 	defer io.Copy(io.Discard, r.Body)
-	rep, err := s.app.ImportPeople(r.Context(), r.Body, nil)
+	q := r.URL.Query()
+	opts := app.ImportOptions{DeactivateMissing: q.Get("deactivate_missing") == "true", DryRun: q.Get("dry_run") == "true"}
+	rep, err := s.app.ImportPeopleWith(r.Context(), r.Body, opts, nil)
 	if err != nil {
 		if rep == nil || tandem.ErrorCode(err) != tandem.EINVALID {
 			s.apiError(w, r, err)
@@ -324,4 +341,45 @@ func (s *Server) apiMergeSkill(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+type deactivationJSON struct {
+	Person           profileJSON `json:"person"`
+	EndedEngagements []int64     `json:"ended_engagements"`
+}
+
+// apiDeactivate records that a person left the organization.
+func (s *Server) apiDeactivate(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	d, err := s.app.Deactivate(r.Context(), personID(r), in.Reason)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := deactivationJSON{Person: toProfileJSON(&d.Person), EndedEngagements: d.Ended}
+	if out.EndedEngagements == nil {
+		out.EndedEngagements = []int64{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiReactivate gives a person who left their access back.
+func (s *Server) apiReactivate(w http.ResponseWriter, r *http.Request) {
+	var in struct{}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := s.app.Reactivate(r.Context(), personID(r))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toProfileJSON(p))
 }

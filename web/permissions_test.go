@@ -565,6 +565,8 @@ var matrixForms = map[string]string{
 	"POST /programs/{id}/apply":                               "role=mentee",
 	"POST /programs/{id}/withdraw":                            "",
 	"POST /programs/{id}/applications/{application}/decision": "decision=bogus",
+	"POST /people/{id}/deactivate":                            "reason={long}", // too long: refused after the permission check
+	"POST /people/{id}/reactivate":                            "",              // an active person: 409 for an administrator
 }
 
 var matrixJSON = map[string]string{
@@ -618,6 +620,8 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/programs/{id}/application":                         `{"role":"mentee"}`,
 	"PUT /api/v1/programs/{id}/application":                          `{"role":"mentee"}`,
 	"POST /api/v1/programs/{id}/applications/{application}/decision": `{"decision":"bogus"}`,
+	"POST /api/v1/people/{id}/deactivate":                            `{"reason":"{long}"}`,
+	"POST /api/v1/people/{id}/reactivate":                            `{}`,
 }
 
 // outcome is what a request must answer.

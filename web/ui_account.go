@@ -129,6 +129,12 @@ func (s *Server) signInAs(w http.ResponseWriter, r *http.Request, accountID, org
 		old = app.HashSecret(c.Value)
 	}
 	secret, err := s.app.StartSession(r.Context(), accountID, orgID, old, r.UserAgent(), s.clientAddress(r))
+	if tandem.ErrorCode(err) == tandem.EFORBIDDEN {
+		// The account is in no organization it may act in (every one
+		// deactivated it): say so on the sign-in form.
+		s.render(w, r, http.StatusForbidden, "signin", &signInPage{Page: Page{Title: "Sign in"}, Form: Form{Values: r.PostForm, Message: tandem.ErrorMessage(err)}, Next: "/"})
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -416,6 +422,7 @@ type membersPage struct {
 	Page
 	Form        Form
 	Members     []tandem.Person
+	Leavers     []tandem.Person // people who left, most recent first
 	Invitations []tandem.Invitation
 	Roles       []string
 	now         time.Time
@@ -435,8 +442,13 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
+	leavers, err := s.app.ListLeavers(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "members", &membersPage{Page: Page{Title: "Administration", Nav: "admin"}, Form: form,
-		Members: members, Invitations: invs, Roles: []string{tandem.RoleMember, tandem.RoleProgramAdmin, tandem.RoleAdmin}, now: s.app.DB.Now()})
+		Members: members, Leavers: leavers, Invitations: invs, Roles: []string{tandem.RoleMember, tandem.RoleProgramAdmin, tandem.RoleAdmin}, now: s.app.DB.Now()})
 }
 
 func (s *Server) handleMembers(w http.ResponseWriter, r *http.Request) {
