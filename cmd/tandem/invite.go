@@ -13,7 +13,7 @@ import (
 	"github.com/tandemhq/tandem/sqldb"
 )
 
-const peopleUsage = `Usage:
+const inviteUsage = `Usage:
   tandem people invite [--org ORG] [--department D] [--all-uninvited] [--email E ...]
                        [--resend] [--dry-run] [--json]
 
@@ -60,13 +60,13 @@ func (l *emailList) Set(v string) error {
 	return nil
 }
 
-func runPeople(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	if err := oneVerb(args, "invite", peopleUsage, stderr); err != nil {
+func runPeopleInvite(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	if err := oneVerb(args, "invite", inviteUsage, stderr); err != nil {
 		return err
 	}
 	fs := flag.NewFlagSet("tandem people invite", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, peopleUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(stderr, inviteUsage); fs.PrintDefaults() }
 	cfg.register(fs, false)
 	orgName := fs.String("org", "", "organization name or slug; may be left out when there is only one")
 	department := fs.String("department", "", "invite everyone in this department")

@@ -31,7 +31,7 @@ Commands:
   user         create, reset-password, list: manage accounts
   import       people FILE: import a people CSV, all or nothing
   export       people: write the people CSV that import reads
-  people       invite: invite people of the directory by email, department or all not invited
+  people       invite, deactivate, reactivate: invite people; when someone leaves (or comes back)
   demo         create an organization filled with generated demo people
   match        run, solve: compute optimal or stable mentoring matches
   engagements  list, show: coaching engagements and mentoring partnerships

@@ -16,12 +16,18 @@ import (
 )
 
 const importUsage = `Usage:
-  tandem import people FILE [--org NAME]
+  tandem import people FILE [--org NAME] [--deactivate-missing] [--dry-run]
 
 Imports a people CSV (FILE, or - for standard input) into the organization,
 all or nothing: with any problem, the problems are listed (the first 1,000,
 then how many more) and nothing is written. People are matched by email; columns absent from the file keep
 their stored values.
+
+--deactivate-missing also deactivates everyone active who is not in the file
+(guests aside), as 'tandem people deactivate' does, in the same transaction,
+and lists them. It refuses a file that leaves out every administrator.
+--dry-run checks the file and prints what the import would do (with
+--deactivate-missing: who would be deactivated), changing nothing.
 `
 
 const exportUsage = `Usage:
@@ -40,6 +46,8 @@ func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, 
 	fs.Usage = func() { fmt.Fprint(stderr, importUsage); fs.PrintDefaults() }
 	cfg.register(fs, false)
 	orgName := fs.String("org", "", "organization name or slug; may be left out when there is only one")
+	deactivate := fs.Bool("deactivate-missing", false, "deactivate everyone active who is not in the file (guests aside)")
+	dryRun := fs.Bool("dry-run", false, "check and report what the import would do, change nothing")
 	files, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return err
@@ -68,7 +76,8 @@ func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, 
 		return err
 	}
 	bar := newProgressLine(stderr, 0)
-	rep, err := a.ImportPeopleInto(ctx, org.ID, in, func(done, total int) { bar.show("importing", done, total) })
+	opts := app.ImportOptions{DeactivateMissing: *deactivate, DryRun: *dryRun}
+	rep, err := a.ImportPeopleIntoWith(ctx, org.ID, in, opts, func(done, total int) { bar.show("importing", done, total) })
 	bar.end()
 	if rep != nil && !rep.OK() {
 		for _, p := range rep.Problems {
@@ -81,7 +90,21 @@ func runImport(ctx context.Context, cfg Config, args []string, stdin io.Reader, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "imported %d people into %s: %d created, %d updated\n", rep.Rows, org.Name, rep.Created, rep.Updated)
+	if rep.DryRun {
+		fmt.Fprintf(stdout, "dry run, nothing changed: importing %d people into %s would create %d and update %d\n", rep.Rows, org.Name, rep.Created, rep.Updated)
+	} else {
+		fmt.Fprintf(stdout, "imported %d people into %s: %d created, %d updated\n", rep.Rows, org.Name, rep.Created, rep.Updated)
+	}
+	if *deactivate {
+		verb := "deactivated"
+		if rep.DryRun {
+			verb = "would deactivate"
+		}
+		fmt.Fprintf(stdout, "%s %d people not in the file (%d open engagements end):\n", verb, len(rep.Deactivated), rep.EndedEngagements)
+		for _, p := range rep.Deactivated {
+			fmt.Fprintf(stdout, "  %s <%s>\n", p.Name, p.Email)
+		}
+	}
 	if len(rep.NewSkills) > 0 {
 		fmt.Fprintf(stdout, "new skills in the catalogue: %s\n", strings.Join(rep.NewSkills, ", "))
 	}
