@@ -39,7 +39,7 @@ type leaverJSON struct {
 	Name               string     `json:"name"`
 	DeactivatedAt      *time.Time `json:"deactivated_at"`
 	DeactivationReason string     `json:"deactivation_reason"`
-	EndedEngagements   []int64    `json:"ended_engagements,omitempty"`
+	EndedEngagements   *[]int64   `json:"ended_engagements,omitempty"` // deactivate only
 }
 
 // runPeopleLeaver runs tandem people deactivate and reactivate (args[0]).
@@ -93,11 +93,15 @@ func runPeopleLeaver(ctx context.Context, cfg Config, args []string, stdout, std
 			return err
 		}
 	}
+	var endedJSON *[]int64
+	if verb == "deactivate" {
+		endedJSON = &ended
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(leaverJSON{ID: p.ID, Email: p.Email, Name: p.Name, DeactivatedAt: p.DeactivatedAt,
-			DeactivationReason: p.DeactivationReason, EndedEngagements: ended})
+			DeactivationReason: p.DeactivationReason, EndedEngagements: endedJSON})
 	}
 	if verb == "deactivate" {
 		fmt.Fprintf(stdout, "deactivated %s <%s> in %s; %d open engagements ended\n", p.Name, p.Email, org.Name, len(ended))
