@@ -58,21 +58,24 @@ type Report struct {
 }
 
 // DirectReports lists the people who report to a person, by name, with
-// how many report to each of them. Someone who left is listed only while
-// people still report to them, so that their team stays reachable.
+// how many report to each of them. People who left are not counted, and
+// listed only while active people still report to them, so that their
+// team stays reachable.
 func (db *DB) DirectReports(ctx context.Context, orgID, personID int64) ([]Report, error) {
 	return queryAll(ctx, db.q(), func(rows *sql.Rows, r *Report) error {
 		return scanPerson(rows, &r.Person, &r.DirectReports)
-	}, `SELECT `+personColumns+`, (SELECT COUNT(*) FROM people r WHERE r.manager_id = p.id)
+	}, `SELECT `+personColumns+`, (SELECT COUNT(*) FROM people r WHERE r.manager_id = p.id AND r.deactivated_at IS NULL)
 		FROM people p WHERE p.org_id = ? AND p.manager_id = ?
-		AND (p.deactivated_at IS NULL OR EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id))
+		AND (p.deactivated_at IS NULL OR EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id AND r.deactivated_at IS NULL))
 		ORDER BY p.name, p.id`, orgID, personID)
 }
 
-// CountBelow returns how many people are below a person, at any depth.
+// CountBelow returns how many active people are below a person, at any
+// depth.
 func (db *DB) CountBelow(ctx context.Context, orgID, personID int64) (int, error) {
 	var n int
-	err := db.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM people_closure WHERE ancestor = ? AND org_id = ?`, personID, orgID).Scan(&n)
+	err := db.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM people_closure c JOIN people p ON p.id = c.descendant
+		WHERE c.ancestor = ? AND c.org_id = ? AND p.deactivated_at IS NULL`, personID, orgID).Scan(&n)
 	return n, mapError(err)
 }
 

@@ -169,6 +169,22 @@ func TestImportDeactivateMissingPreview(t *testing.T) {
 		t.Error("Ops Two is still in the directory")
 	}
 
+	// Someone who left but still has people reporting to them stays in the
+	// org chart, marked, so their team stays reachable; a report is told.
+	if st, out, _ := e.api("POST", fmt.Sprintf("/api/v1/people/%d/deactivate", ids["vp@acme.test"]), tok, `{}`); st != http.StatusOK {
+		t.Fatalf("deactivate the VP: %d %v", st, out)
+	}
+	r = admin.get(fmt.Sprintf("/people/%d/chart", ids["ceo@acme.test"]))
+	if !strings.Contains(r.body, "Zoë Ångström</strong> <span class=\"muted\">(left: their reports need a new manager)") || !strings.Contains(r.body, "1 direct report<") {
+		t.Errorf("the CEO's chart does not mark the VP who left (with one active report):\n%s", r.body)
+	}
+	if r := admin.get(fmt.Sprintf("/people/%d", ids["dev@acme.test"])); !strings.Contains(r.body, "who has left the organization") {
+		t.Errorf("dev's page does not say their manager left")
+	}
+	if st, out, _ := e.api("POST", fmt.Sprintf("/api/v1/people/%d/reactivate", ids["vp@acme.test"]), tok, `{}`); st != http.StatusOK {
+		t.Fatalf("reactivate the VP: %d %v", st, out)
+	}
+
 	// The API: a dry run lists who, then the import does it.
 	st, out, _ := e.apiCSV("/api/v1/people/import?deactivate_missing=true&dry_run=true", tok, tandemtest.CSV("email,name", "ada@acme.test,Ada", "ceo@acme.test,Chidi Okafor", "vp@acme.test,Zoë Ångström"))
 	if st != http.StatusOK || out["dry_run"] != true || len(out["deactivated"].([]any)) != 1 {

@@ -46,6 +46,9 @@ func TestPeopleDeactivate(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil || got.Email != "lee@acme.test" || got.DeactivatedAt == nil || got.Reason != "Moved on" || got.EndedEngagements == nil {
 		t.Errorf("deactivate --json: %v\n%s", err, out)
 	}
+	if out, _, err := cliSplit(t, data, "", "user", "list"); err != nil || !strings.Contains(out, "lee@acme.test") || !strings.Contains(out, "no (left ") {
+		t.Errorf("user list after deactivation: %v\n%s", err, out)
+	}
 	if _, _, err := cliSplit(t, data, "", "people", "deactivate", "--email", "lee@acme.test"); err == nil || !strings.Contains(userMessage(err), "already") {
 		t.Errorf("deactivating twice: %v", err)
 	}

@@ -147,6 +147,13 @@ func listUsers(ctx context.Context, db *sqldb.DB, orgName string, stdout io.Writ
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Email, p.Name, p.Role, acct)
 	}
+	leavers, err := db.ListLeavers(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range leavers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Email, p.Name, p.Role, "no (left "+string(tandem.DateOf(*p.DeactivatedAt))+")")
+	}
 	return tw.Flush()
 }
 
