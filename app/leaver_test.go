@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
@@ -69,6 +70,13 @@ func TestDeactivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	feed, err := c.a.NewCalendarSecret(c.ctx["lee"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.CalendarFeed(ctx, feed); err != nil {
+		t.Fatal(err)
+	}
 
 	// Who may not: a member; someone of another organization is not found.
 	if _, err := c.a.Deactivate(c.ctx["boss"], lee.ID, ""); tandem.ErrorCode(err) != tandem.EFORBIDDEN {
@@ -98,6 +106,9 @@ func TestDeactivate(t *testing.T) {
 	}
 	if _, err := c.a.ActorByToken(ctx, token); tandem.ErrorCode(err) != tandem.EUNAUTHORIZED {
 		t.Errorf("API token after deactivation: %v, want unauthorized", err)
+	}
+	if _, err := c.a.CalendarFeed(ctx, feed); tandem.ErrorCode(err) != tandem.ENOTFOUND {
+		t.Errorf("calendar feed after deactivation: %v, want not found", err)
 	}
 	if act, err := c.a.ActorBySession(ctx, betaSession); err != nil || act.Org.ID != betaOrg {
 		t.Errorf("Beta session after deactivation in Acme: %v, %v", act, err)
@@ -350,5 +361,36 @@ func TestImportDeactivateMissing(t *testing.T) {
 	}
 	if !active("admin") || !active("coach") {
 		t.Error("a refused import deactivated someone")
+	}
+}
+
+// TestNoEmailAfterLeaving: a notification email queued before someone left
+// is not sent after.
+func TestNoEmailAfterLeaving(t *testing.T) {
+	c := newCast(t)
+	e := c.coaching(t, "lee", "lee", "coach", "Go") // the coach is told: an agreement to read
+	coach := tandem.ActorFrom(c.ctx["coach"])
+	ns, _, err := c.a.DB.Notifications(context.Background(), coach.Org.ID, coach.Person.ID, 10)
+	if err != nil || len(ns) == 0 {
+		t.Fatalf("the coach's notifications: %v, %v", ns, err)
+	}
+	if _, err := c.a.Deactivate(c.ctx["admin"], coach.Person.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	mb := c.a.Mailer.(*tandemtest.Mailbox)
+	if err := c.a.EmailNotification(context.Background(), ns[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.a.SendDailySummary(context.Background(), coach.Person.ID, c.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mb.Messages() {
+		if m.To == coach.Person.Email {
+			t.Errorf("emailed %s after they left: %s", m.To, m.Subject)
+		}
+	}
+	// Lee, the other partner, was told the engagement ended.
+	if !slices.Contains(endedNotices(t, c, "lee"), e.ID) {
+		t.Errorf("lee was not told the coaching ended")
 	}
 }

@@ -275,9 +275,15 @@ func (a *App) SendDailySummary(ctx context.Context, personID int64, cutoff time.
 	if err != nil || len(items) == 0 {
 		return err
 	}
+	ids := make([]int64, 0, len(items))
+	for _, n := range items {
+		ids = append(ids, n.ID)
+	}
 	to, err := a.DB.RecipientByID(ctx, personID)
 	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
-		return nil
+		// No one to send to (they left): these are never sent, so they
+		// are not waiting either.
+		return a.DB.MarkSummarized(ctx, ids)
 	}
 	if err != nil {
 		return err
@@ -288,11 +294,9 @@ func (a *App) SendDailySummary(ctx context.Context, personID int64, cutoff time.
 	loc := zone(to.TimeZone)
 	base := a.linkBase(ctx, to.OrgID)
 	data := notificationMail{Name: to.Name, OrgName: to.OrgName, Settings: base + "/account/notifications"}
-	ids := make([]int64, 0, len(items))
 	for _, n := range items {
 		data.Items = append(data.Items, notificationLine{Headline: n.Headline(), Title: n.Title,
 			When: localTime(n.CreatedAt, loc), Link: base + n.Path()})
-		ids = append(ids, n.ID)
 	}
 	if err := a.send(ctx, tandem.Message{To: to.Email, OrgID: to.OrgID}, "digest", data); err != nil {
 		return err

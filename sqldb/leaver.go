@@ -19,6 +19,7 @@ type Deactivation struct {
 // Deactivate records that a person left the organization, by byID (0 for
 // the operator's CLI) with an optional reason, in one transaction: their
 // sessions in the organization end, their API tokens there are revoked,
+// their calendar feed's secret is deleted,
 // their unused invitations expire, and their open engagements (any status
 // but ended or expired) end with the reason "NAME left the organization."
 // A person of another organization is ENOTFOUND; one who has left already
@@ -80,6 +81,10 @@ func deactivate(ctx context.Context, tx *Tx, orgID, personID, byID int64, reason
 	}
 	if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL`, tx.now, p.ID); err != nil {
 		return nil, fmt.Errorf("revoke api tokens: %w", err)
+	}
+	// The calendar feed's secret is a credential too.
+	if _, err := tx.Exec(ctx, `DELETE FROM calendar_tokens WHERE person_id = ?`, p.ID); err != nil {
+		return nil, fmt.Errorf("end calendar feed: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE invitations SET expires_at = ? WHERE org_id = ? AND email = ? AND used_at IS NULL AND expires_at > ?`,
 		tx.now, orgID, p.Email, tx.now); err != nil {

@@ -158,8 +158,9 @@ func (db *DB) SetCalendarToken(ctx context.Context, orgID, personID int64, hash 
 }
 
 // CalendarOwner returns the organization and person of a calendar feed
-// secret's hash, or ENOTFOUND.
+// secret's hash, or ENOTFOUND (also when the person has left).
 func (db *DB) CalendarOwner(ctx context.Context, hash string) (orgID, personID int64, err error) {
-	err = db.q().QueryRowContext(ctx, `SELECT org_id, person_id FROM calendar_tokens WHERE token_hash = ?`, hash).Scan(&orgID, &personID)
+	err = db.q().QueryRowContext(ctx, `SELECT t.org_id, t.person_id FROM calendar_tokens t
+		JOIN people p ON p.id = t.person_id AND p.deactivated_at IS NULL WHERE t.token_hash = ?`, hash).Scan(&orgID, &personID)
 	return orgID, personID, notFound(err, "No such calendar.")
 }

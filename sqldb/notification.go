@@ -256,10 +256,13 @@ func (db *DB) NotificationToEmail(ctx context.Context, id int64) (*tandem.Notifi
 	return &n, r, nil
 }
 
-// RecipientByID returns whom a person's notification emails go to.
+// RecipientByID returns whom a person's notification emails go to, or
+// ENOTFOUND when no one is (the person left the organization): an email
+// queued before they left is not sent.
 func (db *DB) RecipientByID(ctx context.Context, personID int64) (*Recipient, error) {
 	r := &Recipient{PersonID: personID}
-	err := db.q().QueryRowContext(ctx, `SELECT p.org_id, p.name, p.email, p.time_zone, o.name FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?`, personID).
+	err := db.q().QueryRowContext(ctx, `SELECT p.org_id, p.name, p.email, p.time_zone, o.name FROM people p JOIN orgs o ON o.id = p.org_id
+		WHERE p.id = ? AND p.deactivated_at IS NULL`, personID).
 		Scan(&r.OrgID, &r.Name, &r.Email, &r.TimeZone, &r.OrgName)
 	if err != nil {
 		return nil, notFound(err, "No such person.")
