@@ -142,6 +142,13 @@ func TestDeactivate(t *testing.T) {
 	if err := c.a.SetManagerByEmail(c.ctx["admin"], c.id["other"], lee.Email); !strings.Contains(tandem.ErrorFields(err)["manager_email"], "has left") {
 		t.Errorf("lee as a manager: %v", err)
 	}
+	// The page stays, saying they left; why is the administrators'.
+	if v, err := c.a.Person(c.ctx["other"], lee.ID); err != nil || !v.Person.Left() || v.Person.DeactivationReason != "" {
+		t.Errorf("lee's page for a member: %+v, %v", v, err)
+	}
+	if v, err := c.a.Person(c.ctx["admin"], lee.ID); err != nil || v.Person.DeactivationReason != "Moved to a partner company" {
+		t.Errorf("lee's page for an administrator: %+v, %v", v, err)
+	}
 	boss, err := c.a.Person(c.ctx["other"], c.id["boss"])
 	if err != nil {
 		t.Fatal(err)

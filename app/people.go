@@ -67,6 +67,10 @@ func (a *App) Person(ctx context.Context, id int64) (*PersonView, error) {
 		return nil, err
 	}
 	v := &PersonView{Person: p, IsViewer: p.ID == act.Person.ID, CanManage: act.Person.IsAdmin()}
+	if !v.CanManage {
+		// Why someone left, and who recorded it, is the administrators'.
+		p.DeactivationReason, p.DeactivatedBy = "", 0
+	}
 	v.CanEdit = v.IsViewer || v.CanManage
 	if v.Chain, err = a.DB.Chain(ctx, act.Org.ID, id); err != nil {
 		return nil, err

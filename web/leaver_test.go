@@ -89,6 +89,12 @@ func TestDeactivatePerson(t *testing.T) {
 	if r := admin.get("/people?q=lee"); strings.Contains(r.body, "Lee Leaver") {
 		t.Error("lee is in the directory")
 	}
+	if st, out, _ := e.api("GET", fmt.Sprintf("/api/v1/people/%d", leeID), boTok, ""); st != http.StatusNotFound {
+		t.Errorf("another organization reads lee: %d %v", st, out)
+	}
+	if _, out, _ := e.api("GET", fmt.Sprintf("/api/v1/people/%d", leeID), adminTok, ""); out["deactivated_at"] == nil || out["deactivation_reason"] != "Moved on" {
+		t.Errorf("lee's profile for an administrator: %v", out)
+	}
 	if _, out, _ := e.api("GET", "/api/v1/people?q=lee", adminTok, ""); out["total"].(float64) != 0 {
 		t.Errorf("API directory: %v", out)
 	}
