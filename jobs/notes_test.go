@@ -173,3 +173,52 @@ func TestDigestSchedule(t *testing.T) {
 		t.Fatalf("second digest: %+v", last)
 	}
 }
+
+// TestDigestRenderedOnce: the digest is rendered when it is fanned out
+// and stored with it; a batch sent after an article was edited sends what
+// was rendered, the same to everyone but for the unsubscribe link.
+func TestDigestRenderedOnce(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	mb := &tandemtest.Mailbox{}
+	a := app.New(db, mb, quiet(), "https://tandem.test")
+	ctx, org := notesOrg(t, db, a, 3)
+	bg := context.Background()
+	plan, err := a.SendDigestNow(bg, org.ID, false)
+	if err != nil || plan.DigestID == 0 {
+		t.Fatalf("plan %+v %v", plan, err)
+	}
+	if _, err := a.FanOutDigest(bg, plan.DigestID); err != nil {
+		t.Fatal(err)
+	}
+	arts, err := db.Articles(bg, org.ID, sqldb.ArticleFilter{Limit: 10})
+	if err != nil || len(arts) != 1 {
+		t.Fatalf("articles %v %v", arts, err)
+	}
+	if _, err := a.SaveArticle(ctx, arts[0].ID, tandem.ArticleInput{Title: "Edited title", Summary: "Changed", Body: "New body.", Status: tandem.ArticlePublished}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.SendDigestBatch(bg, app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); n != 3 || err != nil {
+		t.Fatalf("sent %d (%v)", n, err)
+	}
+	msgs := mb.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	var text, html string
+	for _, m := range msgs {
+		link := strings.Trim(m.Headers["List-Unsubscribe"], "<>")
+		if !strings.Contains(m.Text, "First note") || strings.Contains(m.Text+m.HTML+m.Subject, "Edited") || !strings.Contains(m.Text, link) {
+			t.Errorf("to %s: not the digest as rendered at the fan-out:\n%s", m.To, m.Text)
+		}
+		tx, h := strings.ReplaceAll(m.Text, link, "LINK"), strings.ReplaceAll(m.HTML, link, "LINK")
+		if text == "" {
+			text, html = tx, h
+		}
+		if tx != text || h != html || m.Subject != msgs[0].Subject {
+			t.Errorf("to %s: the message differs from the others by more than the unsubscribe link", m.To)
+		}
+	}
+	if sent, err := a.DigestSentCount(bg, plan.DigestID); sent != 3 || err != nil {
+		t.Errorf("%d deliveries recorded (%v)", sent, err)
+	}
+}
