@@ -72,8 +72,7 @@ func TestDigestKill9(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sink := tandemtest.StartSMTPSink(t)
-	sink.Keep = 0
+	sink := tandemtest.StartSMTPServer(t, tandemtest.CountOnly())
 	a := app.New(db, &tandemtest.Mailbox{}, quiet(), "https://tandem.test")
 	_, org := notesOrg(t, db, a, n)
 	plan, err := a.SendDigestNow(ctx, org.ID, false)
@@ -88,7 +87,7 @@ func TestDigestKill9(t *testing.T) {
 	}()
 	worker := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestDigestWorkerProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), workerDBEnv+"="+u, workerSMTPEnv+"="+sink.URL())
+		cmd.Env = append(os.Environ(), workerDBEnv+"="+u, workerSMTPEnv+"="+sink.URL("notes@tandem.test"))
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

@@ -75,11 +75,14 @@ func waitDigest(t testing.TB, a *app.App, id int64) int {
 // TestDigestDelivery: a digest goes through the River jobs to a real SMTP
 // server, once to each confirmed subscriber and to no one else, in
 // batches that reuse one connection each, with RFC 8058 headers and each
-// recipient's own unsubscribe link.
+// recipient's own unsubscribe link. A recipient the server refuses for
+// good (550) is recorded as refused and the rest of the batch still gets
+// theirs; a retry sends to no one, the refused included.
 func TestDigestDelivery(t *testing.T) {
 	db, _ := tandemtest.MustOpenDB(t)
-	sink := tandemtest.StartSMTPSink(t)
-	m, err := mail.NewSMTPMailer(sink.URL())
+	sink := tandemtest.StartSMTPServer(t)
+	sink.Refuse("s7@example.com")
+	m, err := mail.NewSMTPMailer(sink.URL("notes@tandem.test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,36 +101,48 @@ func TestDigestDelivery(t *testing.T) {
 	if err != nil || plan.DigestID == 0 || plan.Subscribers != 23 {
 		t.Fatalf("plan %+v %v", plan, err)
 	}
-	if sent := waitDigest(t, a, plan.DigestID); sent != 23 {
-		t.Fatalf("sent to %d, want 23", sent)
+	if sent := waitDigest(t, a, plan.DigestID); sent != 22 {
+		t.Fatalf("sent to %d, want 22", sent)
 	}
 	counts := sink.Counts()
 	for i := 0; i < 23; i++ {
-		if c := counts[fmt.Sprintf("s%d@example.com", i)]; c != 1 {
-			t.Errorf("s%d received %d digests", i, c)
+		if c, want := counts[fmt.Sprintf("s%d@example.com", i)], 1-btoi(i == 7); c != want {
+			t.Errorf("s%d received %d digests, want %d", i, c, want)
 		}
 	}
-	if counts["pending@example.com"] != 0 || counts["gone@example.com"] != 0 || sink.Total() != 23 {
+	if counts["pending@example.com"] != 0 || counts["gone@example.com"] != 0 || sink.Total() != 22 || sink.Refused() != 1 {
 		t.Errorf("sent to the unconfirmed or the unsubscribed: %v", counts)
 	}
 	if c := sink.Connections(); c > 5 {
 		t.Errorf("%d SMTP connections for 5 batches: connections are not reused", c)
 	}
 	links := map[string]bool{}
-	for _, msg := range sink.Kept() {
+	for _, r := range sink.Messages() {
+		msg, err := r.Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
 		lu := msg.Header.Get("List-Unsubscribe")
 		if msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.HasPrefix(lu, "<https://tandem.test/o/acme/notes/unsubscribe/") {
 			t.Fatalf("headers: %v", msg.Header)
 		}
 		links[lu] = true
 	}
-	if len(links) != 23 {
-		t.Errorf("%d distinct unsubscribe links for 23 recipients", len(links))
+	if len(links) != 22 {
+		t.Errorf("%d distinct unsubscribe links for 22 recipients", len(links))
 	}
-	// A batch run again (a retry) sends nothing.
-	if n, err := a.SendDigestBatch(context.Background(), app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); n != 0 || err != nil {
-		t.Fatalf("retry sent %d (%v)", n, err)
+	// A batch run again (a retry) sends nothing, and asks nothing of the
+	// server for the refused address.
+	if n, err := a.SendDigestBatch(context.Background(), app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); n != 0 || err != nil || sink.Refused() != 1 {
+		t.Fatalf("retry sent %d (%v), %d refusals", n, err, sink.Refused())
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // TestDigestSchedule: the digest starts at its slot in the
