@@ -18,24 +18,33 @@ import (
 
 // DigestArgs is the job that sends one digest: it fans out into batches.
 // Job arguments carry ids only, never a link: the batch worker signs each
-// recipient's unsubscribe link when it sends.
+// recipient's unsubscribe link when it sends. OrgID puts it (and its
+// batches) on the organization's queue page.
 type DigestArgs struct {
 	DigestID int64 `json:"digest_id"`
+	OrgID    int64 `json:"org_id"`
 }
 
 // Kind names the job in the queue.
 func (DigestArgs) Kind() string { return "notes_digest" }
 
+// JobOrgID is the digest's organization.
+func (a DigestArgs) JobOrgID() int64 { return a.OrgID }
+
 // DigestBatchArgs sends a digest to the confirmed subscribers with ids in
 // (After, UpTo] who do not have it yet.
 type DigestBatchArgs struct {
 	DigestID int64 `json:"digest_id"`
+	OrgID    int64 `json:"org_id"`
 	After    int64 `json:"after"`
 	UpTo     int64 `json:"up_to"`
 }
 
 // Kind names the job in the queue.
 func (DigestBatchArgs) Kind() string { return "notes_digest_batch" }
+
+// JobOrgID is the digest's organization.
+func (a DigestBatchArgs) JobOrgID() int64 { return a.OrgID }
 
 // DigestScheduleArgs is the periodic job that starts the digests that are
 // due.
@@ -65,7 +74,7 @@ func (a *App) SendDigestNow(ctx context.Context, orgID int64, dryRun bool) (*Dig
 		return plan, err
 	}
 	d := &sqldb.Digest{OrgID: orgID, Period: "manual-" + now.Format(time.RFC3339Nano), Since: plan.Since, Until: now, Articles: len(plan.Articles)}
-	if _, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id} }); err != nil {
+	if _, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id, OrgID: d.OrgID} }); err != nil {
 		return nil, err
 	}
 	plan.DigestID = d.ID
@@ -129,7 +138,7 @@ func (a *App) ScheduleDigests(ctx context.Context) (int, error) {
 			continue // nothing new, nothing sent
 		}
 		d := &sqldb.Digest{OrgID: org.ID, Period: period, Since: plan.Since, Until: now, Articles: len(plan.Articles)}
-		ok, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id} })
+		ok, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id, OrgID: d.OrgID} })
 		if err != nil {
 			return started, err
 		}
@@ -157,7 +166,7 @@ func (a *App) FanOutDigest(ctx context.Context, digestID int64) (int, error) {
 	}
 	jobs := make([]river.JobArgs, len(ranges))
 	for i, r := range ranges {
-		jobs[i] = DigestBatchArgs{DigestID: d.ID, After: r[0], UpTo: r[1]}
+		jobs[i] = DigestBatchArgs{DigestID: d.ID, OrgID: d.OrgID, After: r[0], UpTo: r[1]}
 	}
 	return len(jobs), a.DB.EnqueueAll(ctx, jobs, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 }

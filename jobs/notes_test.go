@@ -87,7 +87,7 @@ func TestDigestDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := app.New(db, m, quiet(), "https://tandem.test")
-	_, org := notesOrg(t, db, a, 23)
+	admin, org := notesOrg(t, db, a, 23)
 	old := app.DigestBatchSize
 	app.DigestBatchSize = 5
 	t.Cleanup(func() { app.DigestBatchSize = old })
@@ -103,6 +103,18 @@ func TestDigestDelivery(t *testing.T) {
 	}
 	if sent := waitDigest(t, a, plan.DigestID); sent != 22 {
 		t.Fatalf("sent to %d, want 22", sent)
+	}
+	// The digest and its batches are on the organization's queue page.
+	q, err := a.Jobs(admin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, j := range q.Jobs {
+		kinds[j.Kind]++
+	}
+	if kinds["notes_digest"] != 1 || kinds["notes_digest_batch"] != 5 {
+		t.Errorf("the administrator's queue: %v", kinds)
 	}
 	counts := sink.Counts()
 	for i := 0; i < 23; i++ {
