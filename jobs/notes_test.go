@@ -2,10 +2,13 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
@@ -247,5 +250,64 @@ func TestDigestRenderedOnce(t *testing.T) {
 	}
 	if sent, err := a.DigestSentCount(bg, plan.DigestID); sent != 3 || err != nil {
 		t.Errorf("%d deliveries recorded (%v)", sent, err)
+	}
+}
+
+// slowMailer takes its time over each message.
+type slowMailer struct {
+	tandemtest.Mailbox
+	delay time.Duration
+}
+
+func (m *slowMailer) Send(ctx context.Context, msg *tandem.Message) error {
+	time.Sleep(m.delay)
+	return m.Mailbox.Send(ctx, msg)
+}
+
+// TestDigestBatchPauses: a batch whose mail goes slower than its timeout
+// allows stops between two messages, is snoozed (not failed: no attempt is
+// counted) and goes on where it stopped, until everyone has it once.
+func TestDigestBatchPauses(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	mb := &slowMailer{delay: 20 * time.Millisecond}
+	a := app.New(db, mb, quiet(), "https://tandem.test")
+	_, org := notesOrg(t, db, a, 30)
+	old := jobs.DigestBatchTimeout
+	jobs.DigestBatchTimeout = 300 * time.Millisecond // 30 messages take 600 ms at least
+	t.Cleanup(func() { jobs.DigestBatchTimeout = old })
+	r, err := jobs.Start(context.Background(), a, quiet(), jobs.Config{PollInterval: 100 * time.Millisecond, NoPeriodic: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(context.Background())
+	plan, err := a.SendDigestNow(context.Background(), org.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := waitDigest(t, a, plan.DigestID); sent != 30 {
+		t.Fatalf("sent to %d, want 30", sent)
+	}
+	seen := map[string]int{}
+	for _, m := range mb.Messages() {
+		seen[m.To]++
+	}
+	if len(seen) != 30 || len(mb.Messages()) != 30 {
+		t.Errorf("%d messages to %d recipients, want 30 to 30", len(mb.Messages()), len(seen))
+	}
+	all, err := db.ListJobs(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range all {
+		if j.Kind != (app.DigestBatchArgs{}).Kind() {
+			continue
+		}
+		var meta struct {
+			Snoozes int `json:"snoozes"`
+		}
+		json.Unmarshal(j.Metadata, &meta)
+		if j.State != rivertype.JobStateCompleted || j.Attempt != 1 || meta.Snoozes < 1 || len(j.Errors) != 0 {
+			t.Errorf("batch %s, attempt %d, %d snoozes, errors %v", j.State, j.Attempt, meta.Snoozes, j.Errors)
+		}
 	}
 }
