@@ -54,6 +54,8 @@ type SMTPServer struct {
 	refused  int        // recipients and messages refused so far
 	total    int64      // messages accepted, counted per recipient
 	counts   map[string]int
+	hold     chan struct{} // while set, replies to the end of DATA wait for Release
+	held     int           // sessions waiting so
 }
 
 // Received is one accepted message.
@@ -143,6 +145,7 @@ func (s *SMTPServer) SetMode(m SMTPMode) {
 
 // Down stops the server: connections to its address are refused.
 func (s *SMTPServer) Down() {
+	s.Release()
 	s.mu.Lock()
 	srv, ln := s.srv, s.ln
 	s.srv, s.ln = nil, nil
@@ -262,7 +265,43 @@ func (x *smtpSession) Data(r io.Reader) error {
 	if !x.s.countOnly {
 		x.s.received = append(x.s.received, Received{From: x.from, To: x.to, Raw: raw})
 	}
+	if hold := x.s.hold; hold != nil {
+		x.s.held++
+		x.s.mu.Unlock()
+		<-hold
+		x.s.mu.Lock()
+		x.s.held--
+	}
 	return nil
+}
+
+// Hold makes the server, from now on, take each message (it is counted
+// and kept) and then wait to reply to the end of DATA until Release: the
+// moment RFC 1047 is about, when the server has a message and its sender
+// does not know it yet.
+func (s *SMTPServer) Hold() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold == nil {
+		s.hold = make(chan struct{})
+	}
+}
+
+// Held is how many sessions wait for Release with a message taken.
+func (s *SMTPServer) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
+}
+
+// Release lets the held replies go and stops holding.
+func (s *SMTPServer) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold != nil {
+		close(s.hold)
+		s.hold = nil
+	}
 }
 
 // Deferred returns the messages refused with 451 so far.
