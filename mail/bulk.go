@@ -62,13 +62,13 @@ func (s *SMTPMailer) Open(ctx context.Context) (*Session, error) {
 // only from the reply, so a process that dies between the two cannot tell
 // a delivered message from one that was not (RFC 1047). Record is called
 // once the envelope is accepted and the body written, before the final
-// dot; it commits a record that counts as delivered from then on. Release
-// removes it when the message was not delivered after all: the server
-// refused it (a 4xx or 5xx reply to the dot; Send's error says which, see
-// Permanent) or the connection failed before the dot was written. When the dot was written
-// and no reply came, the message is taken as delivered and the record
-// stays: the server most likely has it, and sending it again is the
-// duplicate RFC 1047 describes.
+// dot; it commits a record that counts as delivered from then on.
+// Release removes it when the message was not delivered after all: the
+// server refused it (a 4xx or 5xx reply to the dot; Permanent tells
+// which from Send's error) or the connection failed before the dot was
+// written. When the dot was written and no reply came, the message is
+// taken as delivered and the record stays: the server most likely has
+// it, and sending it again is the duplicate RFC 1047 describes.
 type Claim struct {
 	// Record commits the delivery's record. ErrClaimed says another
 	// sender has it already: the message is not sent.
