@@ -262,10 +262,11 @@ const digestSendRoom = 30 * time.Second
 // the database (RFC 1047): a process killed after the server took the
 // message and before its record is written sends it again, one killed
 // after the record and before the dot loses it. Recording after the
-// server's 250 put a network round trip and a commit in the window and
-// sent duplicates (TestDigestKill9: 2 in 3,000); recording before the
-// dot leaves only the write of three bytes after a commit, and a
-// restarted batch skips whoever was claimed.
+// server's 250 put the SMTP reply and a commit in the window and sent
+// duplicates (TestDigestKill9: 2 in 3,000); recording before the dot
+// leaves the end of a commit and a three-byte write, on the side of a
+// miss, and a restarted batch skips whoever was claimed. See
+// ARCHITECTURE.md for why that side.
 func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, error) {
 	d, err := a.DB.Digest(ctx, args.DigestID)
 	if err != nil {
