@@ -35,6 +35,31 @@ type Invitation struct {
 	UsedAt    *time.Time
 }
 
+// InviteStatus is where a person of the directory stands with joining.
+type InviteStatus string
+
+const (
+	InviteMember     InviteStatus = "member"      // has an account: not invited again
+	InvitePending    InviteStatus = "invited"     // an invitation is open
+	InviteExpired    InviteStatus = "expired"     // invited, the link expired unused
+	InviteNotInvited InviteStatus = "not_invited" // never invited
+)
+
+// Invitee is a person of the directory with their latest invitation.
+type Invitee struct {
+	PersonID     int64        `json:"person_id"`
+	Name         string       `json:"name"`
+	Email        string       `json:"email"`
+	Department   string       `json:"department"`
+	Role         string       `json:"role"`
+	Guest        bool         `json:"guest"`
+	Status       InviteStatus `json:"status"`
+	InvitationID int64        `json:"invitation_id,omitempty"`
+	InvitedAt    *time.Time   `json:"invited_at,omitempty"`
+	ExpiresAt    *time.Time   `json:"expires_at,omitempty"`
+	AcceptedAt   *time.Time   `json:"accepted_at,omitempty"`
+}
+
 // InvitationTTL is how long an invitation link works.
 const InvitationTTL = 7 * 24 * time.Hour
 
@@ -114,5 +139,21 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 // RequestIDFrom returns the request id of the context, or "".
 func RequestIDFrom(ctx context.Context) string {
 	s, _ := ctx.Value(requestIDKey{}).(string)
+	return s
+}
+
+type baseURLKey struct{}
+
+// WithBaseURL returns a context carrying the site's public URL as the
+// request that caused some work saw it (scheme and host, no trailing
+// slash). Jobs carry it in their arguments, so links in the email they
+// send are absolute even when no base URL is configured.
+func WithBaseURL(ctx context.Context, base string) context.Context {
+	return context.WithValue(ctx, baseURLKey{}, base)
+}
+
+// BaseURLFrom returns the base URL of the context, or "".
+func BaseURLFrom(ctx context.Context) string {
+	s, _ := ctx.Value(baseURLKey{}).(string)
 	return s
 }

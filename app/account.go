@@ -320,7 +320,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, address string) e
 			"request_id", tandem.RequestIDFrom(ctx))
 		return nil
 	}
-	return a.DB.Enqueue(ctx, PasswordResetArgs{Email: email}, nil)
+	return a.DB.Enqueue(ctx, PasswordResetArgs{Email: email, BaseURL: a.requestBase(ctx)}, nil)
 }
 
 // SendPasswordReset mints a one-time reset link for the address's account
@@ -342,7 +342,7 @@ func (a *App) SendPasswordReset(ctx context.Context, email string) error {
 	// The link sets the account's password: only the account's owner may
 	// read it, whoever asked and whatever organization they are signed in to.
 	return a.send(ctx, tandem.Message{To: acct.Email, Secret: true}, "password_reset", map[string]string{
-		"Name": acct.Name, "Link": a.BaseURL + "/reset/" + secret,
+		"Name": acct.Name, "Link": a.linkBase(ctx, 0) + "/reset/" + secret,
 	})
 }
 
@@ -401,7 +401,7 @@ func (a *App) Invite(ctx context.Context, email, name, role string, guest bool) 
 	// link that is sent (SendInvitationEmail), so no job carries a secret.
 	_, placeholder := newSecret("")
 	err = a.DB.CreateInvitation(ctx, inv, placeholder, func(tx *sqldb.Tx) error {
-		return tx.Enqueue(ctx, InvitationEmailArgs{InvitationID: inv.ID, OrgID: inv.OrgID}, nil)
+		return tx.Enqueue(ctx, InvitationEmailArgs{InvitationID: inv.ID, OrgID: inv.OrgID, BaseURL: a.requestBase(ctx)}, nil)
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,8 +25,19 @@ type App struct {
 	Log      *slog.Logger
 	Password PasswordParams
 	// BaseURL is the site's public URL without a trailing slash, used in
-	// links sent by email.
+	// links sent by email; empty when not configured (see linkBase).
 	BaseURL string
+	// PublicOrgSlug names the organization whose Coach Notes the short
+	// addresses /notes, /notes/{slug} and /notes/feed.atom lead to (serve
+	// --public-org); empty means the installation's only organization, if
+	// it has one.
+	PublicOrgSlug string
+	// ListenURL is the URL of the address the server listens on, the last
+	// resort for links in email (see linkBase).
+	ListenURL string
+	// seenBase is the base URL this process last recorded per
+	// organization (NoteBaseURL), so requests do not write it again.
+	seenBase *sync.Map
 	// dummy is a hash of no one's password, made with Password on first
 	// use (not at start-up): see SignIn.
 	dummy *lazyHash
@@ -51,7 +63,7 @@ type lazyHash struct {
 // New returns an App with default password parameters.
 func New(db *sqldb.DB, mailer tandem.Mailer, log *slog.Logger, baseURL string) *App {
 	return &App{DB: db, Mailer: mailer, Log: log, Password: DefaultPasswordParams, BaseURL: baseURL, dummy: &lazyHash{},
-		HashSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), HashWait: 2 * time.Second, hashes: new(atomic.Int64)}
+		HashSlots: make(chan struct{}, runtime.GOMAXPROCS(0)), HashWait: 2 * time.Second, hashes: new(atomic.Int64), seenBase: new(sync.Map)}
 }
 
 // HashCount returns how many password hashes and checks the App has run,
@@ -113,6 +125,13 @@ func (a *App) send(ctx context.Context, env tandem.Message, template string, dat
 		return err
 	}
 	m.To, m.OrgID, m.Secret, m.Attachments, m.MessageID = env.To, env.OrgID, env.Secret, env.Attachments, env.MessageID
+	if m.MessageID == "" {
+		m.MessageID, _ = newSecret("")
+		m.MessageID = "m-" + m.MessageID[:24]
+	}
+	if !strings.Contains(m.MessageID, "@") {
+		m.MessageID += "@" + messageHost(a.linkBase(ctx, env.OrgID))
+	}
 	if err := a.Mailer.Send(ctx, m); err != nil {
 		a.Log.ErrorContext(ctx, "send mail", "template", template, "err", err, "request_id", tandem.RequestIDFrom(ctx))
 		return err

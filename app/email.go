@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/url"
+	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -37,6 +37,9 @@ type EmailArgs struct {
 	// is not inserted (River's unique jobs), for mail that must go out once
 	// per event.
 	Key string `json:"key,omitempty" river:"unique"`
+	// BaseURL is the site's URL as the request that caused the email saw
+	// it, for the Message-ID's domain (see linkBase).
+	BaseURL string `json:"base_url,omitempty"`
 }
 
 // Kind names the job in the queue.
@@ -56,6 +59,9 @@ func EnqueueEmail(ctx context.Context, tx *sqldb.Tx, args EmailArgs) error {
 	if args.To == "" {
 		return tandem.Errorf(tandem.EINVALID, "The email has no recipient.")
 	}
+	if args.BaseURL == "" {
+		args.BaseURL = signedInBase(ctx)
+	}
 	var opts *river.InsertOpts
 	if args.Key != "" {
 		opts = &river.InsertOpts{MaxAttempts: emailMaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
@@ -65,8 +71,17 @@ func EnqueueEmail(ctx context.Context, tx *sqldb.Tx, args EmailArgs) error {
 
 // SendEmail renders and sends an EmailArgs job's message, with the
 // Message-ID the job gives it (the same on every attempt).
+// A data value named Link (or ending in Link) that is a path on this site
+// is made absolute (see linkBase).
 func (a *App) SendEmail(ctx context.Context, args EmailArgs, messageID string) error {
-	return a.send(ctx, tandem.Message{To: args.To, OrgID: args.OrgID, MessageID: messageID}, args.Template, args.Data)
+	data := make(map[string]string, len(args.Data))
+	for k, v := range args.Data {
+		if strings.HasSuffix(k, "Link") && strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") {
+			v = a.linkBase(ctx, args.OrgID) + v
+		}
+		data[k] = v
+	}
+	return a.send(ctx, tandem.Message{To: args.To, OrgID: args.OrgID, MessageID: messageID}, args.Template, data)
 }
 
 // InvitationEmailArgs is the job that sends an invitation. It carries the
@@ -74,6 +89,13 @@ func (a *App) SendEmail(ctx context.Context, args EmailArgs, messageID string) e
 type InvitationEmailArgs struct {
 	InvitationID int64 `json:"invitation_id" river:"unique"`
 	OrgID        int64 `json:"org_id"`
+	// BaseURL is the site's URL as the request that caused the
+	// invitation saw it (see linkBase); empty from the command line.
+	BaseURL string `json:"base_url,omitempty"`
+	// ResentAt (Unix nanoseconds) is set on an explicit resend: the job is
+	// unique by invitation and resend, so inviting twice sends once and a
+	// resend sends again.
+	ResentAt int64 `json:"resent_at,omitempty" river:"unique"`
 }
 
 // Kind names the job in the queue.
@@ -110,17 +132,14 @@ func (a *App) SendInvitationEmail(ctx context.Context, args InvitationEmailArgs,
 	// invitation's, not the inviter's mail to read.
 	return a.send(ctx, tandem.Message{To: inv.Email, OrgID: inv.OrgID, Secret: true, MessageID: messageID}, "invitation", map[string]string{
 		"Name": inv.Name, "InviterName": inviter, "OrgName": l.OrgName,
-		"Link": a.BaseURL + "/invitations/" + secret, "Expires": inv.ExpiresAt.Format("2 January 2006"),
+		"Link": a.linkBase(ctx, inv.OrgID) + "/invitations/" + secret, "Expires": inv.ExpiresAt.Format("2 January 2006"),
 	})
 }
 
-// MessageID returns the Message-ID (without angle brackets) of the email
-// a job sends: the same on every attempt of the job, and distinct across
-// installations by the job's creation time and the site's host.
+// MessageID returns the local part of the Message-ID of the email a job
+// sends: the same on every attempt of the job, and distinct across
+// installations by the job's creation time; send adds the site's host as
+// its domain.
 func (a *App) MessageID(jobID int64, created int64) string {
-	host := "tandem.invalid"
-	if u, err := url.Parse(a.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return fmt.Sprintf("job-%d.%d@%s", jobID, created, host)
+	return fmt.Sprintf("job-%d.%d", jobID, created)
 }

@@ -22,6 +22,9 @@ import (
 // has an account (App.SendPasswordReset).
 type PasswordResetArgs struct {
 	Email string `json:"email"`
+	// BaseURL is the site's URL as the request for the reset saw it (see
+	// linkBase).
+	BaseURL string `json:"base_url,omitempty"`
 }
 
 // Kind names the job in the queue.

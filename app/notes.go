@@ -48,33 +48,104 @@ func RenderArticle(md string) (string, error) {
 	return articlePolicy.Sanitize(b.String()), nil
 }
 
-// author returns the actor when they may write articles: members of the
-// organization (coaches, practice owners), not guests.
-func author(ctx context.Context) (*tandem.Actor, error) { return member(ctx) }
-
-// Articles lists the organization's articles for its members, drafts and
-// scheduled ones included.
-func (a *App) Articles(ctx context.Context) ([]tandem.Article, error) {
-	act, err := author(ctx)
+// author returns the actor when they may write articles (mayWrite), or
+// EFORBIDDEN.
+func (a *App) author(ctx context.Context) (*tandem.Actor, error) {
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
+	}
+	ok, err := a.mayWrite(ctx, act.Person)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, tandem.Errorf(tandem.EFORBIDDEN, "Coach Notes are written by the coaches and administrators of %s: say on your profile which skills you are open to coach to write one.", act.Org.Name)
+	}
+	return act, nil
+}
+
+// mayWrite reports whether the person writes Coach Notes: PRODUCT.md
+// says coaches and practice owners do. So the organization's
+// administrators (a practice's owner administers it) and its coaches
+// (sqldb.Coaches: open to coach a skill, or the coach of an agreed
+// coaching engagement) may; guests, whose place is their engagements,
+// and other members may not.
+func (a *App) mayWrite(ctx context.Context, p *tandem.Person) (bool, error) {
+	switch {
+	case p.Guest:
+		return false, nil
+	case p.IsAdmin():
+		return true, nil
+	}
+	return a.DB.Coaches(ctx, p.OrgID, p.ID)
+}
+
+// MayWriteArticles reports whether the signed-in person may write
+// articles, for the pages that offer it.
+func (a *App) MayWriteArticles(ctx context.Context) (bool, error) {
+	act, err := member(ctx)
+	if err != nil {
+		return false, err
+	}
+	return a.mayWrite(ctx, act.Person)
+}
+
+// Articles lists the organization's articles for its members: to its
+// authors drafts and scheduled ones too, to other members the published
+// ones.
+func (a *App) Articles(ctx context.Context) ([]tandem.Article, error) {
+	act, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.mayWrite(ctx, act.Person)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return a.DB.Articles(ctx, act.Org.ID, publishedFilter(sqldbArticleFilterAll.Limit))
 	}
 	return a.DB.Articles(ctx, act.Org.ID, sqldbArticleFilterAll)
 }
 
-// Article returns one of the organization's articles for its members.
+// Article returns one of the organization's articles for its members; a
+// draft or a scheduled article is not found but by its authors.
 func (a *App) Article(ctx context.Context, id int64) (*tandem.Article, error) {
-	act, err := author(ctx)
+	act, err := member(ctx)
 	if err != nil {
 		return nil, err
+	}
+	art, err := a.DB.Article(ctx, act.Org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if art.Status(a.DB.Now()) != tandem.ArticlePublished {
+		ok, err := a.mayWrite(ctx, act.Person)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, tandem.Errorf(tandem.ENOTFOUND, "No such article.")
+		}
+	}
+	return art, nil
+}
+
+// ArticleToEdit returns an article for its authors' editor (mayWrite);
+// id 0 is a new one.
+func (a *App) ArticleToEdit(ctx context.Context, id int64) (*tandem.Article, error) {
+	act, err := a.author(ctx)
+	if err != nil || id == 0 {
+		return &tandem.Article{}, err
 	}
 	return a.DB.Article(ctx, act.Org.ID, id)
 }
 
-// SaveArticle creates (id 0) or updates an article. Its author or an
-// administrator may change it.
+// SaveArticle creates (id 0) or updates an article, for its authors
+// (mayWrite). Its author or an administrator may change it.
 func (a *App) SaveArticle(ctx context.Context, id int64, in tandem.ArticleInput) (*tandem.Article, error) {
-	act, err := author(ctx)
+	act, err := a.author(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +232,22 @@ func (a *App) PublishFile(ctx context.Context, orgID int64, authorEmail string, 
 		return nil, &tandem.Error{Code: tandem.ENOTFOUND, Message: fmt.Sprintf("No one with the email %s in this organization.", authorEmail),
 			Fields: map[string]string{"author": "Give the email of a member of the organization."}}
 	}
+	p, err := a.DB.PersonByID(ctx, orgID, pid)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.mayWrite(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		org, err := a.DB.OrgByID(ctx, orgID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &tandem.Error{Code: tandem.EFORBIDDEN, Message: fmt.Sprintf("%s does not write Coach Notes: they are written by the coaches and administrators of %s.", authorEmail, org.Name),
+			Fields: map[string]string{"author": "Give the email of a coach (open to coach a skill, or the coach of an engagement) or an administrator."}}
+	}
 	art := &tandem.Article{OrgID: orgID, AuthorID: pid}
 	if err := in.Validate(a.DB.Now()); err != nil {
 		return nil, err
@@ -212,8 +299,87 @@ func (a *App) PublicNote(ctx context.Context, orgSlug, slug string) (*tandem.Org
 	return org, art, nil
 }
 
-// NotesURL is the public address of an organization's notes.
-func (a *App) NotesURL(org *tandem.Org) string { return a.BaseURL + "/o/" + org.Slug + "/notes" }
+// The short public addresses /notes, /notes/{slug} and /notes/feed.atom
+// lead to one organization's pages under /o/{org-slug}/notes: the one the
+// operator named (PublicOrgSlug), or the installation's only one. With
+// several and none named, /notes lists those that publish and an
+// article's short address leads to the one organization that published
+// it.
+
+// NotesHome returns the organization the short addresses lead to, or nil
+// and the organizations that have published notes, by name.
+func (a *App) NotesHome(ctx context.Context) (*tandem.Org, []tandem.Org, error) {
+	org, err := a.shortNotesOrg(ctx)
+	if err != nil || org != nil {
+		return org, nil, err
+	}
+	list, err := a.DB.OrgsWithNotes(ctx)
+	return nil, list, err
+}
+
+// NoteOrg returns the organization whose article /notes/{slug} is: the
+// one the short addresses lead to, or else the only organization that
+// published an article with the slug (ENOTFOUND for none or several).
+func (a *App) NoteOrg(ctx context.Context, slug string) (*tandem.Org, error) {
+	org, err := a.shortNotesOrg(ctx)
+	if err != nil || org != nil {
+		return org, err
+	}
+	list, err := a.DB.OrgsPublishing(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) != 1 {
+		return nil, tandem.Errorf(tandem.ENOTFOUND, "There is no article at this address.")
+	}
+	return &list[0], nil
+}
+
+// shortNotesOrg is the organization named by PublicOrgSlug, or the only
+// one; nil when neither. A named organization that does not exist (the
+// serve command refuses one when there are organizations) counts as none.
+func (a *App) shortNotesOrg(ctx context.Context) (*tandem.Org, error) {
+	if a.PublicOrgSlug != "" {
+		org, err := a.DB.OrgBySlug(ctx, a.PublicOrgSlug)
+		if tandem.ErrorCode(err) != tandem.ENOTFOUND {
+			return org, err
+		}
+		a.Log.WarnContext(ctx, "the public organization does not exist", "public_org", a.PublicOrgSlug)
+	}
+	return a.DB.OnlyOrg(ctx)
+}
+
+// CheckPublicOrg reports an error when PublicOrgSlug names no
+// organization while there are some (a typo); with none yet, the
+// organization may be about to be set up.
+func (a *App) CheckPublicOrg(ctx context.Context) error {
+	if a.PublicOrgSlug == "" {
+		return nil
+	}
+	_, err := a.DB.OrgBySlug(ctx, a.PublicOrgSlug)
+	if tandem.ErrorCode(err) != tandem.ENOTFOUND {
+		return err
+	}
+	orgs, err := a.DB.ListOrgs(ctx)
+	if err != nil || len(orgs) == 0 {
+		return err
+	}
+	var slugs []string
+	for i, o := range orgs {
+		if i == 10 {
+			slugs = append(slugs, "…")
+			break
+		}
+		slugs = append(slugs, o.Slug)
+	}
+	return fmt.Errorf("--public-org: no organization has the slug %q (there are: %s)", a.PublicOrgSlug, strings.Join(slugs, ", "))
+}
+
+// NotesURL is the public address of an organization's notes, absolute
+// (see linkBase).
+func (a *App) NotesURL(ctx context.Context, org *tandem.Org) string {
+	return a.linkBase(ctx, org.ID) + "/o/" + org.Slug + "/notes"
+}
 
 // Subscribe asks for a subscription: the address gets a confirmation
 // email and nothing else until it confirms. The answer is the same
@@ -251,7 +417,7 @@ func (a *App) Subscribe(ctx context.Context, orgSlug, email, address string) err
 	}
 	// The job holds ids; the worker signs the link when it sends, so no
 	// link sits in the queue's table.
-	return a.DB.Enqueue(ctx, SubscribeConfirmArgs{OrgID: org.ID, SubscriberID: sub.ID}, nil)
+	return a.DB.Enqueue(ctx, SubscribeConfirmArgs{OrgID: org.ID, SubscriberID: sub.ID, BaseURL: a.requestBase(ctx)}, nil)
 }
 
 // SubscribeConfirmArgs is the job that emails a pending subscription its
@@ -259,6 +425,9 @@ func (a *App) Subscribe(ctx context.Context, orgSlug, email, address string) err
 type SubscribeConfirmArgs struct {
 	OrgID        int64 `json:"org_id"`
 	SubscriberID int64 `json:"subscriber_id"`
+	// BaseURL is the site's URL as the subscribe request saw it (see
+	// linkBase).
+	BaseURL string `json:"base_url,omitempty"`
 }
 
 // Kind names the job in the queue.
@@ -290,7 +459,7 @@ func (a *App) SendSubscribeConfirmation(ctx context.Context, orgID, subscriberID
 		return err
 	}
 	return a.send(ctx, tandem.Message{To: sub.Email, OrgID: org.ID, Secret: true}, "subscribe_confirm",
-		map[string]any{"Org": org.Name, "Link": a.NotesURL(org) + "/confirm/" + tok, "Notes": a.NotesURL(org), "Days": int(confirmLinkLife.Hours() / 24)})
+		map[string]any{"Org": org.Name, "Link": a.NotesURL(ctx, org) + "/confirm/" + tok, "Notes": a.NotesURL(ctx, org), "Days": int(confirmLinkLife.Hours() / 24)})
 }
 
 // The subscribe form's limits: confirmations to one address per day, and
@@ -303,15 +472,23 @@ const (
 // confirmLinkLife is how long a confirmation link works.
 const confirmLinkLife = 7 * 24 * time.Hour
 
-// Confirm confirms a subscription from its link. It reports false when
-// the address was confirmed already (the link was used), which is not an
-// error.
-func (a *App) Confirm(ctx context.Context, orgSlug, token string) (*tandem.Subscriber, bool, error) {
+// ConfirmLink checks a confirmation link and returns its subscriber, for
+// the page that asks to confirm: following the link (a GET, which mail
+// scanners do too) changes nothing; only Confirm, the page's POST, does.
+func (a *App) ConfirmLink(ctx context.Context, orgSlug, token string) (*tandem.Org, *tandem.Subscriber, error) {
 	org, err := a.PublicOrg(ctx, orgSlug)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	sub, err := a.checkToken(ctx, org, "confirm", token)
+	return org, sub, err
+}
+
+// Confirm confirms a subscription with the token of its link. It reports
+// false when the address was confirmed already (the link was used), which
+// is not an error.
+func (a *App) Confirm(ctx context.Context, orgSlug, token string) (*tandem.Subscriber, bool, error) {
+	org, sub, err := a.ConfirmLink(ctx, orgSlug, token)
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -194,9 +196,9 @@ func (a *App) digestContent(ctx context.Context, d *sqldb.Digest) (*tandem.Messa
 		type item struct{ Title, Summary, URL, Date string }
 		items := make([]item, len(arts))
 		for i, art := range arts {
-			items[i] = item{art.Title, art.Summary, a.NotesURL(org) + "/" + art.Slug, art.PublishedAt.Format("2 Jan 2006")}
+			items[i] = item{art.Title, art.Summary, a.NotesURL(ctx, org) + "/" + art.Slug, art.PublishedAt.Format("2 Jan 2006")}
 		}
-		m, err := mail.Render("notes_digest", map[string]any{"Org": org.Name, "Articles": items, "Notes": a.NotesURL(org), "Unsubscribe": unsubscribePlaceholder})
+		m, err := mail.Render("notes_digest", map[string]any{"Org": org.Name, "Articles": items, "Notes": a.NotesURL(ctx, org), "Unsubscribe": unsubscribePlaceholder})
 		if err != nil {
 			return nil, err
 		}
@@ -293,8 +295,8 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 		return 0, err
 	}
 	defer s.Close()
-	base := a.NotesURL(org) + "/unsubscribe/"
-	host := msgIDHost(a.BaseURL)
+	base := a.NotesURL(ctx, org) + "/unsubscribe/"
+	host := messageHost(a.linkBase(ctx, d.OrgID))
 	dl, hasDeadline := ctx.Deadline()
 	room := min(digestSendRoom, time.Until(dl)/2)
 	sent := 0
@@ -392,111 +394,130 @@ func (a *App) ExportSubscribers(ctx context.Context, w io.Writer) error {
 	return cw.Error()
 }
 
-// maxSubscriberRows bounds one import.
-const maxSubscriberRows = 200_000
+// MaxSubscriberRows bounds one subscriber import: every data row read
+// counts, kept or not, so the bound holds whatever the file holds. The
+// file is also at most MaxImportBytes, like a people import.
+const MaxSubscriberRows = 200_000
 
 // ImportSubscribers adds the subscribers of a CSV with columns email,
 // consent_at (RFC 3339 or 2006-01-02) and consent_source (and optionally
-// status, which must then be "confirmed"), all or nothing: a row without
-// a valid email, a consent time or its source is refused with the others,
-// since no one is subscribed without recorded consent. Addresses already
-// known are left as they are (one who unsubscribed stays unsubscribed).
-func (a *App) ImportSubscribers(ctx context.Context, r io.Reader) (int, error) {
+// status, whose rows other than "confirmed" are skipped), all or nothing:
+// a row without a valid email, a consent time or its source is refused
+// with the others, since no one is subscribed without recorded consent.
+// Addresses already known are left as they are (one who unsubscribed
+// stays unsubscribed). Like the people import, the file is read as a
+// stream, the report lists the first tandem.MaxImportProblems problems
+// and counts the rest, and a file over MaxSubscriberRows rows or
+// MaxImportBytes is refused (ETOOLARGE). With problems, the report comes
+// back with EINVALID; Created says how many were added.
+func (a *App) ImportSubscribers(ctx context.Context, r io.Reader) (*tandem.ImportReport, error) {
 	act, err := admin(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	cr := csv.NewReader(r)
+	br := bufio.NewReaderSize(&importReader{r: r, what: "subscriber list"}, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &tandem.Error{Code: tandem.EINVALID, Message: "The file is empty: send a CSV with a header line (email,consent_at,consent_source).",
+			Fields: map[string]string{"file": "Send a CSV with a header line."}}
+	}
 	if err != nil {
-		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "The file is empty or not CSV.", Fields: map[string]string{"file": "Send a CSV with a header line."}}
+		return nil, readError(err)
 	}
 	col := map[string]int{}
 	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+		col[strings.ToLower(strings.TrimSpace(h))] = i
 	}
 	for _, need := range []string{"email", "consent_at", "consent_source"} {
 		if _, ok := col[need]; !ok {
-			return 0, &tandem.Error{Code: tandem.EINVALID, Message: fmt.Sprintf("The file has no %s column: every subscriber needs an address and recorded consent (consent_at, consent_source).", need),
+			return nil, &tandem.Error{Code: tandem.EINVALID, Message: fmt.Sprintf("The file has no %s column: every subscriber needs an address and recorded consent (consent_at, consent_source).", need),
 				Fields: map[string]string{"file": "Add the column " + need + "."}}
 		}
 	}
-	get := func(rec []string, name string) string {
+	var rec []string
+	get := func(name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
 			return UnescapeCSVCell(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}
+	rep := &tandem.ImportReport{}
 	var subs []tandem.Subscriber
-	var problems []string
-	seen := map[string]bool{}
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
+	firstLine := map[string]int{}
+	now := a.DB.Now()
+	for {
+		rec, err = cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return 0, &tandem.Error{Code: tandem.EINVALID, Message: "The file is not valid CSV: " + err.Error(), Fields: map[string]string{"file": "Check the file."}}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				rep.Add(pe.Line, "", "", "This line is not valid CSV: "+pe.Err.Error()+". Check the quotes on it.")
+				return rep, rep.Err()
+			}
+			return nil, readError(err)
 		}
-		if len(subs)+len(problems) >= maxSubscriberRows {
-			return 0, &tandem.Error{Code: tandem.ETOOLARGE, Message: fmt.Sprintf("Import at most %d subscribers at a time.", maxSubscriberRows)}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
 		}
-		email := tandem.NormalizeEmail(get(rec, "email"))
-		var why []string
-		if msg := tandem.CheckEmail(email); msg != "" {
-			why = append(why, "email: "+msg)
+		if rep.Rows++; rep.Rows > MaxSubscriberRows {
+			return nil, tandem.Errorf(tandem.ETOOLARGE, "The file has more than %s subscribers (line %d); split it into files of at most %s.",
+				thousands(MaxSubscriberRows), line, thousands(MaxSubscriberRows))
 		}
-		at, terr := time.Parse(time.RFC3339, get(rec, "consent_at"))
-		if terr != nil {
-			at, terr = time.Parse("2006-01-02", get(rec, "consent_at"))
-		}
-		switch {
-		case get(rec, "consent_at") == "":
-			why = append(why, "consent_at: no consent time recorded")
-		case terr != nil:
-			why = append(why, "consent_at: not a time like 2026-03-01T09:00:00Z")
-		case at.After(a.DB.Now()):
-			why = append(why, "consent_at: in the future")
-		}
-		if get(rec, "consent_source") == "" {
-			why = append(why, "consent_source: how the person agreed is not recorded")
-		}
-		if st := get(rec, "status"); st != "" && st != tandem.SubscriberConfirmed {
+		if st := get("status"); st != "" && st != tandem.SubscriberConfirmed {
 			continue // pending or unsubscribed rows of an export are not subscriptions
 		}
-		if seen[email] {
-			why = append(why, "email: listed twice")
+		ok := true
+		email := tandem.NormalizeEmail(get("email"))
+		if msg := tandem.CheckEmail(email); msg != "" {
+			rep.Add(line, "email", get("email"), msg)
+			ok = false
+		} else if prev, dup := firstLine[email]; dup {
+			rep.Add(line, "email", email, fmt.Sprintf("%s is also on line %d; each address appears once.", email, prev))
+			ok = false
+		} else {
+			firstLine[strings.Clone(email)] = line
 		}
-		seen[email] = true
-		if len(why) > 0 {
-			if len(problems) < 20 {
-				problems = append(problems, fmt.Sprintf("line %d: %s", line, strings.Join(why, "; ")))
-			}
-			continue
+		raw := get("consent_at")
+		at, terr := time.Parse(time.RFC3339, raw)
+		if terr != nil {
+			at, terr = time.Parse("2006-01-02", raw)
 		}
-		subs = append(subs, tandem.Subscriber{Email: email, ConsentAt: &at, ConsentSource: get(rec, "consent_source")})
+		switch {
+		case raw == "":
+			rep.Add(line, "consent_at", "", "No consent time recorded.")
+		case terr != nil:
+			rep.Add(line, "consent_at", raw, "Not a time like 2026-03-01T09:00:00Z or a date like 2026-03-01.")
+		case at.After(now):
+			rep.Add(line, "consent_at", raw, "The consent time is in the future.")
+		}
+		source := get("consent_source")
+		if source == "" {
+			rep.Add(line, "consent_source", "", "How the person agreed is not recorded.")
+		}
+		if !ok || !rep.OK() {
+			continue // nothing will be written: keep no rows
+		}
+		subs = append(subs, tandem.Subscriber{Email: strings.Clone(email), ConsentAt: &at, ConsentSource: strings.Clone(source)})
 	}
-	if len(problems) > 0 {
-		return 0, &tandem.Error{Code: tandem.EINVALID, Message: "Nothing was imported: " + strings.Join(problems, ". ") + ".",
-			Fields: map[string]string{"file": problems[0]}}
+	if !rep.OK() {
+		return rep, rep.Err()
 	}
-	return a.DB.ImportSubscribers(ctx, act.Org.ID, subs)
+	if rep.Created, err = a.DB.ImportSubscribers(ctx, act.Org.ID, subs); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 // DigestSentCount says to how many subscribers a digest was sent.
 func (a *App) DigestSentCount(ctx context.Context, digestID int64) (int, error) {
 	return a.DB.DigestSent(ctx, digestID)
-}
-
-// msgIDHost is the host of the base URL, for Message-IDs.
-func msgIDHost(base string) string {
-	h := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
-	if i := strings.IndexAny(h, "/:"); i >= 0 {
-		h = h[:i]
-	}
-	if h == "" {
-		return "tandem"
-	}
-	return h
 }

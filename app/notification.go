@@ -144,8 +144,9 @@ func (a *App) EmailNotification(ctx context.Context, id int64) error {
 		return nil
 	}
 	loc := zone(to.TimeZone)
+	base := a.linkBase(ctx, n.OrgID)
 	data := notificationMail{Name: to.Name, OrgName: to.OrgName, Headline: n.Headline(), Title: n.Title,
-		Link: a.BaseURL + n.Path(), Settings: a.BaseURL + "/account/notifications"}
+		Link: base + n.Path(), Settings: base + "/account/notifications"}
 	msg := tandem.Message{To: to.Email, OrgID: n.OrgID}
 	if n.Category == tandem.CategorySessions && n.ObjectID != 0 {
 		m, err := a.DB.MeetingByID(ctx, n.OrgID, n.EngagementID, n.ObjectID)
@@ -155,7 +156,7 @@ func (a *App) EmailNotification(ctx context.Context, id int64) error {
 		if m != nil {
 			data.When, data.Place = localTime(m.Start, loc), m.Place
 			if n.Event != tandem.ReminderSessionSoon {
-				at, err := a.sessionInvite(ctx, m, n)
+				at, err := a.sessionInvite(ctx, m, n, base)
 				if err != nil {
 					return err
 				}
@@ -175,7 +176,7 @@ func (a *App) EmailNotification(ctx context.Context, id int64) error {
 // the UID of the calendar feed (ics.SessionUID) and its SEQUENCE, so the
 // recipient's calendar updates the one event. The guide organizes, the
 // learner attends. The agenda, the partners' conversation, is not in it.
-func (a *App) sessionInvite(ctx context.Context, m *tandem.Meeting, n *tandem.Notification) (tandem.Attachment, error) {
+func (a *App) sessionInvite(ctx context.Context, m *tandem.Meeting, n *tandem.Notification, base string) (tandem.Attachment, error) {
 	e, err := a.DB.EngagementByID(ctx, n.OrgID, n.EngagementID)
 	if err != nil {
 		return tandem.Attachment{}, err
@@ -208,7 +209,7 @@ func (a *App) sessionInvite(ctx context.Context, m *tandem.Meeting, n *tandem.No
 	case m.VideoURL != "":
 		w.Text("LOCATION", m.VideoURL)
 	}
-	page := a.BaseURL + n.Path()
+	page := base + n.Path()
 	w.Line("URL", page)
 	w.Text("DESCRIPTION", "Session page: "+page)
 	w.Line("STATUS", status)
@@ -285,11 +286,12 @@ func (a *App) SendDailySummary(ctx context.Context, personID int64, cutoff time.
 		return nil
 	}
 	loc := zone(to.TimeZone)
-	data := notificationMail{Name: to.Name, OrgName: to.OrgName, Settings: a.BaseURL + "/account/notifications"}
+	base := a.linkBase(ctx, to.OrgID)
+	data := notificationMail{Name: to.Name, OrgName: to.OrgName, Settings: base + "/account/notifications"}
 	ids := make([]int64, 0, len(items))
 	for _, n := range items {
 		data.Items = append(data.Items, notificationLine{Headline: n.Headline(), Title: n.Title,
-			When: localTime(n.CreatedAt, loc), Link: a.BaseURL + n.Path()})
+			When: localTime(n.CreatedAt, loc), Link: base + n.Path()})
 		ids = append(ids, n.ID)
 	}
 	if err := a.send(ctx, tandem.Message{To: to.Email, OrgID: to.OrgID}, "digest", data); err != nil {

@@ -156,9 +156,10 @@ func ParsePeopleCSV(r io.Reader) ([]tandem.PersonRow, map[string]bool, *tandem.I
 // error past MaxImportBytes and at the first NUL byte (a binary file, such
 // as a spreadsheet saved as .xlsx), so neither needs the whole file first.
 type importReader struct {
-	r   io.Reader
-	n   int64
-	err error
+	r    io.Reader
+	n    int64
+	err  error
+	what string // what to export as CSV instead of a binary file; "" is the people list
 }
 
 func (ir *importReader) Read(p []byte) (int, error) {
@@ -171,7 +172,11 @@ func (ir *importReader) Read(p []byte) (int, error) {
 	case ir.n > MaxImportBytes:
 		ir.err = tandem.Errorf(tandem.ETOOLARGE, "The file is larger than %d MiB; split it into several files.", MaxImportBytes>>20)
 	case bytes.IndexByte(p[:n], 0) >= 0:
-		ir.err = tandem.Errorf(tandem.EINVALID, "This is not a CSV file (it holds binary data). Export the people list as CSV and upload that.")
+		what := ir.what
+		if what == "" {
+			what = "people list"
+		}
+		ir.err = tandem.Errorf(tandem.EINVALID, "This is not a CSV file (it holds binary data). Export the %s as CSV and upload that.", what)
 	default:
 		return n, err
 	}

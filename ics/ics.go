@@ -46,10 +46,24 @@ func (w *Writer) Text(name, value string) { w.Line(name, Escape(value)) }
 func (w *Writer) Bytes() []byte { return w.b.Bytes() }
 
 // Escape escapes a TEXT value: backslash, semicolon, comma and newlines
-// (RFC 5545 §3.3.11).
+// (RFC 5545 §3.3.11). Other control characters may not appear in TEXT
+// (only HTAB among them is allowed): they are dropped, so a NUL, an escape
+// sequence or a form feed typed into a title never reaches a calendar.
 func Escape(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' || !isControl(r) {
+			return r
+		}
+		return -1
+	}, s)
 	return strings.NewReplacer(`\`, `\\`, `;`, `\;`, `,`, `\,`, "\n", `\n`, "\r", `\n`).Replace(s)
+}
+
+// isControl reports the characters RFC 5545 calls CONTROL (%x00-08,
+// %x0A-1F, %x7F), plus the C1 controls, which no calendar shows.
+func isControl(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r < 0xa0)
 }
 
 // SessionUID is a session's UID, the same in the feed, the download and
@@ -65,9 +79,20 @@ func SessionUID(meetingID int64, base string) string {
 }
 
 // Param quotes a parameter value (such as CN) when it holds characters
-// that must be quoted, and drops the double quotes it may not hold.
+// that must be quoted, and drops the double quotes and control characters
+// it may not hold (a line break becomes a space).
 func Param(s string) string {
-	s = strings.NewReplacer(`"`, "", "\r", "", "\n", " ").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '"' || r == '\r':
+			return -1
+		case r == '\n' || r == '\t':
+			return ' '
+		case isControl(r):
+			return -1
+		}
+		return r
+	}, s)
 	if strings.ContainsAny(s, ";:,") {
 		return `"` + s + `"`
 	}

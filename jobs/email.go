@@ -6,6 +6,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/mail"
 )
@@ -16,7 +17,9 @@ import (
 // 5xx reply to the envelope or the message: an unknown recipient, a
 // refused message) cancels the job at once with the server's reply
 // recorded as its error, which administrators read on the queue page.
-// Every attempt of a job sends the same Message-ID.
+// Every attempt of a job sends the same Message-ID. A job caused by a
+// request carries the request's base URL, which the worker puts back in
+// the context for the links (app.linkBase).
 
 func addEmailWorkers(w *river.Workers, a *app.App) {
 	river.AddWorker(w, &emailWorker{app: a})
@@ -43,6 +46,7 @@ type emailWorker struct {
 func (w *emailWorker) Timeout(*river.Job[app.EmailArgs]) time.Duration { return emailTimeout }
 
 func (w *emailWorker) Work(ctx context.Context, j *river.Job[app.EmailArgs]) error {
+	ctx = tandem.WithBaseURL(ctx, j.Args.BaseURL)
 	return outcome(w.app.SendEmail(ctx, j.Args, w.app.MessageID(j.ID, j.CreatedAt.Unix())))
 }
 
@@ -56,5 +60,6 @@ func (w *invitationEmailWorker) Timeout(*river.Job[app.InvitationEmailArgs]) tim
 }
 
 func (w *invitationEmailWorker) Work(ctx context.Context, j *river.Job[app.InvitationEmailArgs]) error {
+	ctx = tandem.WithBaseURL(ctx, j.Args.BaseURL)
 	return outcome(w.app.SendInvitationEmail(ctx, j.Args, w.app.MessageID(j.ID, j.CreatedAt.Unix())))
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
 )
 
@@ -195,5 +196,5 @@ type passwordResetWorker struct {
 
 // Work mints the reset link and sends it; an error is retried by River.
 func (w *passwordResetWorker) Work(ctx context.Context, j *river.Job[app.PasswordResetArgs]) error {
-	return w.app.SendPasswordReset(ctx, j.Args.Email)
+	return w.app.SendPasswordReset(tandem.WithBaseURL(ctx, j.Args.BaseURL), j.Args.Email)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
 )
 
@@ -96,5 +97,5 @@ type subscribeConfirmWorker struct {
 }
 
 func (w *subscribeConfirmWorker) Work(ctx context.Context, j *river.Job[app.SubscribeConfirmArgs]) error {
-	return w.app.SendSubscribeConfirmation(ctx, j.Args.OrgID, j.Args.SubscriberID)
+	return w.app.SendSubscribeConfirmation(tandem.WithBaseURL(ctx, j.Args.BaseURL), j.Args.OrgID, j.Args.SubscriberID)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/sqldb"
 )
@@ -21,7 +22,7 @@ type notificationEmailWorker struct {
 }
 
 func (w *notificationEmailWorker) Work(ctx context.Context, j *river.Job[sqldb.NotificationEmailArgs]) error {
-	return w.app.EmailNotification(ctx, j.Args.ID)
+	return w.app.EmailNotification(tandem.WithBaseURL(ctx, j.Args.BaseURL), j.Args.ID)
 }
 
 // RemindersArgs is the periodic job that finds the reminders due and

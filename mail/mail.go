@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 
@@ -37,5 +38,27 @@ func Render(name string, data any) (*tandem.Message, error) {
 	if !ok || !isSubject {
 		return nil, fmt.Errorf("render %s.txt: the first line must be \"Subject: …\"", name)
 	}
-	return &tandem.Message{Subject: strings.TrimSpace(subject), Text: strings.TrimLeft(body, "\n"), HTML: html.String()}, nil
+	subject = strings.TrimSpace(subject)
+	// The HTML part is a whole document: its <head> has the charset and
+	// the subject as <title>, which HTML requires.
+	doc, ok := strings.CutPrefix(html.String(), "<!doctype html>\n<html>")
+	if !ok {
+		return nil, fmt.Errorf("render %s.html: it must start with \"<!doctype html>\\n<html>\"", name)
+	}
+	head := `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>` + htmltemplate.HTMLEscapeString(subject) + `</title></head>`
+	return &tandem.Message{Subject: subject, Text: strings.TrimLeft(body, "\n"), HTML: head + doc}, nil
+}
+
+// Templates lists the names of the email templates (each a .txt and an
+// .html), sorted, for tests that must cover every one.
+func Templates() []string {
+	var names []string
+	for _, t := range textTemplates.Templates() {
+		if name, ok := strings.CutSuffix(t.Name(), ".txt"); ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

@@ -2,10 +2,12 @@ package mail
 
 import (
 	"bytes"
+	"html"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -87,5 +89,90 @@ func TestNewSMTPMailer(t *testing.T) {
 	m, err := NewSMTPMailer("smtp://user:secret@mail.test?from=tandem@acme.test")
 	if err != nil || m.addr != "mail.test:587" || m.from != "tandem@acme.test" || m.auth == nil {
 		t.Errorf("mailer %+v, %v", m, err)
+	}
+}
+
+// TestSubjectFolding: a subject is written in lines of at most 78 octets
+// (RFC 5322), a non-ASCII one as RFC 2047 encoded-words of at most 75,
+// and both read back as they were with the standard library's decoder.
+func TestSubjectFolding(t *testing.T) {
+	for _, subject := range []string{
+		"Réinitialiser",
+		"Zoë Ångström-Øster invited you to Crème Brûlée Coopérative Société Générale on Tandem — accept by Friday",
+		strings.Repeat("日本語の件名 ", 20),
+		"Plain ASCII subject that is long enough to need folding at one of its spaces, twice over for the test",
+		"Line\r\nBcc: injected@evil.test",
+		"",
+	} {
+		raw, err := compose("tandem@acme.test", &tandem.Message{To: "zoe@acme.test", Subject: subject, Text: "x", HTML: "<p>x</p>",
+			Attachments: []tandem.Attachment{{Filename: "session.ics", ContentType: "text/calendar; charset=utf-8; method=REQUEST", Data: []byte("x")}}},
+			time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+		for _, line := range strings.Split(head, "\r\n") {
+			if len(line) > 78 {
+				t.Errorf("%q: header line of %d octets: %q", subject, len(line), line)
+			}
+			for _, w := range strings.Fields(line) {
+				if strings.HasPrefix(w, "=?") && len(w) > 75 {
+					t.Errorf("%q: encoded-word of %d octets", subject, len(w))
+				}
+			}
+		}
+		parsed, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if parsed.Header.Get("Bcc") != "" {
+			t.Errorf("%q: a header was injected", subject)
+		}
+		got, err := new(mime.WordDecoder).DecodeHeader(parsed.Header.Get("Subject"))
+		want := subject // an encoded subject reads back exactly
+		if mime.QEncoding.Encode("utf-8", subject) == subject {
+			want = strings.Join(strings.Fields(subject), " ") // ASCII is folded at its spaces
+		}
+		if err != nil || got != want {
+			t.Errorf("subject read back %q, %v; want %q", got, err, want)
+		}
+	}
+}
+
+// TestMessageIDHasDomain: a message without a Message-ID from its job gets
+// one whose right-hand side is a domain (the host's name), never empty.
+func TestMessageIDHasDomain(t *testing.T) {
+	raw, err := compose("tandem@acme.test", &tandem.Message{To: "zoe@acme.test", Subject: "Hi", Text: "x", HTML: "<p>x</p>"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := mail.ParseAddress(parsed.Header.Get("Message-ID"))
+	if err != nil {
+		t.Fatalf("Message-ID %q: %v", parsed.Header.Get("Message-ID"), err)
+	}
+	if _, domain, _ := strings.Cut(addr.Address, "@"); domain == "" || domain != Hostname() {
+		t.Errorf("Message-ID %q: domain %q, want %q", addr.Address, domain, Hostname())
+	}
+}
+
+// TestTemplatesHaveTitle: every HTML part has a <title> (an HTML document
+// without one is invalid, and some clients show it).
+func TestTemplatesHaveTitle(t *testing.T) {
+	for _, tpl := range htmlTemplates.Templates() {
+		name := strings.TrimSuffix(tpl.Name(), ".html")
+		m, err := Render(name, map[string]any{"Subject": "News <here>", "Org": "Acme", "OrgName": "Acme & Co", "InviterName": "Ada", "Name": "Zoë",
+			"Items": []any{}, "Articles": []any{}})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		title := regexp.MustCompile(`(?s)<head>.*<title>(.*?)</title>.*</head>\s*<body`).FindStringSubmatch(m.HTML)
+		if title == nil || html.UnescapeString(title[1]) != m.Subject {
+			t.Errorf("%s: want <title>%s</title> in <head>, HTML part:\n%s", name, m.Subject, m.HTML)
+		}
 	}
 }

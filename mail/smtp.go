@@ -15,6 +15,7 @@ import (
 	"net/smtp"
 	"net/textproto"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -116,8 +117,6 @@ func Permanent(err error) bool {
 	return errors.As(err, &r)
 }
 
-// sendOnce is smtp.SendMail within ctx's deadline: dial, STARTTLS when
-// offered, AUTH when configured, one message, QUIT.
 // compose builds a multipart/alternative message with the text part first
 // (mail clients show the last part they understand); with attachments
 // (a session's .ics) it is the first part of a multipart/mixed message.
@@ -125,15 +124,15 @@ func compose(from string, m *tandem.Message, now time.Time) ([]byte, error) {
 	var b bytes.Buffer
 	rnd := make([]byte, 12)
 	rand.Read(rnd)
-	boundary := "tandem-" + hex.EncodeToString(rnd)
+	boundary := "tandem-" + hex.EncodeToString(rnd[:8]) // short enough for a 78-octet Content-Type line
 	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
 	hdr("From", from)
 	hdr("To", m.To)
-	hdr("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
+	b.WriteString(foldSubject(m.Subject))
 	hdr("Date", now.Format(time.RFC1123Z))
 	id := m.MessageID
 	if id == "" {
-		id = hex.EncodeToString(rnd) + "@tandem"
+		id = hex.EncodeToString(rnd) + "@" + Hostname()
 	}
 	if _, ok := m.Headers["Message-ID"]; !ok {
 		hdr("Message-ID", "<"+id+">")
@@ -181,4 +180,75 @@ func compose(from string, m *tandem.Message, now time.Time) ([]byte, error) {
 	}
 	fmt.Fprintf(&b, "--%s--\r\n", mixed)
 	return b.Bytes(), nil
+}
+
+// maxLine is the longest header line written, in octets without CRLF
+// (RFC 5322 §2.1.1 asks for at most 78).
+const maxLine = 78
+
+// foldSubject writes the Subject field, CRLF included, in lines of at most
+// maxLine octets. A subject of printable ASCII is folded at its spaces; any
+// other is written as RFC 2047 encoded-words (mime.QEncoding), each holding
+// whole characters, one per line when they do not fit together.
+// Whitespace between encoded-words is not part of the text, so the
+// subject's own spaces are inside the words.
+func foldSubject(subject string) string {
+	const name = "Subject:"
+	if mime.QEncoding.Encode("utf-8", subject) == subject {
+		return foldWords(name, strings.Fields(subject))
+	}
+	var words []string
+	var chunk []rune
+	budget := maxLine - len(name) - 1 // the first line holds the name
+	for _, r := range subject {
+		if len(chunk) > 0 && len(encodedWord(string(append(chunk, r)))) > budget {
+			words = append(words, encodedWord(string(chunk)))
+			chunk = chunk[:0]
+			budget = min(75, maxLine-1) // RFC 2047's longest word; a continuation line starts with a space
+		}
+		chunk = append(chunk, r)
+	}
+	if len(chunk) > 0 {
+		words = append(words, encodedWord(string(chunk)))
+	}
+	return foldWords(name, words)
+}
+
+// encodedWord is s as one RFC 2047 encoded-word. mime.QEncoding leaves
+// text that needs no encoding as it is; a piece of a subject that is
+// encoded must be a word too, or the spaces around it would change, so
+// such a piece is written in the B encoding by hand.
+func encodedWord(s string) string {
+	if w := mime.QEncoding.Encode("utf-8", s); w != s {
+		return w
+	}
+	return "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte(s)) + "?="
+}
+
+// foldWords writes "name: w1 w2 …" CRLF, starting a continuation line
+// (CRLF and a space) before a word that would pass maxLine. A single word
+// longer than a line stays whole.
+func foldWords(name string, words []string) string {
+	var b strings.Builder
+	b.WriteString(name)
+	line := len(name)
+	for _, w := range words {
+		if line+1+len(w) > maxLine && line > len(name) {
+			b.WriteString("\r\n")
+			line = 0
+		}
+		b.WriteString(" " + w)
+		line += 1 + len(w)
+	}
+	b.WriteString("\r\n")
+	return b.String()
+}
+
+// Hostname is the machine's host name, for a Message-ID when no site URL
+// gives one its domain ("localhost" when the system has none).
+func Hostname() string {
+	if h, err := os.Hostname(); err == nil && h != "" && !strings.ContainsAny(h, " <>@\r\n") {
+		return h
+	}
+	return "localhost"
 }

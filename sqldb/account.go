@@ -265,3 +265,38 @@ func (db *DB) ListOrgs(ctx context.Context) ([]tandem.Org, error) {
 	}
 	return orgs, rows.Err()
 }
+
+// SetOrgBaseURL records the site's URL as a signed-in request in the
+// organization saw it. It writes only when the URL changed, and reports
+// whether it did.
+func (db *DB) SetOrgBaseURL(ctx context.Context, orgID int64, base string) (bool, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE orgs SET base_url = ? WHERE id = ? AND base_url <> ?`, base, orgID, base)
+		if err != nil {
+			return fmt.Errorf("org base url: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n > 0, err
+}
+
+// KnownBaseURL reports whether base is the stored URL of any
+// organization.
+func (db *DB) KnownBaseURL(ctx context.Context, base string) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM orgs WHERE base_url = ?`), base).Scan(&n)
+	return n > 0, mapError(err)
+}
+
+// OrgBaseURL returns the site's URL last seen by an administrator's
+// request in the organization, "" when none was.
+func (db *DB) OrgBaseURL(ctx context.Context, orgID int64) (string, error) {
+	var base string
+	err := db.sql.QueryRowContext(ctx, db.rebind(`SELECT base_url FROM orgs WHERE id = ?`), orgID).Scan(&base)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return base, mapError(err)
+}

@@ -21,9 +21,10 @@ type PeopleFilter struct {
 	Offset       int
 }
 
-// SearchPeople returns one page of the directory, by name, the total
-// number of matches, and the people's skills.
-func (db *DB) SearchPeople(ctx context.Context, orgID int64, f PeopleFilter) ([]tandem.Person, int, error) {
+// peopleWhere is the condition on people p (and its arguments) that a
+// directory filter makes: the search, the bulk invitation's "everyone
+// matching".
+func peopleWhere(orgID int64, f PeopleFilter) (string, []any) {
 	where := []string{"p.org_id = ?"}
 	args := []any{orgID}
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -51,7 +52,13 @@ func (db *DB) SearchPeople(ctx context.Context, orgID int64, f PeopleFilter) ([]
 	if f.OpenToMentor {
 		where = append(where, "p.mentor_capacity > 0")
 	}
-	cond := strings.Join(where, " AND ")
+	return strings.Join(where, " AND "), args
+}
+
+// SearchPeople returns one page of the directory, by name, the total
+// number of matches, and the people's skills.
+func (db *DB) SearchPeople(ctx context.Context, orgID int64, f PeopleFilter) ([]tandem.Person, int, error) {
+	cond, args := peopleWhere(orgID, f)
 	var total int
 	if err := db.q().QueryRowContext(ctx, `SELECT COUNT(*) FROM people p WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)

@@ -196,9 +196,14 @@ func (db *DB) ResetPassword(ctx context.Context, hash, passwordHash string) (acc
 		if err != nil {
 			return err
 		}
-		// Checked again under the row lock: a reset through another link of
-		// the account that commits first expires this one (PostgreSQL
-		// re-evaluates the condition after waiting for that transaction).
+		// The account's row first: concurrent resets through two links of
+		// one account then queue on it instead of each locking its own link
+		// and waiting for the other's (a deadlock on PostgreSQL).
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET updated_at = ? WHERE id = ?`, tx.now, accountID); err != nil {
+			return err
+		}
+		// Checked again under the lock: a reset through another link of
+		// the account that committed first expired this one.
 		res, err := tx.Exec(ctx, `UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`, tx.now, hash, tx.now)
 		if err != nil {
 			return err

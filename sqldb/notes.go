@@ -528,3 +528,47 @@ func (db *DB) OrgByID(ctx context.Context, id int64) (*tandem.Org, error) {
 		Scan(&o.ID, &o.Name, &o.Slug, &o.Kind, &o.Demo, &o.CreatedAt)
 	return &o, notFound(mapError(err), "No such organization.")
 }
+
+// Coaches reports whether the person coaches in the organization: open
+// to coach a skill on their profile, or the coach of a coaching
+// engagement that was agreed (active, ended or expired). Coach Notes'
+// authors are the organization's coaches and administrators.
+func (db *DB) Coaches(ctx context.Context, orgID, personID int64) (bool, error) {
+	var n int
+	err := db.q().QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM person_skills WHERE person_id = ? AND org_id = ? AND coaches) +
+		(SELECT COUNT(*) FROM engagements WHERE guide_id = ? AND org_id = ? AND kind = 'coaching' AND activated_at IS NOT NULL)`,
+		personID, orgID, personID, orgID).Scan(&n)
+	return n > 0, mapError(err)
+}
+
+// OnlyOrg returns the installation's organization when it holds exactly
+// one, else nil.
+func (db *DB) OnlyOrg(ctx context.Context) (*tandem.Org, error) {
+	orgs, err := db.listOrgs(ctx, `SELECT id, name, slug, kind, demo, created_at FROM orgs ORDER BY id LIMIT 2`)
+	if err != nil || len(orgs) != 1 {
+		return nil, err
+	}
+	return &orgs[0], nil
+}
+
+// OrgsWithNotes lists the organizations that have published an article,
+// by name.
+func (db *DB) OrgsWithNotes(ctx context.Context) ([]tandem.Org, error) {
+	return db.listOrgs(ctx, `SELECT o.id, o.name, o.slug, o.kind, o.demo, o.created_at FROM orgs o
+		WHERE EXISTS (SELECT 1 FROM articles a WHERE a.org_id = o.id AND a.published_at <= ?) ORDER BY o.name, o.id`, db.now())
+}
+
+// OrgsPublishing lists (at most two of) the organizations that have
+// published an article with the slug.
+func (db *DB) OrgsPublishing(ctx context.Context, slug string) ([]tandem.Org, error) {
+	return db.listOrgs(ctx, `SELECT o.id, o.name, o.slug, o.kind, o.demo, o.created_at FROM orgs o
+		WHERE EXISTS (SELECT 1 FROM articles a WHERE a.org_id = o.id AND a.slug = ? AND a.published_at <= ?) ORDER BY o.id LIMIT 2`, slug, db.now())
+}
+
+func (db *DB) listOrgs(ctx context.Context, query string, args ...any) ([]tandem.Org, error) {
+	out, err := queryAll(ctx, db.q(), func(rows *sql.Rows, o *tandem.Org) error {
+		return rows.Scan(&o.ID, &o.Name, &o.Slug, &o.Kind, &o.Demo, &o.CreatedAt)
+	}, query, args...)
+	return out, mapError(err)
+}

@@ -26,6 +26,9 @@ import (
 type NotificationEmailArgs struct {
 	ID    int64 `json:"id"`
 	OrgID int64 `json:"org_id"`
+	// BaseURL is the site's URL as the request that caused the
+	// notification saw it (tandem.BaseURLFrom), empty for a reminder.
+	BaseURL string `json:"base_url,omitempty"`
 }
 
 // Kind names the job in the queue.
@@ -112,7 +115,7 @@ func insertNotification(ctx context.Context, tx *Tx, n *tandem.Notification, onc
 		return false, err
 	}
 	if tandem.Delivery(delivery) == tandem.DeliveryImmediately {
-		if err := tx.Enqueue(ctx, NotificationEmailArgs{ID: n.ID, OrgID: n.OrgID}, nil); err != nil {
+		if err := tx.Enqueue(ctx, NotificationEmailArgs{ID: n.ID, OrgID: n.OrgID, BaseURL: tandem.BaseURLFrom(ctx)}, nil); err != nil {
 			return false, err
 		}
 	}

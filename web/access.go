@@ -51,6 +51,9 @@ const (
 	programAdminsKind
 	// adminsKind: administrators (others: 403).
 	adminsKind
+	// authorsKind: the members who write Coach Notes, its coaches and
+	// administrators (app.mayWrite; others: 403).
+	authorsKind
 	// engagementKind: {id} is an engagement; see viewers and facet.
 	engagementKind
 )
@@ -62,6 +65,7 @@ var (
 	members       = access{kind: membersKind}
 	programAdmins = access{kind: programAdminsKind}
 	admins        = access{kind: adminsKind}
+	authors       = access{kind: authorsKind}
 
 	// viewers: everyone who sees the engagement at all (its status).
 	viewers = seeing(tandem.FacetStatus)

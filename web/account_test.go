@@ -296,7 +296,7 @@ func TestPagesRender(t *testing.T) {
 	b.invite("bob@acme.test", "Bob", "member")
 	b.token("script")
 	b.upload("/admin/import", "people.csv", acmeCSV)
-	for _, path := range []string{"/", "/account", "/account/password", "/account/tokens", "/people", "/admin/members", "/admin/mail", "/admin/jobs",
+	for _, path := range []string{"/", "/account", "/account/password", "/account/tokens", "/people", "/admin/members", "/admin/invitations", "/admin/invitations?status=not_invited&department=Engineering", "/admin/mail", "/admin/jobs",
 		"/me", "/people/1", "/people/1/chart", "/people/1/edit", "/skills", "/admin/import", "/admin/settings",
 		"/engagements", "/engagements?all=1", "/engagements/new?kind=coaching", "/engagements/new?kind=mentoring", "/no-such-page-at-all"} {
 		r := b.get(path)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -32,7 +33,7 @@ func (s *Server) articleJSON(r *http.Request, a *tandem.Article) articleJSON {
 	org := tandem.ActorFrom(r.Context()).Org
 	return articleJSON{ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary, Topics: topics, Body: a.Body, HTML: a.HTML,
 		Status: a.Status(s.app.DB.Now()), PublishedAt: a.PublishedAt, AuthorID: a.AuthorID, Author: a.AuthorName,
-		URL: s.app.NotesURL(org) + "/" + a.Slug}
+		URL: s.app.NotesURL(r.Context(), org) + "/" + a.Slug}
 }
 
 func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {
@@ -103,13 +104,25 @@ func (s *Server) apiExportSubscribers(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// apiImportSubscribers takes the CSV as the request body. A file with
+// problems answers 422 with the report in "report" (the first 1,000
+// problems, and more_problems); success says how many were imported.
 func (s *Server) apiImportSubscribers(w http.ResponseWriter, r *http.Request) {
-	n, err := s.app.ImportSubscribers(r.Context(), r.Body)
-	if err != nil {
+	if _, err := s.app.DigestSchedule(r.Context()); err != nil { // administrators only, before reading the body
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+	defer io.Copy(io.Discard, r.Body)
+	rep, err := s.app.ImportSubscribers(r.Context(), r.Body)
+	if err != nil {
+		if rep == nil || tandem.ErrorCode(err) != tandem.EINVALID {
+			s.apiError(w, r, err)
+			return
+		}
+		writeProblem(w, r, s.status(r, err), err, map[string]any{"report": toImportReportJSON(rep)})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"imported": rep.Created, "rows": rep.Rows})
 }
 
 func (s *Server) apiDigestSchedule(w http.ResponseWriter, r *http.Request) {

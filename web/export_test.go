@@ -7,7 +7,8 @@ import "github.com/tandemhq/tandem"
 type RouteDecl struct {
 	Pattern string
 	// Kind is "anyone", "signedIn", "members", "programAdmins",
-	// "admins" or "engagement"; "" when the route is undeclared.
+	// "admins", "authors" or "engagement"; "" when the route is
+	// undeclared.
 	Kind    string
 	Self    bool
 	Viewers []tandem.Viewer
@@ -19,7 +20,7 @@ type RouteDecl struct {
 }
 
 var kindNames = map[accessKind]string{anyoneKind: "anyone", signedInKind: "signedIn",
-	membersKind: "members", programAdminsKind: "programAdmins", adminsKind: "admins", engagementKind: "engagement"}
+	membersKind: "members", programAdminsKind: "programAdmins", adminsKind: "admins", authorsKind: "authors", engagementKind: "engagement"}
 
 // RouteTable returns the server's route table, as registered.
 func RouteTable(s *Server) []RouteDecl {

@@ -161,6 +161,9 @@ func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	for _, f := range configure {
 		f(&cfg)
 	}
+	if cfg.BaseURL == "" {
+		a.BaseURL = "" // none configured: links come from requests
+	}
 	s, err := web.New(a, log, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -59,7 +59,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := tandem.WithRequestID(r.Context(), id)
+		// The site's URL as this request sees it, for the jobs whose
+		// email it causes (see baseURL and authenticate).
+		ctx := tandem.WithBaseURL(tandem.WithRequestID(r.Context(), id), s.baseURL(r))
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -95,9 +97,10 @@ func secureHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// uploadPaths take people CSV files, up to app.MaxImportBytes plus room
-// for the multipart envelope.
-var uploadPaths = map[string]bool{"/admin/import": true, "/api/v1/people/import": true}
+// uploadPaths take people and subscriber CSV files, up to
+// app.MaxImportBytes plus room for the multipart envelope.
+var uploadPaths = map[string]bool{"/admin/import": true, "/api/v1/people/import": true,
+	"/admin/subscribers/import": true, "/api/v1/subscribers/import": true}
 
 // limitBody caps request bodies; a handler that reads past the limit gets
 // an error that the error table turns into 413.
@@ -117,6 +120,10 @@ func limitBody(next http.Handler) http.Handler {
 // authenticate puts the actor in the context: from a Bearer API token, or
 // else from the session cookie. A bad token is refused at once; a dead
 // session cookie is cleared and the request goes on anonymously.
+//
+// An administrator's browser request records the site's URL it was made
+// to (put in the context by observe) for its organization
+// (app.NoteBaseURL), for the email no request causes.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -139,6 +146,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				r = r.WithContext(tandem.WithActor(ctx, a))
+				if a.Person.IsAdmin() {
+					s.app.NoteBaseURL(ctx, a.Org.ID, tandem.BaseURLFrom(ctx))
+				}
 			case tandem.ErrorCode(err) == tandem.ENOTFOUND:
 				s.clearSessionCookie(w, r)
 			default:
@@ -227,15 +237,81 @@ func (s *Server) trustedProxy(ip netip.Addr) bool {
 	return false
 }
 
-// baseURL returns the configured public URL, or one derived from the
-// request when none is configured (development).
+// baseURL returns the configured public URL, or else the one the request
+// was made to: its scheme and Host. With TrustProxy the connecting peer is
+// our proxy, and the X-Forwarded-Proto and X-Forwarded-Host it sets say
+// what the client asked for; they are read only then (anyone else could
+// send them), and of several values the right-most, which our proxy
+// wrote. A host that is not a plain host[:port] is not used.
 func (s *Server) baseURL(r *http.Request) string {
 	if s.cfg.BaseURL != "" {
 		return strings.TrimRight(s.cfg.BaseURL, "/")
 	}
-	scheme := "http"
+	scheme, host := "http", r.Host
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	if s.cfg.TrustProxy {
+		if p := strings.ToLower(lastValue(r.Header.Values("X-Forwarded-Proto"))); p == "http" || p == "https" {
+			scheme = p
+		}
+		if h := lastValue(r.Header.Values("X-Forwarded-Host")); validHost(h) {
+			host = h
+		}
+	}
+	if !validHost(host) {
+		host = "localhost"
+	}
+	return scheme + "://" + strings.ToLower(host)
+}
+
+// lastValue is the right-most of a header's comma-separated values.
+func lastValue(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	v := values[len(values)-1]
+	if i := strings.LastIndexByte(v, ','); i >= 0 {
+		v = v[i+1:]
+	}
+	return strings.TrimSpace(v)
+}
+
+// validHost reports whether h is a host name or IP address with an
+// optional port, and nothing else (no user, path or space to smuggle
+// into a link).
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	name, port := h, ""
+	if strings.HasPrefix(h, "[") { // [IPv6]:port
+		end := strings.IndexByte(h, ']')
+		if end < 0 {
+			return false
+		}
+		if _, err := netip.ParseAddr(h[1:end]); err != nil {
+			return false
+		}
+		name, port = "", strings.TrimPrefix(h[end+1:], ":")
+		if h[end+1:] != "" && !strings.HasPrefix(h[end+1:], ":") {
+			return false
+		}
+	} else if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		name, port = h[:i], h[i+1:]
+		if name == "" {
+			return false
+		}
+	}
+	for _, c := range port {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

@@ -44,6 +44,12 @@ const (
 
 var matrixRoles = []string{anon, adminA, adminB, progAdmin, coachR, mentorR, learnerR, managerR, guestR, unrelated}
 
+// matrixAuthors write Coach Notes: the administrators and Cora, the coach
+// of E1. The guest coaches E3 but is a guest; Milo and Bea's
+// administrator mentor, which is not coaching (adminB writes as an
+// administrator).
+var matrixAuthors = []string{adminA, adminB, coachR}
+
 // matrixPerson is one signed-in role: their person, a browser session and
 // an API token.
 type matrixPerson struct {
@@ -476,6 +482,7 @@ var matrixForms = map[string]string{
 	"POST /engagements/{id}/reflections":                   "body=matrix",
 	"POST /admin/rubric":                                   "reset=1",
 	"POST /admin/invitations":                              "email=invitee%40alpha.test&name=Ivy+Invitee&guest=1",
+	"POST /admin/invitations/bulk":                         "scope=selected&person=999999",
 	"POST /notifications/read":                             "id=0",
 	"POST /account/notifications":                          "sessions=immediately",
 	"POST /articles":                                       "title=Matrix+article&body=Hello",
@@ -488,6 +495,7 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/me/password":                                      `{"current_password":"wrong password","new_password":"another long password"}`,
 	"POST /api/v1/tokens":                                           `{"name":"matrix"}`,
 	"POST /api/v1/invitations":                                      `{"email":"invitee@alpha.test","name":"Ivy Invitee","guest":true}`,
+	"POST /api/v1/invitations/bulk":                                 `{"person_ids":[999999],"dry_run":true}`,
 	"PUT /api/v1/people/{id}/profile":                               `{"name":"{name}"}`,
 	"PUT /api/v1/people/{id}/manager":                               `{"manager_email":"nobody@nowhere.test"}`,
 	"PUT /api/v1/people/{id}/role":                                  `{"role":"bogus"}`,
@@ -599,6 +607,8 @@ func expect(d web.RouteDecl, role string, p *matrixPerson, res resource) outcome
 		gate = p.person.Role == tandem.RoleAdmin || p.person.Role == tandem.RoleProgramAdmin
 	case "admins":
 		gate = p.person.Role == tandem.RoleAdmin
+	case "authors":
+		gate = slices.Contains(matrixAuthors, role)
 	}
 	if d.Self && res.self {
 		gate = true

@@ -108,24 +108,30 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/import", admins, s.handleImport},
 		{"GET /admin/export.csv", admins, s.handleExport},
 		{"POST /admin/invitations", programAdmins, s.handleInvite},
+		{"GET /admin/invitations", admins, s.handleInvitations},
+		{"POST /admin/invitations/bulk", admins, s.handleBulkInvite},
 		{"GET /admin/mail", admins, s.handleMail},
 		{"GET /admin/jobs", admins, s.handleJobs},
 		{"POST /admin/jobs/{id}/retry", admins, s.handleRetryJob},
-		// Coach Notes: public pages per organization (/o/{org-slug}/notes),
-		// the feed, signed subscription links; the authors' and
-		// administrators' pages.
+		// Coach Notes: public pages per organization (/o/{org-slug}/notes)
+		// and their short addresses (/notes…), the feed, signed subscription
+		// links; the authors' and administrators' pages.
+		{"GET /notes", anyone, s.handleNotesHome}, // the short addresses lead (302) to an organization's
+		{"GET /notes/feed.atom", anyone, s.handleNotesHomeFeed},
+		{"GET /notes/{slug}", anyone, s.handleNotesHomeNote},
 		{"GET /o/{org}/notes", anyone, s.handlePublicNotes},
 		{"GET /o/{org}/notes/feed.atom", anyone, s.handleNotesFeed},
 		{"GET /o/{org}/notes/{slug}", anyone, s.handlePublicNote},
 		{"POST /o/{org}/notes/subscribe", anyone, s.handleSubscribe},
-		{"GET /o/{org}/notes/confirm/{token}", anyone, s.handleConfirmSubscription},
+		{"GET /o/{org}/notes/confirm/{token}", anyone, s.handleConfirmPage}, // asks; only the POST confirms
+		{"POST /o/{org}/notes/confirm", anyone, s.handleConfirmSubscription},
 		{"GET /o/{org}/notes/unsubscribe/{token}", anyone, s.handleUnsubscribePage},
 		{"POST /o/{org}/notes/unsubscribe/{token}", anyone, s.handleUnsubscribe}, // RFC 8058 one-click
 		{"GET /articles", members, s.handleArticles},
-		{"GET /articles/new", members, s.handleNewArticle},
-		{"POST /articles", members, s.handleSaveArticle},
-		{"GET /articles/{id}/edit", members, s.handleEditArticle},
-		{"POST /articles/{id}", members, s.handleSaveArticle},
+		{"GET /articles/new", authors, s.handleNewArticle},
+		{"POST /articles", authors, s.handleSaveArticle},
+		{"GET /articles/{id}/edit", authors, s.handleEditArticle},
+		{"POST /articles/{id}", authors, s.handleSaveArticle},
 		{"POST /account/notes-subscription", signedIn, s.handleSubscribeMe},
 		{"GET /admin/subscribers", admins, s.handleSubscribers},
 		{"GET /admin/subscribers.csv", admins, s.handleExportSubscribers},
@@ -141,6 +147,8 @@ func (s *Server) routeTable() []route {
 		{"DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken},
 		{"GET /api/v1/invitations", admins, s.apiInvitations},
 		{"POST /api/v1/invitations", programAdmins, s.apiInvite},
+		{"POST /api/v1/invitations/bulk", admins, s.apiBulkInvite},
+		{"GET /api/v1/invitees", admins, s.apiInvitees},
 		{"GET /api/v1/jobs", admins, s.apiJobs},
 		{"POST /api/v1/jobs/{id}/retry", admins, s.apiRetryJob},
 		{"GET /api/v1/people", members, s.apiPeople},
@@ -200,9 +208,9 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/rubric", admins, s.apiSetRubric},
 		// Coach Notes API.
 		{"GET /api/v1/articles", members, s.apiArticles},
-		{"POST /api/v1/articles", members, s.apiSaveArticle},
+		{"POST /api/v1/articles", authors, s.apiSaveArticle},
 		{"GET /api/v1/articles/{id}", members, s.apiArticle},
-		{"PUT /api/v1/articles/{id}", members, s.apiSaveArticle},
+		{"PUT /api/v1/articles/{id}", authors, s.apiSaveArticle},
 		{"POST /api/v1/me/notes-subscription", signedIn, s.apiSubscribeMe},
 		{"GET /api/v1/subscribers/export", admins, s.apiExportSubscribers},
 		{"POST /api/v1/subscribers/import", admins, s.apiImportSubscribers},

@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/xml"
 	"html/template"
+	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +61,53 @@ func (s *Server) handlePublicNote(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "note", &notePage{Page: Page{Title: art.Title}, Org: org, Article: art, Body: template.HTML(art.HTML), Base: notesBase(org)})
 }
 
+// The short addresses /notes, /notes/{slug} and /notes/feed.atom lead
+// (302) to an organization's own under /o/{org-slug}/notes when the
+// installation has one organization or the operator named one
+// (app.NotesHome). Otherwise /notes lists the organizations that publish,
+// an article's short address leads to the one organization that
+// published it, and there is no installation-wide feed.
+
+type notesIndexPage struct {
+	Page
+	Orgs    []tandem.Org
+	Message string
+}
+
+func (s *Server) handleNotesHome(w http.ResponseWriter, r *http.Request) {
+	org, list, err := s.app.NotesHome(r.Context())
+	switch {
+	case err != nil:
+		s.serverError(w, r, err)
+	case org != nil:
+		http.Redirect(w, r, notesBase(org), http.StatusFound)
+	default:
+		s.render(w, r, http.StatusOK, "notes_index", &notesIndexPage{Page: Page{Title: "Coach Notes"}, Orgs: list})
+	}
+}
+
+func (s *Server) handleNotesHomeFeed(w http.ResponseWriter, r *http.Request) {
+	org, list, err := s.app.NotesHome(r.Context())
+	switch {
+	case err != nil:
+		s.serverError(w, r, err)
+	case org != nil:
+		http.Redirect(w, r, notesBase(org)+"/feed.atom", http.StatusFound)
+	default:
+		s.render(w, r, http.StatusNotFound, "notes_index", &notesIndexPage{Page: Page{Title: "No feed at this address"}, Orgs: list,
+			Message: "There is no feed at this address: this site holds the Coach Notes of several organizations, and each has its own feed. Choose one below."})
+	}
+}
+
+func (s *Server) handleNotesHomeNote(w http.ResponseWriter, r *http.Request) {
+	org, err := s.app.NoteOrg(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, notesBase(org)+"/"+url.PathEscape(r.PathValue("slug")), http.StatusFound)
+}
+
 // handleSubscribe takes the form of the public pages (no JavaScript
 // needed): the same answer whether the address was known or not.
 func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
@@ -83,7 +132,9 @@ type subscriptionPage struct {
 	Heading string
 	Message string
 	Email   string
-	Action  string // the unsubscribe form's target, on the page that asks
+	Action  string // the form's target, on a page that asks to confirm or unsubscribe
+	Token   string // the confirmation form's hidden token
+	Confirm bool   // the page asks to confirm a subscription (else to unsubscribe)
 	Base    string
 }
 
@@ -95,13 +146,45 @@ func (s *Server) subscriptionAnswer(w http.ResponseWriter, r *http.Request, stat
 	s.render(w, r, status, "subscription", p)
 }
 
+// handleConfirmPage shows the confirmation email's link: a page with a
+// button that confirms. Following the link changes nothing, since mail
+// scanners follow links too; the button's POST (handleConfirmSubscription)
+// confirms, with the token in a hidden field.
+func (s *Server) handleConfirmPage(w http.ResponseWriter, r *http.Request) {
+	org, sub, err := s.app.ConfirmLink(r.Context(), r.PathValue("org"), r.PathValue("token"))
+	if err != nil {
+		if tandem.ErrorCode(err) == tandem.EINTERNAL || org == nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.subscriptionAnswer(w, r, s.status(r, err), "This link does not work", tandem.ErrorMessage(err), org)
+		return
+	}
+	p := &subscriptionPage{Page: Page{Title: "Confirm your subscription"}, Org: org, Heading: "Confirm your subscription", Email: sub.Email,
+		Base: notesBase(org), Action: notesBase(org) + "/confirm", Token: r.PathValue("token"), Confirm: true}
+	switch sub.Status {
+	case tandem.SubscriberConfirmed:
+		p.Heading, p.Action, p.Message = "Already confirmed", "", sub.Email+" was confirmed already: nothing has changed."
+	case tandem.SubscriberUnsubscribed:
+		p.Heading, p.Action, p.Message = "This link does not work", "", "This address unsubscribed after this link was sent: subscribe again to receive the digest."
+	}
+	s.render(w, r, http.StatusOK, "subscription", p)
+}
+
+// handleConfirmSubscription is the confirmation page's button: the token
+// comes in a hidden field. Like every public form, it is refused from
+// another site (http.CrossOriginProtection, in routes).
 func (s *Server) handleConfirmSubscription(w http.ResponseWriter, r *http.Request) {
 	org, err := s.app.PublicOrg(r.Context(), r.PathValue("org"))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	sub, fresh, err := s.app.Confirm(r.Context(), org.Slug, r.PathValue("token"))
+	if err := r.ParseForm(); err != nil {
+		s.serverError(w, r, tandem.Errorf(tandem.EINVALID, "The form could not be read."))
+		return
+	}
+	sub, fresh, err := s.app.Confirm(r.Context(), org.Slug, r.PostForm.Get("token"))
 	switch {
 	case err != nil && tandem.ErrorCode(err) != tandem.EINTERNAL:
 		s.subscriptionAnswer(w, r, s.status(r, err), "This link does not work", tandem.ErrorMessage(err), org)
@@ -199,7 +282,7 @@ func (s *Server) handleNotesFeed(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	base := s.app.NotesURL(org)
+	base := s.app.NotesURL(r.Context(), org)
 	f := atomFeed{Title: org.Name + " · Coach Notes", ID: base, Updated: org.CreatedAt.UTC().Format(time.RFC3339),
 		Links: []atomLink{{Rel: "self", Href: base + "/feed.atom", Type: "application/atom+xml"}, {Rel: "alternate", Href: base, Type: "text/html"}}}
 	for _, a := range list {
@@ -235,6 +318,7 @@ type articlesPage struct {
 	Now      time.Time
 	MySub    string
 	Base     string
+	Writes   bool // the reader writes articles (a coach or an administrator)
 }
 
 func (s *Server) handleArticles(w http.ResponseWriter, r *http.Request) {
@@ -248,8 +332,14 @@ func (s *Server) handleArticles(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	writes, err := s.app.MayWriteArticles(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	org := tandem.ActorFrom(r.Context()).Org
-	s.render(w, r, http.StatusOK, "articles", &articlesPage{Page: Page{Title: "Coach Notes", Nav: "notes"}, Articles: list, Now: s.app.DB.Now(), MySub: sub, Base: notesBase(org)})
+	s.render(w, r, http.StatusOK, "articles", &articlesPage{Page: Page{Title: "Coach Notes", Nav: "notes"}, Articles: list, Now: s.app.DB.Now(), MySub: sub,
+		Base: notesBase(org), Writes: writes})
 }
 
 type articleFormPage struct {
@@ -259,7 +349,7 @@ type articleFormPage struct {
 }
 
 func (s *Server) handleNewArticle(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.app.Articles(r.Context()); err != nil {
+	if _, err := s.app.ArticleToEdit(r.Context(), 0); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -268,7 +358,11 @@ func (s *Server) handleNewArticle(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	a, err := s.app.Article(r.Context(), id)
+	if id <= 0 {
+		s.serverError(w, r, tandem.Errorf(tandem.ENOTFOUND, "No such article."))
+		return
+	}
+	a, err := s.app.ArticleToEdit(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -336,7 +430,7 @@ type subscribersPage struct {
 	Schedule                         tandem.DigestSchedule
 	Form                             Form
 	ImportMessage                    string
-	Imported                         int
+	Report                           *tandem.ImportReport // a refused import's problems
 }
 
 func (s *Server) showSubscribers(w http.ResponseWriter, r *http.Request, status int, p *subscribersPage) {
@@ -404,22 +498,31 @@ func (s *Server) handleExportSubscribers(w http.ResponseWriter, r *http.Request)
 	}
 }
 
+// handleImportSubscribers checks that the actor administers before it
+// reads the upload, then streams the file part into the import.
 func (s *Server) handleImportSubscribers(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.app.DigestSchedule(r.Context()); err != nil { // administrators only, before reading the upload
 		s.serverError(w, r, err)
 		return
 	}
+	// An import that stops early leaves the rest of the upload unread;
+	// read it to the body limit so the browser gets the page.
+	defer io.Copy(io.Discard, r.Body)
 	file, err := uploadedFile(r, "file")
 	if err != nil {
 		s.showSubscribers(w, r, http.StatusUnprocessableEntity, &subscribersPage{ImportMessage: "Choose a CSV file to upload."})
 		return
 	}
-	n, err := s.app.ImportSubscribers(r.Context(), file)
+	rep, err := s.app.ImportSubscribers(r.Context(), file)
 	switch tandem.ErrorCode(err) {
 	case "":
-		s.redirect(w, r, "/admin/subscribers", strconv.Itoa(n)+" subscribers imported.")
+		s.redirect(w, r, "/admin/subscribers", strconv.Itoa(rep.Created)+" subscribers imported.")
 	case tandem.EINVALID, tandem.ETOOLARGE:
-		s.showSubscribers(w, r, s.status(r, err), &subscribersPage{ImportMessage: tandem.ErrorMessage(err)})
+		p := &subscribersPage{Report: rep}
+		if rep == nil || rep.OK() {
+			p.ImportMessage = tandem.ErrorMessage(err)
+		}
+		s.showSubscribers(w, r, s.status(r, err), p)
 	default:
 		s.serverError(w, r, err)
 	}

@@ -33,6 +33,10 @@ type Config struct {
 	// it is asked for on the metrics listener as well. With neither set,
 	// /metrics is not served.
 	MetricsToken string
+	// PublicOrg (TANDEM_PUBLIC_ORG) is the slug of the organization whose
+	// Coach Notes the short addresses /notes… lead to; empty means the
+	// only organization, when there is one.
+	PublicOrg string
 }
 
 // defaultConfig returns the settings of a fresh install: SQLite in
@@ -56,6 +60,7 @@ func (c *Config) register(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "with --trust-proxy, comma-separated CIDRs of further proxies whose X-Forwarded-For entries are skipped, e.g. 10.0.0.0/8 (TANDEM_TRUSTED_PROXIES)")
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (TANDEM_METRICS_ADDR)")
 		fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "serve /metrics on the main address to requests with Authorization: Bearer <token>; prefer TANDEM_METRICS_TOKEN_FILE")
+		fs.StringVar(&c.PublicOrg, "public-org", c.PublicOrg, "slug of the organization whose Coach Notes /notes, /notes/{slug} and /notes/feed.atom redirect to (its /o/SLUG/notes…); empty: the only organization, if there is one, else /notes lists those that publish (TANDEM_PUBLIC_ORG)")
 	}
 }
 
@@ -83,7 +88,7 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		{"TANDEM_BASE_URL", &c.BaseURL}, {"TANDEM_SMTP_URL", &c.SMTPURL},
 		{"TANDEM_LOG_FORMAT", &c.LogFormat}, {"TANDEM_LOG_LEVEL", &c.LogLevel},
 		{"TANDEM_TRUSTED_PROXIES", &c.TrustedProxies},
-		{"TANDEM_METRICS_ADDR", &c.MetricsAddr}, {"TANDEM_METRICS_TOKEN", &c.MetricsToken},
+		{"TANDEM_METRICS_ADDR", &c.MetricsAddr}, {"TANDEM_METRICS_TOKEN", &c.MetricsToken}, {"TANDEM_PUBLIC_ORG", &c.PublicOrg},
 	} {
 		if err := str(v.name, v.dst); err != nil {
 			return err

@@ -31,6 +31,7 @@ Commands:
   user         create, reset-password, list: manage accounts
   import       people FILE: import a people CSV, all or nothing
   export       people: write the people CSV that import reads
+  people       invite: invite people of the directory by email, department or all not invited
   demo         create an organization filled with generated demo people
   match        run, solve: compute optimal or stable mentoring matches
   engagements  list, show: coaching engagements and mentoring partnerships
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runImport(ctx, cfg, args[1:], stdin, stdout, stderr)
 	case "export":
 		return runExport(ctx, cfg, args[1:], stdout, stderr)
+	case "people":
+		return runPeople(ctx, cfg, args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(ctx, cfg, args[1:], stdin, stdout, stderr)
 	case "match":

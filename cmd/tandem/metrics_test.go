@@ -84,12 +84,12 @@ func TestMetricsConfig(t *testing.T) {
 	if err := os.WriteFile(f, []byte("from-a-file\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"TANDEM_METRICS_ADDR": "127.0.0.1:9090", "TANDEM_METRICS_TOKEN_FILE": f}
+	env := map[string]string{"TANDEM_METRICS_ADDR": "127.0.0.1:9090", "TANDEM_METRICS_TOKEN_FILE": f, "TANDEM_PUBLIC_ORG": "acme"}
 	c := defaultConfig()
 	if err := c.fromEnv(func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if c.MetricsAddr != "127.0.0.1:9090" || c.MetricsToken != "from-a-file" {
-		t.Errorf("metrics addr %q, token %q", c.MetricsAddr, c.MetricsToken)
+	if c.MetricsAddr != "127.0.0.1:9090" || c.MetricsToken != "from-a-file" || c.PublicOrg != "acme" {
+		t.Errorf("metrics addr %q, token %q, public org %q", c.MetricsAddr, c.MetricsToken, c.PublicOrg)
 	}
 }

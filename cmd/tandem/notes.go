@@ -19,7 +19,9 @@ const notesUsage = `Usage:
   tandem notes publish FILE.md --org ORG --author EMAIL
 
 Publishes a Markdown file as a Coach Notes article of the organization, by
-the member with the email. The file starts with YAML front matter:
+the person with the email, who must write Coach Notes: an administrator, or
+a coach (open to coach a skill on their profile, or the coach of an agreed
+coaching engagement); guests do not. The file starts with YAML front matter:
 
   ---
   title: Mentoring vs coaching
@@ -40,7 +42,7 @@ func runNotes(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	fs.Usage = func() { fmt.Fprint(stderr, notesUsage); fs.PrintDefaults() }
 	cfg.register(fs, false)
 	orgName := fs.String("org", "", "organization name or slug; may be left out when there is only one")
-	authorEmail := fs.String("author", "", "email of the member who wrote it (required)")
+	authorEmail := fs.String("author", "", "email of the coach or administrator who wrote it (required)")
 	rest, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return err
@@ -69,7 +71,7 @@ func runNotes(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "published %q at %s/%s\n", art.Title, a.NotesURL(org), art.Slug)
+	fmt.Fprintf(stdout, "published %q at %s/%s\n", art.Title, a.NotesURL(ctx, org), art.Slug)
 	return nil
 }
 

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNotesPublishAndDigest: publish a Markdown file with front matter
@@ -37,6 +40,24 @@ func TestNotesPublishAndDigest(t *testing.T) {
 	}
 	if _, _, err := cliSplit(t, data, "", "notes", "publish", file, "--org", "acme", "--author", "nobody@acme.test"); err == nil || !strings.Contains(userMessage(err), "No one with the email") {
 		t.Errorf("unknown author: %v", err)
+	}
+	// A member who does not coach does not write Coach Notes.
+	if out, err := cli(t, data, "correct horse battery\n", "user", "create", "--org", "acme", "--email", "max@acme.test", "--name", "Max"); err != nil {
+		t.Fatalf("create member: %v\n%s", err, out)
+	}
+	if _, _, err := cliSplit(t, data, "", "notes", "publish", file, "--org", "acme", "--author", "max@acme.test"); err == nil || !strings.Contains(userMessage(err), "does not write Coach Notes") {
+		t.Errorf("a member who does not coach: %v", err)
+	}
+
+	// serve refuses a --public-org that names no organization (a typo),
+	// before it listens (the deadline only stops a serve that wrongly
+	// starts; the check is on the error).
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var sout, serr bytes.Buffer
+	if err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--public-org", "acne"}, strings.NewReader(""), &sout, &serr); err == nil ||
+		!strings.Contains(err.Error(), `--public-org: no organization has the slug "acne" (there are: acme)`) {
+		t.Errorf("serve --public-org acne: %v\n%s", err, serr.String())
 	}
 
 	out, _, err = cliSplit(t, data, "", "digest", "send", "--org", "acme", "--dry-run")

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"time"
 
@@ -48,6 +50,11 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	if cfg.BaseURL != "" {
+		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return fmt.Errorf("--base-url %q: give the site's public URL, such as https://tandem.example.com", cfg.BaseURL)
+		}
+	}
 	proxies, err := cfg.trustedProxies()
 	if err != nil {
 		return err
@@ -65,6 +72,10 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 	}
 	a := app.New(db, mailer, log, cfg.BaseURL)
+	a.PublicOrgSlug = cfg.PublicOrg
+	if err := a.CheckPublicOrg(ctx); err != nil {
+		return err
+	}
 	srv, err := web.New(a, log, web.Config{BaseURL: cfg.BaseURL, TrustProxy: cfg.TrustProxy, TrustedProxies: proxies, DevMail: cfg.SMTPURL == "",
 		Version: buildVersion(), MetricsToken: cfg.MetricsToken})
 	if err != nil {
@@ -73,6 +84,12 @@ func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	a.ListenURL = listenURL(ln.Addr())
+	if cfg.BaseURL == "" {
+		log.Warn("no base URL configured (--base-url, TANDEM_BASE_URL): links in email use the address each request was made to "+
+			"(X-Forwarded-Proto/Host only with --trust-proxy), and email no request causes uses the last one seen in its organization, else "+a.ListenURL+
+			"; set the public URL in production", "listen", a.ListenURL)
 	}
 	var metricsLn net.Listener
 	if cfg.MetricsAddr != "" {
@@ -187,4 +204,18 @@ func runMigrate(ctx context.Context, cfg Config, args []string, stdout, stderr i
 	}
 	fmt.Fprintf(stdout, "%s database migrated: applied %v, now at version %d\n", db.Dialect(), applied, cur)
 	return nil
+}
+
+// listenURL is the http URL of the address the server listens on, with the
+// machine's name for an unspecified address (0.0.0.0, ::): the last resort
+// for links in email.
+func listenURL(addr net.Addr) string {
+	ap, err := netip.ParseAddrPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ap.Addr().IsUnspecified() {
+		return "http://" + net.JoinHostPort(mail.Hostname(), fmt.Sprint(ap.Port()))
+	}
+	return "http://" + ap.String()
 }
