@@ -20,24 +20,33 @@ import (
 
 // DigestArgs is the job that sends one digest: it fans out into batches.
 // Job arguments carry ids only, never a link: the batch worker signs each
-// recipient's unsubscribe link when it sends.
+// recipient's unsubscribe link when it sends. OrgID puts it (and its
+// batches) on the organization's queue page.
 type DigestArgs struct {
 	DigestID int64 `json:"digest_id"`
+	OrgID    int64 `json:"org_id"`
 }
 
 // Kind names the job in the queue.
 func (DigestArgs) Kind() string { return "notes_digest" }
 
+// JobOrgID is the digest's organization.
+func (a DigestArgs) JobOrgID() int64 { return a.OrgID }
+
 // DigestBatchArgs sends a digest to the confirmed subscribers with ids in
 // (After, UpTo] who do not have it yet.
 type DigestBatchArgs struct {
 	DigestID int64 `json:"digest_id"`
+	OrgID    int64 `json:"org_id"`
 	After    int64 `json:"after"`
 	UpTo     int64 `json:"up_to"`
 }
 
 // Kind names the job in the queue.
 func (DigestBatchArgs) Kind() string { return "notes_digest_batch" }
+
+// JobOrgID is the digest's organization.
+func (a DigestBatchArgs) JobOrgID() int64 { return a.OrgID }
 
 // DigestScheduleArgs is the periodic job that starts the digests that are
 // due.
@@ -67,7 +76,7 @@ func (a *App) SendDigestNow(ctx context.Context, orgID int64, dryRun bool) (*Dig
 		return plan, err
 	}
 	d := &sqldb.Digest{OrgID: orgID, Period: "manual-" + now.Format(time.RFC3339Nano), Since: plan.Since, Until: now, Articles: len(plan.Articles)}
-	if _, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id} }); err != nil {
+	if _, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id, OrgID: d.OrgID} }); err != nil {
 		return nil, err
 	}
 	plan.DigestID = d.ID
@@ -131,7 +140,7 @@ func (a *App) ScheduleDigests(ctx context.Context) (int, error) {
 			continue // nothing new, nothing sent
 		}
 		d := &sqldb.Digest{OrgID: org.ID, Period: period, Since: plan.Since, Until: now, Articles: len(plan.Articles)}
-		ok, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id} })
+		ok, err := a.DB.CreateDigest(ctx, d, func(id int64) river.JobArgs { return DigestArgs{DigestID: id, OrgID: d.OrgID} })
 		if err != nil {
 			return started, err
 		}
@@ -142,11 +151,15 @@ func (a *App) ScheduleDigests(ctx context.Context) (int, error) {
 	return started, nil
 }
 
-// FanOutDigest splits a digest's recipients into batch jobs, each unique
-// by its arguments, so a retried fan-out adds none twice.
+// FanOutDigest renders the digest once (see digestContent) and splits its
+// recipients into batch jobs, each unique by its arguments, so a retried
+// fan-out adds none twice.
 func (a *App) FanOutDigest(ctx context.Context, digestID int64) (int, error) {
 	d, err := a.DB.Digest(ctx, digestID)
 	if err != nil {
+		return 0, err
+	}
+	if _, err := a.digestContent(ctx, d); err != nil {
 		return 0, err
 	}
 	ranges, err := a.DB.DigestBatches(ctx, d.OrgID, DigestBatchSize)
@@ -155,7 +168,7 @@ func (a *App) FanOutDigest(ctx context.Context, digestID int64) (int, error) {
 	}
 	jobs := make([]river.JobArgs, len(ranges))
 	for i, r := range ranges {
-		jobs[i] = DigestBatchArgs{DigestID: d.ID, After: r[0], UpTo: r[1]}
+		jobs[i] = DigestBatchArgs{DigestID: d.ID, OrgID: d.OrgID, After: r[0], UpTo: r[1]}
 	}
 	return len(jobs), a.DB.EnqueueAll(ctx, jobs, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 }
@@ -164,28 +177,59 @@ func (a *App) FanOutDigest(ctx context.Context, digestID int64) (int, error) {
 // a digest rendered once.
 const unsubscribePlaceholder = "https://unsubscribe.invalid/PLACEHOLDER"
 
-// renderDigest renders a digest once for all its recipients.
-func (a *App) renderDigest(ctx context.Context, d *sqldb.Digest, org *tandem.Org) (*tandem.Message, error) {
-	arts, err := a.DB.Articles(ctx, d.OrgID, sqldb.ArticleFilter{Published: true, Since: d.Since, Until: d.Until, Limit: 100})
-	if err != nil {
-		return nil, err
+// digestContent returns the digest's message, rendered once for every
+// recipient and stored with the digest (with unsubscribePlaceholder for
+// each recipient's link): the fan-out renders it, and every batch and
+// every retry sends what was stored, even if an article was edited since.
+// A digest with nothing stored yet (fanned out before the content was
+// kept) is rendered and stored by the first batch to need it.
+func (a *App) digestContent(ctx context.Context, d *sqldb.Digest) (*tandem.Message, error) {
+	if !d.Rendered {
+		org, err := a.DB.OrgByID(ctx, d.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		arts, err := a.DB.Articles(ctx, d.OrgID, sqldb.ArticleFilter{Published: true, Since: d.Since, Until: d.Until, Limit: 100})
+		if err != nil {
+			return nil, err
+		}
+		type item struct{ Title, Summary, URL, Date string }
+		items := make([]item, len(arts))
+		for i, art := range arts {
+			items[i] = item{art.Title, art.Summary, a.NotesURL(ctx, org) + "/" + art.Slug, art.PublishedAt.Format("2 Jan 2006")}
+		}
+		m, err := mail.Render("notes_digest", map[string]any{"Org": org.Name, "Articles": items, "Notes": a.NotesURL(ctx, org), "Unsubscribe": unsubscribePlaceholder})
+		if err != nil {
+			return nil, err
+		}
+		if d, err = a.DB.SetDigestContent(ctx, d.ID, m.Subject, m.Text, m.HTML); err != nil {
+			return nil, err
+		}
 	}
-	type item struct{ Title, Summary, URL, Date string }
-	items := make([]item, len(arts))
-	for i, art := range arts {
-		items[i] = item{art.Title, art.Summary, a.NotesURL(ctx, org) + "/" + art.Slug, art.PublishedAt.Format("2 Jan 2006")}
-	}
-	return mail.Render("notes_digest", map[string]any{"Org": org.Name, "Articles": items, "Notes": a.NotesURL(ctx, org), "Unsubscribe": unsubscribePlaceholder})
+	return &tandem.Message{Subject: d.Subject, Text: d.Text, HTML: d.HTML}, nil
 }
 
 // sender sends the messages of one batch: over one SMTP connection when
 // the mailer can hold one open, else one Send at a time.
 type sender interface {
-	Send(ctx context.Context, m *tandem.Message) error
+	Send(ctx context.Context, m *tandem.Message, claim *mail.Claim) error
 	Close() error
 }
 
+// plainSender sends through any other mailer (the development mailer,
+// tests' mailbox) with the same claim as an SMTP session: recorded before
+// the send, released when it fails.
 type plainSender struct{ tandem.Mailer }
+
+func (p plainSender) Send(ctx context.Context, m *tandem.Message, claim *mail.Claim) error {
+	if err := claim.Record(ctx); err != nil {
+		return err
+	}
+	if err := p.Mailer.Send(ctx, m); err != nil {
+		return errors.Join(err, claim.Release(context.WithoutCancel(ctx)))
+	}
+	return nil
+}
 
 func (plainSender) Close() error { return nil }
 
@@ -196,10 +240,35 @@ func (a *App) openSender(ctx context.Context) (sender, error) {
 	return plainSender{a.Mailer}, nil
 }
 
+// ErrDigestBatchPaused is what SendDigestBatch returns when it stopped
+// between two messages because its time is nearly up: the job worker
+// snoozes the batch, which goes on where it stopped.
+var ErrDigestBatchPaused = errors.New("digest batch paused: its time is up, the rest follows")
+
+// digestSendRoom is how much of its time a batch keeps unused (at most
+// half of it): it starts no message with less left (an SMTP send may take
+// the mailer's 30 s), so no message is cut off by the job's timeout
+// halfway.
+const digestSendRoom = 30 * time.Second
+
 // SendDigestBatch sends a digest to the recipients of one batch who do
-// not have it yet, recording each delivery right after the server accepts
-// it: a batch retried after a crash skips whoever was recorded. It
-// returns how many it sent.
+// not have it yet, and returns how many it sent.
+//
+// Exactly once across crashes: a recipient's delivery is recorded as a
+// claim committed before the final "." of DATA is written (mail.Claim):
+// MAIL, RCPT, DATA and the body go out, the claim commits, then the dot,
+// then the server's reply. A 4xx or 5xx reply, or a connection that
+// fails before the dot, removes the claim (a 5xx then records the
+// refusal, so no retry sends it again, and the batch goes on); a claim
+// that survives a crash counts as delivered. SMTP cannot commit with
+// the database (RFC 1047): a process killed after the server took the
+// message and before its record is written sends it again, one killed
+// after the record and before the dot loses it. Recording after the
+// server's 250 put the SMTP reply and a commit in the window and sent
+// duplicates (TestDigestKill9: 2 in 3,000); recording before the dot
+// leaves the end of a commit and a three-byte write, on the side of a
+// miss, and a restarted batch skips whoever was claimed. See
+// ARCHITECTURE.md for why that side.
 func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, error) {
 	d, err := a.DB.Digest(ctx, args.DigestID)
 	if err != nil {
@@ -213,7 +282,7 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 	if err != nil {
 		return 0, err
 	}
-	tmpl, err := a.renderDigest(ctx, d, org)
+	tmpl, err := a.digestContent(ctx, d)
 	if err != nil {
 		return 0, err
 	}
@@ -227,9 +296,15 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 	}
 	defer s.Close()
 	base := a.NotesURL(ctx, org) + "/unsubscribe/"
+	host := messageHost(a.linkBase(ctx, d.OrgID))
+	dl, hasDeadline := ctx.Deadline()
+	room := min(digestSendRoom, time.Until(dl)/2)
 	sent := 0
 	for i := range recips {
 		r := &recips[i]
+		if hasDeadline && time.Until(dl) < room {
+			return sent, ErrDigestBatchPaused
+		}
 		if tandem.CheckEmail(r.Email) != "" {
 			a.Log.WarnContext(ctx, "digest: recipient without a valid email skipped", "subscriber", r.ID)
 			continue
@@ -241,16 +316,33 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 		m.HTML = strings.ReplaceAll(tmpl.HTML, unsubscribePlaceholder, link)
 		m.Headers = map[string]string{"List-Unsubscribe": "<" + link + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 			"Precedence": "bulk",
-			// One Message-ID per digest and recipient: a copy resent after
-			// a crash between delivery and its record is recognizably the same.
-			"Message-ID": fmt.Sprintf("<digest-%d-%d@%s>", d.ID, r.ID, messageHost(a.linkBase(ctx, d.OrgID)))}
-		if err := s.Send(ctx, &m); err != nil {
+			// One Message-ID per digest and recipient, the same on every
+			// attempt.
+			"Message-ID": fmt.Sprintf("<digest-%d-%d@%s>", d.ID, r.ID, host)}
+		claim := &mail.Claim{
+			Record: func(ctx context.Context) error {
+				ok, err := a.DB.ClaimDigestSend(ctx, d.ID, r.ID)
+				if err == nil && !ok {
+					return mail.ErrClaimed
+				}
+				return err
+			},
+			Release: func(ctx context.Context) error { return a.DB.ReleaseDigestSend(ctx, d.ID, r.ID) },
+		}
+		err := s.Send(ctx, &m, claim)
+		switch {
+		case err == nil:
+			sent++
+		case mail.Permanent(err):
+			// Refused for good (an unknown mailbox): recorded, and the
+			// others still get theirs.
+			a.Log.WarnContext(ctx, "digest: recipient refused", "digest", d.ID, "subscriber", r.ID, "err", err)
+			if err := a.DB.RefuseDigestSend(ctx, d.ID, r.ID, err.Error()); err != nil {
+				return sent, err
+			}
+		default:
 			return sent, err
 		}
-		if err := a.DB.MarkDigestSent(ctx, d.ID, r.ID); err != nil {
-			return sent, err
-		}
-		sent++
 	}
 	return sent, nil
 }

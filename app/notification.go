@@ -248,7 +248,7 @@ func (a *App) QueueDailySummaries(ctx context.Context) (int, error) {
 		if !d.Oldest.Before(cutoff) {
 			continue // all of it came after the last summary hour: tomorrow's
 		}
-		if err := a.DB.EnqueueSummary(ctx, d.PersonID, cutoff); err != nil {
+		if err := a.DB.EnqueueSummary(ctx, d.OrgID, d.PersonID, cutoff); err != nil {
 			return n, err
 		}
 		n++

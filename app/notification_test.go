@@ -355,3 +355,52 @@ func TestDailySummary(t *testing.T) {
 	}
 	queue(0) // everything went out
 }
+
+// TestNotificationJobsOnQueuePage: a notification's email job and a daily
+// summary job name their organization, so its administrators see them on
+// the queue page and another organization's administrator neither sees
+// nor retries them.
+func TestNotificationJobsOnQueuePage(t *testing.T) {
+	c := newCast(t)
+	if _, err := c.a.SetNotificationSettings(c.ctx["lee"], tandem.NotificationSettings{tandem.CategorySessions: tandem.DeliveryDaily}); err != nil {
+		t.Fatal(err)
+	}
+	e := c.coaching(t, "lee", "lee", "coach", "Go")
+	c.agreeAll(t, e.ID, "lee", "coach", "boss")
+	if _, err := c.a.ScheduleMeeting(c.ctx["coach"], e.ID, tandem.MeetingInput{Start: time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC), Minutes: 60, Place: "Room 1"}); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, c.a)
+	c.clock.Set(time.Date(2026, 3, 3, 8, 30, 0, 0, time.UTC))
+	if n, err := c.a.QueueDailySummaries(context.Background()); err != nil || n != 1 {
+		t.Fatalf("queued %d summaries (%v), want 1", n, err)
+	}
+	drain(t, c.a)
+
+	orgID := tandem.ActorFrom(c.ctx["admin"]).Org.ID
+	q, err := c.a.Jobs(c.ctx["admin"], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, j := range q.Jobs {
+		kinds[j.Kind]++
+		if j.OrgID != orgID {
+			t.Errorf("job %d (%s) of organization %d on organization %d's page", j.ID, j.Kind, j.OrgID, orgID)
+		}
+	}
+	if kinds[(sqldb.NotificationEmailArgs{}).Kind()] == 0 || kinds[(sqldb.DailySummaryArgs{}).Kind()] != 1 || q.Counts["completed"] < len(q.Jobs) {
+		t.Errorf("the administrator's queue: %v, counts %v", kinds, q.Counts)
+	}
+	other := tandemtest.MustOrg(t, c.a.DB, "Globex")
+	oq, err := c.a.Jobs(other, "")
+	if err != nil || len(oq.Jobs) != 0 || oq.Counts["completed"] != 0 {
+		t.Errorf("another organization's administrator sees %+v (%v)", oq, err)
+	}
+	if _, err := c.a.RetryJob(other, q.Jobs[0].ID); tandem.ErrorCode(err) != tandem.ENOTFOUND {
+		t.Errorf("another organization's administrator retried job %d: %v", q.Jobs[0].ID, err)
+	}
+	if _, err := c.a.Jobs(c.ctx["lee"], ""); tandem.ErrorCode(err) != tandem.EFORBIDDEN {
+		t.Errorf("a member read the queue: %v", err)
+	}
+}

@@ -44,8 +44,10 @@ type Config struct {
 	// the jobs they cause.
 	NoPeriodic bool
 	// RescueAfter is how long a job may run before River takes it for
-	// stuck (its process was killed) and retries it (default 15 minutes,
-	// above the longest job's timeout: a digest batch's 10 minutes).
+	// stuck (its process was killed) and retries it (default 90 seconds,
+	// above every job's timeout: one minute at most, a digest batch's
+	// included). River's rescuer looks every 30 seconds, so a job killed
+	// with its process runs again within two minutes.
 	RescueAfter time.Duration
 }
 
@@ -68,7 +70,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 		cfg.PollInterval = time.Second
 	}
 	if cfg.RescueAfter == 0 {
-		cfg.RescueAfter = 15 * time.Minute
+		cfg.RescueAfter = 90 * time.Second
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{app: a, log: log})

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -66,18 +67,26 @@ type digestBatchWorker struct {
 	log *slog.Logger
 }
 
-// DigestBatchTimeout bounds one batch (a thousand messages). River
-// rescues a batch whose process died only once this has passed since it
-// started, so it is also how long a killed batch waits to resume.
-var DigestBatchTimeout = 10 * time.Minute
+// DigestBatchTimeout bounds one run of a batch. A batch starts no
+// message once less than 30 s of it is left (app.ErrDigestBatchPaused)
+// and is snoozed, to go on at once where it stopped: a slow mail server
+// makes a batch take several runs, never fail. It is short so that a
+// batch whose process was killed is rescued soon (Config.RescueAfter,
+// above every job's timeout): after a restart a digest resumes within
+// about two minutes, not after a ten-minute timeout.
+var DigestBatchTimeout = time.Minute
 
-// Timeout lets a batch take its time.
+// Timeout bounds one run of a batch.
 func (w *digestBatchWorker) Timeout(*river.Job[app.DigestBatchArgs]) time.Duration {
 	return DigestBatchTimeout
 }
 
 func (w *digestBatchWorker) Work(ctx context.Context, j *river.Job[app.DigestBatchArgs]) error {
-	_, err := w.app.SendDigestBatch(ctx, j.Args)
+	n, err := w.app.SendDigestBatch(ctx, j.Args)
+	if errors.Is(err, app.ErrDigestBatchPaused) {
+		w.log.InfoContext(ctx, "digest batch paused", "digest", j.Args.DigestID, "sent", n)
+		return river.JobSnooze(0)
+	}
 	return err
 }
 

@@ -34,9 +34,8 @@ func BenchmarkDigest(b *testing.B) {
 func benchDigest(b *testing.B, n int) {
 	b.StopTimer()
 	db, _ := tandemtest.MustOpenDB(b)
-	sink := tandemtest.StartSMTPSink(b)
-	sink.Keep = 0
-	m, err := mail.NewSMTPMailer(sink.URL())
+	sink := tandemtest.StartSMTPServer(b, tandemtest.CountOnly())
+	m, err := mail.NewSMTPMailer(sink.URL("notes@tandem.test"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -40,19 +40,34 @@ func TestDigestWorkerProcess(t *testing.T) {
 	a := app.New(db, m, quiet(), "https://tandem.test")
 	app.DigestBatchSize = 250
 	jobs.DigestBatchTimeout = 5 * time.Second
-	if _, err := jobs.Start(ctx, a, quiet(), jobs.Config{PollInterval: 100 * time.Millisecond, RescueAfter: 5 * time.Second}); err != nil {
+	if _, err := jobs.Start(ctx, a, quiet(), jobs.Config{Workers: digestWorkers, PollInterval: 100 * time.Millisecond, RescueAfter: 5 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(3 * time.Minute)
 }
 
+// digestWorkers is how many jobs the worker process runs at once.
+const digestWorkers = 4
+
 // TestDigestKill9: a process sending a digest is killed with SIGKILL in
 // the middle; another process takes over. Every confirmed subscriber gets
-// the digest, and a second copy goes at most to the recipients whose
-// message was in flight when the process died (one per worker): the
-// delivery is recorded right after the SMTP server accepts it, and a
-// crash between the two cannot be told from one before. Such a copy
-// carries the same Message-ID.
+// the digest exactly once: no one is missed and no one gets it twice.
+//
+// The kill comes at the moment RFC 1047 is about: after about a third of
+// the messages the SMTP server starts holding its reply to each final
+// "." (it has the message; the sender does not know it), and once every
+// worker waits so, the process is killed. A sender that records a
+// delivery when the server's 250 arrives (as Tandem did) sends those
+// messages again: one duplicate per worker. Tandem claims each delivery
+// in the database before it writes the dot (app.SendDigestBatch), and a
+// claim counts as delivered, so the restarted batches skip them. The
+// price is the other side of the same window: a process killed between a
+// claim's commit and the write of the three bytes of the dot (tens of
+// microseconds, no SMTP round trip) loses that message. A kill at a
+// random moment lands there with a probability of that window over the
+// time one message takes (about a millisecond per worker here): 1 run in
+// 14 on SQLite and 1 in 7 on PostgreSQL missed one subscriber. So the
+// test does not kill at a random moment.
 func TestDigestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -71,8 +86,7 @@ func TestDigestKill9(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sink := tandemtest.StartSMTPSink(t)
-	sink.Keep = 0
+	sink := tandemtest.StartSMTPServer(t, tandemtest.CountOnly())
 	a := app.New(db, &tandemtest.Mailbox{}, quiet(), "https://tandem.test")
 	_, org := notesOrg(t, db, a, n)
 	plan, err := a.SendDigestNow(ctx, org.ID, false)
@@ -87,7 +101,7 @@ func TestDigestKill9(t *testing.T) {
 	}()
 	worker := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestDigestWorkerProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), workerDBEnv+"="+u, workerSMTPEnv+"="+sink.URL())
+		cmd.Env = append(os.Environ(), workerDBEnv+"="+u, workerSMTPEnv+"="+sink.URL("notes@tandem.test"))
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -103,8 +117,17 @@ func TestDigestKill9(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	sink.Hold()
+	for sink.Held() < digestWorkers {
+		if time.Now().After(deadline) {
+			first.Process.Kill()
+			t.Fatalf("%d workers wait for the reply to their message, want %d", sink.Held(), digestWorkers)
+		}
+		time.Sleep(time.Millisecond)
+	}
 	first.Process.Kill() // SIGKILL: no shutdown, jobs left running
 	first.Wait()
+	sink.Release()
 	atKill := sink.Total()
 	second := worker()
 	defer func() { second.Process.Kill(); second.Wait() }()
@@ -142,8 +165,11 @@ func TestDigestKill9(t *testing.T) {
 	if missing > 0 {
 		t.Errorf("%d subscribers never received the digest", missing)
 	}
-	if twice > 4 { // at most the messages in flight: one per worker
+	if twice > 0 {
 		t.Errorf("%d subscribers received the digest twice", twice)
+	}
+	if sent, err := a.DigestSentCount(ctx, plan.DigestID); err != nil || sent != n {
+		t.Errorf("%d deliveries recorded (%v), want %d", sent, err, n)
 	}
 	if counts["pending@example.com"]+counts["gone@example.com"] > 0 {
 		t.Errorf("sent to the unconfirmed or the unsubscribed")

@@ -2,10 +2,13 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
@@ -75,16 +78,19 @@ func waitDigest(t testing.TB, a *app.App, id int64) int {
 // TestDigestDelivery: a digest goes through the River jobs to a real SMTP
 // server, once to each confirmed subscriber and to no one else, in
 // batches that reuse one connection each, with RFC 8058 headers and each
-// recipient's own unsubscribe link.
+// recipient's own unsubscribe link. A recipient the server refuses for
+// good (550) is recorded as refused and the rest of the batch still gets
+// theirs; a retry sends to no one, the refused included.
 func TestDigestDelivery(t *testing.T) {
 	db, _ := tandemtest.MustOpenDB(t)
-	sink := tandemtest.StartSMTPSink(t)
-	m, err := mail.NewSMTPMailer(sink.URL())
+	sink := tandemtest.StartSMTPServer(t)
+	sink.Refuse("s7@example.com")
+	m, err := mail.NewSMTPMailer(sink.URL("notes@tandem.test"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := app.New(db, m, quiet(), "https://tandem.test")
-	_, org := notesOrg(t, db, a, 23)
+	admin, org := notesOrg(t, db, a, 23)
 	old := app.DigestBatchSize
 	app.DigestBatchSize = 5
 	t.Cleanup(func() { app.DigestBatchSize = old })
@@ -98,36 +104,60 @@ func TestDigestDelivery(t *testing.T) {
 	if err != nil || plan.DigestID == 0 || plan.Subscribers != 23 {
 		t.Fatalf("plan %+v %v", plan, err)
 	}
-	if sent := waitDigest(t, a, plan.DigestID); sent != 23 {
-		t.Fatalf("sent to %d, want 23", sent)
+	if sent := waitDigest(t, a, plan.DigestID); sent != 22 {
+		t.Fatalf("sent to %d, want 22", sent)
+	}
+	// The digest and its batches are on the organization's queue page.
+	q, err := a.Jobs(admin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, j := range q.Jobs {
+		kinds[j.Kind]++
+	}
+	if kinds["notes_digest"] != 1 || kinds["notes_digest_batch"] != 5 {
+		t.Errorf("the administrator's queue: %v", kinds)
 	}
 	counts := sink.Counts()
 	for i := 0; i < 23; i++ {
-		if c := counts[fmt.Sprintf("s%d@example.com", i)]; c != 1 {
-			t.Errorf("s%d received %d digests", i, c)
+		if c, want := counts[fmt.Sprintf("s%d@example.com", i)], 1-btoi(i == 7); c != want {
+			t.Errorf("s%d received %d digests, want %d", i, c, want)
 		}
 	}
-	if counts["pending@example.com"] != 0 || counts["gone@example.com"] != 0 || sink.Total() != 23 {
+	if counts["pending@example.com"] != 0 || counts["gone@example.com"] != 0 || sink.Total() != 22 || sink.Refused() != 1 {
 		t.Errorf("sent to the unconfirmed or the unsubscribed: %v", counts)
 	}
 	if c := sink.Connections(); c > 5 {
 		t.Errorf("%d SMTP connections for 5 batches: connections are not reused", c)
 	}
 	links := map[string]bool{}
-	for _, msg := range sink.Kept() {
+	for _, r := range sink.Messages() {
+		msg, err := r.Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
 		lu := msg.Header.Get("List-Unsubscribe")
 		if msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.HasPrefix(lu, "<https://tandem.test/o/acme/notes/unsubscribe/") {
 			t.Fatalf("headers: %v", msg.Header)
 		}
 		links[lu] = true
 	}
-	if len(links) != 23 {
-		t.Errorf("%d distinct unsubscribe links for 23 recipients", len(links))
+	if len(links) != 22 {
+		t.Errorf("%d distinct unsubscribe links for 22 recipients", len(links))
 	}
-	// A batch run again (a retry) sends nothing.
-	if n, err := a.SendDigestBatch(context.Background(), app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); n != 0 || err != nil {
-		t.Fatalf("retry sent %d (%v)", n, err)
+	// A batch run again (a retry) sends nothing, and asks nothing of the
+	// server for the refused address.
+	if n, err := a.SendDigestBatch(context.Background(), app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); n != 0 || err != nil || sink.Refused() != 1 {
+		t.Fatalf("retry sent %d (%v), %d refusals", n, err, sink.Refused())
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // TestDigestSchedule: the digest starts at its slot in the
@@ -171,5 +201,113 @@ func TestDigestSchedule(t *testing.T) {
 	last, _ := db.LastDigest(context.Background(), org.ID)
 	if last.Articles != 1 || last.Period != "2026-04-01T07:00Z" {
 		t.Fatalf("second digest: %+v", last)
+	}
+}
+
+// TestDigestRenderedOnce: the digest is rendered when it is fanned out
+// and stored with it; a batch sent after an article was edited sends what
+// was rendered, the same to everyone but for the unsubscribe link.
+func TestDigestRenderedOnce(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	mb := &tandemtest.Mailbox{}
+	a := app.New(db, mb, quiet(), "https://tandem.test")
+	ctx, org := notesOrg(t, db, a, 3)
+	bg := context.Background()
+	plan, err := a.SendDigestNow(bg, org.ID, false)
+	if err != nil || plan.DigestID == 0 {
+		t.Fatalf("plan %+v %v", plan, err)
+	}
+	if _, err := a.FanOutDigest(bg, plan.DigestID); err != nil {
+		t.Fatal(err)
+	}
+	arts, err := db.Articles(bg, org.ID, sqldb.ArticleFilter{Limit: 10})
+	if err != nil || len(arts) != 1 {
+		t.Fatalf("articles %v %v", arts, err)
+	}
+	if _, err := a.SaveArticle(ctx, arts[0].ID, tandem.ArticleInput{Title: "Edited title", Summary: "Changed", Body: "New body.", Status: tandem.ArticlePublished}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.SendDigestBatch(bg, app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); n != 3 || err != nil {
+		t.Fatalf("sent %d (%v)", n, err)
+	}
+	msgs := mb.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	var text, html string
+	for _, m := range msgs {
+		link := strings.Trim(m.Headers["List-Unsubscribe"], "<>")
+		if !strings.Contains(m.Text, "First note") || strings.Contains(m.Text+m.HTML+m.Subject, "Edited") || !strings.Contains(m.Text, link) {
+			t.Errorf("to %s: not the digest as rendered at the fan-out:\n%s", m.To, m.Text)
+		}
+		tx, h := strings.ReplaceAll(m.Text, link, "LINK"), strings.ReplaceAll(m.HTML, link, "LINK")
+		if text == "" {
+			text, html = tx, h
+		}
+		if tx != text || h != html || m.Subject != msgs[0].Subject {
+			t.Errorf("to %s: the message differs from the others by more than the unsubscribe link", m.To)
+		}
+	}
+	if sent, err := a.DigestSentCount(bg, plan.DigestID); sent != 3 || err != nil {
+		t.Errorf("%d deliveries recorded (%v)", sent, err)
+	}
+}
+
+// slowMailer takes its time over each message.
+type slowMailer struct {
+	tandemtest.Mailbox
+	delay time.Duration
+}
+
+func (m *slowMailer) Send(ctx context.Context, msg *tandem.Message) error {
+	time.Sleep(m.delay)
+	return m.Mailbox.Send(ctx, msg)
+}
+
+// TestDigestBatchPauses: a batch whose mail goes slower than its timeout
+// allows stops between two messages, is snoozed (not failed: no attempt is
+// counted) and goes on where it stopped, until everyone has it once.
+func TestDigestBatchPauses(t *testing.T) {
+	db, _ := tandemtest.MustOpenDB(t)
+	mb := &slowMailer{delay: 20 * time.Millisecond}
+	a := app.New(db, mb, quiet(), "https://tandem.test")
+	_, org := notesOrg(t, db, a, 30)
+	old := jobs.DigestBatchTimeout
+	jobs.DigestBatchTimeout = 300 * time.Millisecond // 30 messages take 600 ms at least
+	t.Cleanup(func() { jobs.DigestBatchTimeout = old })
+	r, err := jobs.Start(context.Background(), a, quiet(), jobs.Config{PollInterval: 100 * time.Millisecond, NoPeriodic: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop(context.Background())
+	plan, err := a.SendDigestNow(context.Background(), org.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := waitDigest(t, a, plan.DigestID); sent != 30 {
+		t.Fatalf("sent to %d, want 30", sent)
+	}
+	seen := map[string]int{}
+	for _, m := range mb.Messages() {
+		seen[m.To]++
+	}
+	if len(seen) != 30 || len(mb.Messages()) != 30 {
+		t.Errorf("%d messages to %d recipients, want 30 to 30", len(mb.Messages()), len(seen))
+	}
+	all, err := db.ListJobs(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range all {
+		if j.Kind != (app.DigestBatchArgs{}).Kind() {
+			continue
+		}
+		var meta struct {
+			Snoozes int `json:"snoozes"`
+		}
+		json.Unmarshal(j.Metadata, &meta)
+		if j.State != rivertype.JobStateCompleted || j.Attempt != 1 || meta.Snoozes < 1 || len(j.Errors) != 0 {
+			t.Errorf("batch %s, attempt %d, %d snoozes, errors %v", j.State, j.Attempt, meta.Snoozes, j.Errors)
+		}
 	}
 }

@@ -81,7 +81,7 @@ func (s *SMTPMailer) Send(ctx context.Context, m *tandem.Message) error {
 		return fmt.Errorf("send mail to %s: %w", m.To, err)
 	}
 	defer ss.c.Close()
-	if err := ss.deliver(ctx, m.To, body); err != nil {
+	if err := ss.deliver(ctx, m.To, body, nil); err != nil {
 		return fmt.Errorf("send mail to %s: %w", m.To, err)
 	}
 	// The message is accepted; a failed QUIT does not unsend it, and

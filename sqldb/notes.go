@@ -330,17 +330,40 @@ type Digest struct {
 	Until     time.Time
 	Articles  int
 	CreatedAt time.Time
+	// The message as rendered once for every recipient (SetDigestContent),
+	// with a placeholder for the unsubscribe link; Rendered is false
+	// until then.
+	Subject, Text, HTML string
+	Rendered            bool
 }
 
-const digestCols = `id, org_id, period, since_at, until_at, articles, created_at`
+const digestCols = `id, org_id, period, since_at, until_at, articles, created_at, subject, body_text, body_html, rendered_at`
 
 func scanDigest(sc interface{ Scan(...any) error }) (*Digest, error) {
 	var d Digest
-	if err := sc.Scan(&d.ID, &d.OrgID, &d.Period, &d.Since, &d.Until, &d.Articles, &d.CreatedAt); err != nil {
+	var rendered sql.NullTime
+	if err := sc.Scan(&d.ID, &d.OrgID, &d.Period, &d.Since, &d.Until, &d.Articles, &d.CreatedAt, &d.Subject, &d.Text, &d.HTML, &rendered); err != nil {
 		return nil, err
 	}
-	d.Since, d.Until, d.CreatedAt = d.Since.UTC(), d.Until.UTC(), d.CreatedAt.UTC()
+	d.Since, d.Until, d.CreatedAt, d.Rendered = d.Since.UTC(), d.Until.UTC(), d.CreatedAt.UTC(), rendered.Valid
 	return &d, nil
+}
+
+// SetDigestContent stores the digest's rendered message unless it has one
+// already, and returns the digest with the content that counts: the
+// first stored, so two batches rendering at once send the same.
+func (db *DB) SetDigestContent(ctx context.Context, id int64, subject, text, html string) (*Digest, error) {
+	var d *Digest
+	err := db.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE digests SET subject = ?, body_text = ?, body_html = ?, rendered_at = ? WHERE id = ? AND rendered_at IS NULL`,
+			subject, text, html, tx.now, id); err != nil {
+			return mapError(err)
+		}
+		var err error
+		d, err = scanDigest(tx.QueryRow(ctx, `SELECT `+digestCols+` FROM digests WHERE id = ?`, id))
+		return notFound(mapError(err), "No such digest.")
+	})
+	return d, err
 }
 
 // LastDigest returns the organization's latest digest, nil when none.
@@ -433,17 +456,55 @@ func (db *DB) DigestRecipients(ctx context.Context, d *Digest, after, upTo int64
 	return out, mapError(err)
 }
 
-// MarkDigestSent records that the subscriber was sent the digest.
-func (db *DB) MarkDigestSent(ctx context.Context, digestID, subscriberID int64) error {
-	_, err := db.sql.ExecContext(ctx, db.rebind(`INSERT INTO digest_sends (digest_id, subscriber_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
-		digestID, subscriberID, db.now())
+// ClaimDigestSend records, before the message's final dot is written,
+// that the subscriber is sent the digest (app.SendDigestBatch): from its
+// commit on the row counts as delivered. It reports false when the row
+// exists already (another batch run has the recipient). On PostgreSQL the
+// commit does not wait for the WAL flush (synchronous_commit off, for
+// this transaction only): the failure this guards against is Tandem's
+// process dying, after which PostgreSQL still has the commit; one commit
+// per message would otherwise wait for a disk flush each. SQLite's WAL
+// with synchronous=NORMAL survives a process crash the same way.
+func (db *DB) ClaimDigestSend(ctx context.Context, digestID, subscriberID int64) (bool, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		if db.dialect == Postgres {
+			if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return mapError(err)
+			}
+		}
+		res, err := tx.Exec(ctx, `INSERT INTO digest_sends (digest_id, subscriber_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			digestID, subscriberID, tx.now)
+		if err != nil {
+			return mapError(err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n == 1, err
+}
+
+// ReleaseDigestSend removes a claim whose message was not delivered (the
+// server refused it, or the connection failed before the final dot), so a
+// retry sends it.
+func (db *DB) ReleaseDigestSend(ctx context.Context, digestID, subscriberID int64) error {
+	_, err := db.sql.ExecContext(ctx, db.rebind(`DELETE FROM digest_sends WHERE digest_id = ? AND subscriber_id = ?`), digestID, subscriberID)
 	return mapError(err)
 }
 
-// DigestSent counts the messages of a digest sent so far.
+// RefuseDigestSend records that the server refused the subscriber's
+// digest for good (a 5xx reply), so no retry sends it again.
+func (db *DB) RefuseDigestSend(ctx context.Context, digestID, subscriberID int64, reply string) error {
+	_, err := db.sql.ExecContext(ctx, db.rebind(`INSERT INTO digest_sends (digest_id, subscriber_id, sent_at, refused) VALUES (?, ?, ?, ?)
+		ON CONFLICT (digest_id, subscriber_id) DO UPDATE SET refused = excluded.refused`), digestID, subscriberID, db.now(), reply)
+	return mapError(err)
+}
+
+// DigestSent counts the messages of a digest delivered so far (claims
+// included, refusals not).
 func (db *DB) DigestSent(ctx context.Context, digestID int64) (int, error) {
 	var n int
-	err := db.sql.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM digest_sends WHERE digest_id = ?`), digestID).Scan(&n)
+	err := db.sql.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM digest_sends WHERE digest_id = ? AND refused IS NULL`), digestID).Scan(&n)
 	return n, mapError(err)
 }
 

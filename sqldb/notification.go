@@ -21,9 +21,11 @@ import (
 // email is a job inserted in the same transaction, when the person wants
 // the category at once.
 
-// NotificationEmailArgs is the job that emails one notification.
+// NotificationEmailArgs is the job that emails one notification. OrgID
+// puts it on its organization's queue page (OrgJob).
 type NotificationEmailArgs struct {
-	ID int64 `json:"id"`
+	ID    int64 `json:"id"`
+	OrgID int64 `json:"org_id"`
 	// BaseURL is the site's URL as the request that caused the
 	// notification saw it (tandem.BaseURLFrom), empty for a reminder.
 	BaseURL string `json:"base_url,omitempty"`
@@ -31,6 +33,9 @@ type NotificationEmailArgs struct {
 
 // Kind names the job in the queue.
 func (NotificationEmailArgs) Kind() string { return "notification_email" }
+
+// JobOrgID is the notification's organization.
+func (a NotificationEmailArgs) JobOrgID() int64 { return a.OrgID }
 
 // notifyEvent writes the notifications of an engagement event: to each
 // party (the partners only for sessions and the partnership's course) who
@@ -118,7 +123,7 @@ func insertNotification(ctx context.Context, tx *Tx, n *tandem.Notification, onc
 		return false, err
 	}
 	if tandem.Delivery(delivery) == tandem.DeliveryImmediately {
-		if err := tx.Enqueue(ctx, NotificationEmailArgs{ID: n.ID, BaseURL: tandem.BaseURLFrom(ctx)}, nil); err != nil {
+		if err := tx.Enqueue(ctx, NotificationEmailArgs{ID: n.ID, OrgID: n.OrgID, BaseURL: tandem.BaseURLFrom(ctx)}, nil); err != nil {
 			return false, err
 		}
 	}
@@ -287,18 +292,24 @@ func (db *DB) MarkEmailed(ctx context.Context, id int64) (bool, error) {
 
 // DailySummaryArgs is the job that emails one person their daily summary:
 // the notifications of the categories they get daily, not yet emailed and
-// written before Cutoff (their local summary hour that day).
+// written before Cutoff (their local summary hour that day). OrgID, the
+// person's organization, puts it on that organization's queue page.
 type DailySummaryArgs struct {
 	PersonID int64     `json:"person_id"`
+	OrgID    int64     `json:"org_id"`
 	Cutoff   time.Time `json:"cutoff"`
 }
 
 // Kind names the job in the queue.
 func (DailySummaryArgs) Kind() string { return "daily_summary" }
 
+// JobOrgID is the person's organization.
+func (a DailySummaryArgs) JobOrgID() int64 { return a.OrgID }
+
 // SummaryDue is a person with notifications waiting for a daily summary.
 type SummaryDue struct {
 	PersonID int64
+	OrgID    int64
 	TimeZone string
 	Oldest   time.Time // the oldest waiting notification
 }
@@ -312,8 +323,8 @@ func (db *DB) SummariesDue(ctx context.Context) ([]SummaryDue, error) {
 		// The rows, not MIN(created_at): SQLite returns an aggregate of a
 		// time column as text. Waiting rows are a day's worth at most.
 		waiting, err = queryAll(ctx, tx.q(), func(rows *sql.Rows, s *SummaryDue) error {
-			return rows.Scan(&s.PersonID, &s.TimeZone, &s.Oldest)
-		}, `SELECT n.person_id, p.time_zone, n.created_at FROM notifications n
+			return rows.Scan(&s.PersonID, &s.OrgID, &s.TimeZone, &s.Oldest)
+		}, `SELECT n.person_id, p.org_id, p.time_zone, n.created_at FROM notifications n
 			JOIN notification_settings s ON s.person_id = n.person_id AND s.category = n.category AND s.delivery = 'daily'
 			JOIN people p ON p.id = n.person_id
 			WHERE n.emailed_at IS NULL
@@ -329,9 +340,10 @@ func (db *DB) SummariesDue(ctx context.Context) ([]SummaryDue, error) {
 	return out, err
 }
 
-// EnqueueSummary queues one person's daily summary, once per cutoff.
-func (db *DB) EnqueueSummary(ctx context.Context, personID int64, cutoff time.Time) error {
-	return db.Enqueue(ctx, DailySummaryArgs{PersonID: personID, Cutoff: cutoff.UTC()},
+// EnqueueSummary queues the daily summary of a person of the
+// organization, once per cutoff.
+func (db *DB) EnqueueSummary(ctx context.Context, orgID, personID int64, cutoff time.Time) error {
+	return db.Enqueue(ctx, DailySummaryArgs{PersonID: personID, OrgID: orgID, Cutoff: cutoff.UTC()},
 		&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 }
 

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net"
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,20 +32,30 @@ const (
 )
 
 // SMTPServer is a real SMTP server (github.com/emersion/go-smtp) on
-// loopback, in the test process, that records the messages it accepts.
-// It can be switched to refuse with 4xx or 5xx, or stopped (Down: the
-// port refuses connections) and started again on the same address (Up).
+// loopback, in the test process, that records the messages it accepts and
+// counts them per recipient. It can be switched to refuse with 4xx or 5xx
+// (every recipient, or some: Refuse), or stopped (Down: the port refuses
+// connections) and started again on the same address (Up). With the
+// CountOnly option it keeps no message, only the counts: light enough for
+// a benchmark of 100,000 recipients.
 type SMTPServer struct {
-	tb   testing.TB
-	addr string
+	tb        testing.TB
+	addr      string
+	countOnly bool
+	conns     atomic.Int64
 
 	mu       sync.Mutex
 	srv      *smtp.Server
 	ln       net.Listener
 	mode     SMTPMode
+	refuse   map[string]bool // recipients answered 550 in any mode
 	received []Received
 	deferred []Received // refused with 451 after DATA
 	refused  int        // recipients and messages refused so far
+	total    int64      // messages accepted, counted per recipient
+	counts   map[string]int
+	hold     chan struct{} // while set, replies to the end of DATA wait for Release
+	held     int           // sessions waiting so
 }
 
 // Received is one accepted message.
@@ -53,10 +65,20 @@ type Received struct {
 	Raw  []byte
 }
 
+// SMTPOption configures a server at its start.
+type SMTPOption func(*SMTPServer)
+
+// CountOnly makes the server count the messages each recipient receives
+// and keep none of them (Messages and Deferred stay empty).
+func CountOnly() SMTPOption { return func(s *SMTPServer) { s.countOnly = true } }
+
 // StartSMTPServer starts a server and stops it when the test ends.
-func StartSMTPServer(tb testing.TB) *SMTPServer {
+func StartSMTPServer(tb testing.TB, opts ...SMTPOption) *SMTPServer {
 	tb.Helper()
-	s := &SMTPServer{tb: tb}
+	s := &SMTPServer{tb: tb, refuse: map[string]bool{}, counts: map[string]int{}}
+	for _, o := range opts {
+		o(s)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -79,11 +101,40 @@ func (s *SMTPServer) serve(ln net.Listener) {
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
+	srv.MaxRecipients = 100
+	srv.MaxMessageBytes = 10 << 20
 	s.mu.Lock()
 	s.srv, s.ln = srv, ln
 	s.mu.Unlock()
 	go srv.Serve(ln)
 }
+
+// Refuse makes the server answer RCPT for these addresses with 550 (no
+// such mailbox), whatever its mode.
+func (s *SMTPServer) Refuse(to ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range to {
+		s.refuse[a] = true
+	}
+}
+
+// Total is how many messages the server accepted, counted per recipient.
+func (s *SMTPServer) Total() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
+}
+
+// Counts returns how many messages each recipient received.
+func (s *SMTPServer) Counts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.counts)
+}
+
+// Connections is how many SMTP connections were opened.
+func (s *SMTPServer) Connections() int64 { return s.conns.Load() }
 
 // SetMode switches how the server answers from the next command on.
 func (s *SMTPServer) SetMode(m SMTPMode) {
@@ -94,6 +145,7 @@ func (s *SMTPServer) SetMode(m SMTPMode) {
 
 // Down stops the server: connections to its address are refused.
 func (s *SMTPServer) Down() {
+	s.Release()
 	s.mu.Lock()
 	srv, ln := s.srv, s.ln
 	s.srv, s.ln = nil, nil
@@ -156,7 +208,10 @@ func (s *SMTPServer) WaitMessages(tb testing.TB, n int) []Received {
 
 type smtpBackend struct{ s *SMTPServer }
 
-func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: b.s}, nil }
+func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	b.s.conns.Add(1)
+	return &smtpSession{s: b.s}, nil
+}
 
 type smtpSession struct {
 	s    *SMTPServer
@@ -175,8 +230,7 @@ func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
-	switch x.s.mode {
-	case SMTPReject:
+	if x.s.mode == SMTPReject || x.s.refuse[to] {
 		x.s.refused++
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox: " + to}
 	}
@@ -185,7 +239,13 @@ func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (x *smtpSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
+	var raw []byte
+	var err error
+	if x.s.countOnly {
+		_, err = io.Copy(io.Discard, r)
+	} else {
+		raw, err = io.ReadAll(r)
+	}
 	if err != nil {
 		return err
 	}
@@ -193,11 +253,55 @@ func (x *smtpSession) Data(r io.Reader) error {
 	defer x.s.mu.Unlock()
 	if x.s.mode == SMTPTempFail {
 		x.s.refused++
-		x.s.deferred = append(x.s.deferred, Received{From: x.from, To: x.to, Raw: raw})
+		if !x.s.countOnly {
+			x.s.deferred = append(x.s.deferred, Received{From: x.from, To: x.to, Raw: raw})
+		}
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
 	}
-	x.s.received = append(x.s.received, Received{From: x.from, To: x.to, Raw: raw})
+	for _, to := range x.to {
+		x.s.counts[to]++
+	}
+	x.s.total += int64(len(x.to))
+	if !x.s.countOnly {
+		x.s.received = append(x.s.received, Received{From: x.from, To: x.to, Raw: raw})
+	}
+	if hold := x.s.hold; hold != nil {
+		x.s.held++
+		x.s.mu.Unlock()
+		<-hold
+		x.s.mu.Lock()
+		x.s.held--
+	}
 	return nil
+}
+
+// Hold makes the server, from now on, take each message (it is counted
+// and kept) and then wait to reply to the end of DATA until Release: the
+// moment RFC 1047 is about, when the server has a message and its sender
+// does not know it yet.
+func (s *SMTPServer) Hold() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold == nil {
+		s.hold = make(chan struct{})
+	}
+}
+
+// Held is how many sessions wait for Release with a message taken.
+func (s *SMTPServer) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
+}
+
+// Release lets the held replies go and stops holding.
+func (s *SMTPServer) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold != nil {
+		close(s.hold)
+		s.hold = nil
+	}
 }
 
 // Deferred returns the messages refused with 451 so far.
