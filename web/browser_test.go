@@ -58,6 +58,14 @@ func chrome(t *testing.T) context.Context {
 	return ctx
 }
 
+// pageLoaded waits until the document a click navigated to has loaded.
+// WaitVisible alone can match the new page's nodes before chromedp has
+// taken in the new document, and the next action then fails with "Could
+// not find node with given id" (seen on a loaded machine).
+func pageLoaded() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`document.readyState === "complete"`, chromedp.WithPollingInterval(20*time.Millisecond))
+}
+
 // screenshot saves a full-page PNG among the test's artifacts
 // (go test -artifacts keeps them under -outputdir).
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -130,6 +138,7 @@ func TestBrowserFirstRun(t *testing.T) {
 		chromedp.WaitVisible(`form[action="/signout"] button`),
 		chromedp.Click(`form[action="/signout"] button`),
 		chromedp.WaitVisible(`form[action="/signin"]`),
+		pageLoaded(),
 	)
 	if err != nil {
 		t.Fatalf("sign out: %v", err)
@@ -207,6 +216,7 @@ func signInAs(t *testing.T, ctx context.Context, base, email, password string) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/signin"),
 		chromedp.WaitVisible(`form[action="/signin"], details.menu`),
+		pageLoaded(),
 	)
 	if err != nil {
 		t.Fatalf("open sign-in: %v", err)
@@ -217,6 +227,7 @@ func signInAs(t *testing.T, ctx context.Context, base, email, password string) {
 			chromedp.Click(`details.menu summary`),
 			chromedp.Click(`form[action="/signout"] button`),
 			chromedp.WaitVisible(`form[action="/signin"]`),
+			pageLoaded(),
 		); err != nil {
 			t.Fatalf("sign out: %v", err)
 		}
