@@ -12,18 +12,19 @@ import (
 // and cannot be turned off.
 type Category string
 
-// The categories. Program events and quote requests come with their
-// issues: add their categories here, to Categories and to CategoryLabel.
+// The categories. Quote requests come with their issue: add its
+// category here, to Categories and to Label.
 const (
 	CategoryAgreements  Category = "agreements"  // an agreement to read, changed, agreed by all
 	CategoryEngagements Category = "engagements" // started, ending, ended, expired
 	CategorySessions    Category = "sessions"    // scheduled, moved, cancelled, and the day before
 	CategoryMentoring   Category = "mentoring"   // phase changes and role reversals
 	CategoryReminders   Category = "reminders"   // action items, review points, waiting agreements, stalled partnerships
+	CategoryPrograms    Category = "programs"    // applications received, decided, withdrawn; enrollment open
 )
 
 // Categories lists every category in the order the preferences page shows.
-var Categories = []Category{CategoryAgreements, CategoryEngagements, CategorySessions, CategoryMentoring, CategoryReminders}
+var Categories = []Category{CategoryAgreements, CategoryEngagements, CategorySessions, CategoryMentoring, CategoryReminders, CategoryPrograms}
 
 // Label names the category for people.
 func (c Category) Label() string {
@@ -38,6 +39,8 @@ func (c Category) Label() string {
 		return "Mentoring phase changes and role reversals"
 	case CategoryReminders:
 		return "Reminders: action items, review points, waiting agreements, stalled partnerships"
+	case CategoryPrograms:
+		return "Programs: applications received, approved, declined or withdrawn, and enrollment opening"
 	}
 	return string(c)
 }
@@ -105,6 +108,19 @@ const (
 	ReminderStalled          EventType = "stalled"           // no session for the organization's stall period
 )
 
+// Program events: they concern a program, not an engagement
+// (Notification.ProgramID). An application received or withdrawn is told
+// to the program's admins (to the organization's administrators when it
+// has none), a decision to the applicant, an opening to everyone who may
+// enroll; never to whoever caused it.
+const (
+	ProgramApplied   EventType = "program_applied"   // an application received (new, renewed, or its role changed)
+	ProgramApproved  EventType = "program_approved"  // the applicant's application was approved
+	ProgramDeclined  EventType = "program_declined"  // the applicant's application was declined
+	ProgramWithdrawn EventType = "program_withdrawn" // an applicant withdrew
+	ProgramOpened    EventType = "program_opened"    // the program opened for enrollment
+)
+
 // NotifyRule says whether an engagement event notifies anyone, in which
 // category, and whether only the two partners hear of it (sessions and the
 // partnership's own course), not the manager. Who is told is further
@@ -127,6 +143,8 @@ func NotifyRule(t EventType) (c Category, partnersOnly, ok bool) {
 		return CategoryEngagements, false, true
 	case ReminderActionItemDue, ReminderReviewDue, ReminderAgreementWaiting, ReminderStalled:
 		return CategoryReminders, false, true
+	case ProgramApplied, ProgramApproved, ProgramDeclined, ProgramWithdrawn, ProgramOpened:
+		return CategoryPrograms, false, true
 	}
 	return "", false, false
 }
@@ -143,9 +161,11 @@ type Notification struct {
 	EngagementID int64
 	// ObjectID is the session (meeting) or action item the event is
 	// about, 0 for the engagement itself.
-	ObjectID  int64
+	ObjectID int64
+	// ProgramID is the program of a program event (EngagementID is 0).
+	ProgramID int64
 	Actor     PersonRef
-	Title     string // the engagement, as "Coaching in Go: Ana with Ben"
+	Title     string // the engagement, as "Coaching in Go: Ana with Ben"; a program's name
 	Detail    string // e.g. "version 2", a session's time in UTC
 	CreatedAt time.Time
 	ReadAt    *time.Time
@@ -159,6 +179,12 @@ func (n *Notification) Path() string {
 	}
 	if n.EngagementID != 0 {
 		return fmt.Sprintf("/engagements/%d", n.EngagementID)
+	}
+	if n.ProgramID != 0 {
+		if n.Event == ProgramApplied || n.Event == ProgramWithdrawn {
+			return fmt.Sprintf("/programs/%d/applications", n.ProgramID) // the admins' table
+		}
+		return fmt.Sprintf("/programs/%d", n.ProgramID)
 	}
 	return "/notifications"
 }
@@ -208,8 +234,27 @@ func (n *Notification) Headline() string {
 		return "The outcome agreement has waited 3 days for your answer"
 	case ReminderStalled:
 		return "No session for a while: the partnership has stalled"
+	case ProgramApplied:
+		return who + " applied to " + n.Title + n.asRole()
+	case ProgramApproved:
+		return "Your application to " + n.Title + " was approved"
+	case ProgramDeclined:
+		return "Your application to " + n.Title + " was declined"
+	case ProgramWithdrawn:
+		return who + " withdrew their application to " + n.Title
+	case ProgramOpened:
+		return n.Title + " is open for enrollment"
 	}
 	return string(n.Event)
+}
+
+// asRole is " as a mentor" for a program event whose detail is the
+// applicant's role.
+func (n *Notification) asRole() string {
+	if n.Detail == "" {
+		return ""
+	}
+	return " as a " + n.Detail
 }
 
 // AddDays returns the day n days later.

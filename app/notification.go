@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/ics"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 // NotificationLimit is how many notifications the list shows.
@@ -82,7 +84,7 @@ func (a *App) SetNotificationSettings(ctx context.Context, s tandem.Notification
 	for c, d := range s {
 		switch {
 		case !tandem.ValidCategory(c):
-			fe.Add(string(c), "No such category: choose from agreements, engagements, sessions, mentoring and reminders.")
+			fe.Add(string(c), "No such category: choose from agreements, engagements, sessions, mentoring, reminders and programs.")
 		case !tandem.ValidDelivery(d):
 			fe.Add(string(c), "Choose immediately, daily or off.")
 		}
@@ -107,6 +109,7 @@ type notificationMail struct {
 	Link     string
 	Settings string
 	Items    []notificationLine // the daily summary
+	Next     string             // a program event: what the recipient may do now
 }
 
 type notificationLine struct {
@@ -164,11 +167,63 @@ func (a *App) EmailNotification(ctx context.Context, id int64) error {
 			}
 		}
 	}
-	if err := a.send(ctx, msg, "notification", data); err != nil {
+	template := "notification"
+	if n.Category == tandem.CategoryPrograms {
+		template, data.Next = "program_notification", programNext(n)
+	}
+	if err := a.send(ctx, msg, template, data); err != nil {
 		return err
 	}
 	_, err = a.DB.MarkEmailed(ctx, id)
 	return err
+}
+
+// programNext says what the recipient of a program event may do now.
+func programNext(n *tandem.Notification) string {
+	switch n.Event {
+	case tandem.ProgramApplied:
+		return "Read the application and approve or decline it."
+	case tandem.ProgramWithdrawn:
+		return "The application no longer counts for the matching."
+	case tandem.ProgramApproved:
+		return "You are in the cohort: you will hear from Tandem when you are matched."
+	case tandem.ProgramDeclined:
+		return "Your application stays on the program's page; the program's admins can tell you more."
+	case tandem.ProgramOpened:
+		if n.Detail != "" {
+			return "Apply as a mentor or a mentee until " + n.Detail + "."
+		}
+		return "Apply as a mentor or a mentee on the program's page."
+	}
+	return ""
+}
+
+// ErrProgramOpenedPaused is what NotifyProgramOpened returns when it
+// stopped between two transactions because its time is nearly up: the job
+// is snoozed and the next run tells the rest.
+var ErrProgramOpenedPaused = errors.New("program opened: time is up, the rest follows")
+
+// NotifyProgramOpened tells everyone who may enroll in a program that it
+// opened, in transactions of sqldb.ProgramOpenedBatch people, and returns
+// how many it told. The program_opened job calls it; a retry tells no one
+// twice (each notification is stored once per person and program).
+func (a *App) NotifyProgramOpened(ctx context.Context, args sqldb.ProgramOpenedArgs) (int, error) {
+	ctx = tandem.WithBaseURL(ctx, args.BaseURL)
+	total := 0
+	var after int64
+	dl, hasDeadline := ctx.Deadline()
+	room := min(15*time.Second, time.Until(dl)/4)
+	for {
+		if hasDeadline && time.Until(dl) < room {
+			return total, ErrProgramOpenedPaused
+		}
+		last, told, done, err := a.DB.NotifyProgramOpened(ctx, args, after)
+		total += told
+		if err != nil || done {
+			return total, err
+		}
+		after = last
+	}
 }
 
 // sessionInvite is the .ics attached to an email about a session: METHOD

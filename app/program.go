@@ -221,13 +221,13 @@ func (a *App) MoveProgram(ctx context.Context, id int64, to tandem.ProgramState)
 	if err != nil {
 		return nil, err
 	}
-	return a.DB.MoveProgram(ctx, act.Org.ID, id, to)
+	return a.DB.MoveProgram(ctx, act.Org.ID, id, to, act.Person.ID)
 }
 
 // MoveProgramForOperator is MoveProgram with the operator's authority,
 // for the CLI: the same rules of states.
 func (a *App) MoveProgramForOperator(ctx context.Context, orgID, id int64, to tandem.ProgramState) (*tandem.Program, error) {
-	return a.DB.MoveProgram(ctx, orgID, id, to)
+	return a.DB.MoveProgram(ctx, orgID, id, to, 0)
 }
 
 // ProgramForOperator returns any program of the organization, for the CLI.

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -88,4 +89,35 @@ type dailySummaryWorker struct {
 
 func (w *dailySummaryWorker) Work(ctx context.Context, j *river.Job[sqldb.DailySummaryArgs]) error {
 	return w.app.SendDailySummary(ctx, j.Args.PersonID, j.Args.Cutoff)
+}
+
+// programOpenedWorker tells everyone who may enroll that a program opened
+// (app.NotifyProgramOpened); the job is inserted with the move to
+// enrolling (sqldb.MoveProgram). Its notifications are stored once per
+// person and the people told are skipped, so a retry or a snoozed run
+// tells only the rest.
+type programOpenedWorker struct {
+	river.WorkerDefaults[sqldb.ProgramOpenedArgs]
+	app *app.App
+	log *slog.Logger
+}
+
+// ProgramOpenedTimeout bounds one run, below Config.RescueAfter so a
+// running job is never taken for a dead one. A run that has not told
+// everyone by then stops between two transactions and is snoozed, and
+// the next run goes on after whoever was told (app.ErrProgramOpenedPaused).
+var ProgramOpenedTimeout = time.Minute
+
+// Timeout bounds one run.
+func (w *programOpenedWorker) Timeout(*river.Job[sqldb.ProgramOpenedArgs]) time.Duration {
+	return ProgramOpenedTimeout
+}
+
+func (w *programOpenedWorker) Work(ctx context.Context, j *river.Job[sqldb.ProgramOpenedArgs]) error {
+	n, err := w.app.NotifyProgramOpened(ctx, j.Args)
+	w.log.InfoContext(ctx, "program opened: people told", "program", j.Args.ProgramID, "count", n)
+	if errors.Is(err, app.ErrProgramOpenedPaused) {
+		return river.JobSnooze(0)
+	}
+	return err
 }

@@ -104,9 +104,9 @@ func insertNotification(ctx context.Context, tx *Tx, n *tandem.Notification, onc
 	if onceKey != "" {
 		key = onceKey
 	}
-	err := tx.QueryRow(ctx, `INSERT INTO notifications (org_id, person_id, category, event, engagement_id, object_id, actor_id, title, detail, once_key, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, once_key) DO NOTHING RETURNING id`,
-		n.OrgID, n.PersonID, string(c), string(n.Event), nullID(n.EngagementID), nullID(n.ObjectID), nullID(n.Actor.ID),
+	err := tx.QueryRow(ctx, `INSERT INTO notifications (org_id, person_id, category, event, engagement_id, object_id, program_id, actor_id, title, detail, once_key, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, once_key) DO NOTHING RETURNING id`,
+		n.OrgID, n.PersonID, string(c), string(n.Event), nullID(n.EngagementID), nullID(n.ObjectID), nullID(n.ProgramID), nullID(n.Actor.ID),
 		n.Title, n.Detail, key, tx.now).Scan(&n.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil // reminded already
@@ -143,13 +143,13 @@ func (db *DB) Remind(ctx context.Context, n *tandem.Notification, onceKey string
 }
 
 const notificationSelect = `SELECT n.id, n.org_id, n.person_id, n.category, n.event, COALESCE(n.engagement_id, 0), COALESCE(n.object_id, 0),
-	COALESCE(a.id, 0), COALESCE(a.name, ''), n.title, n.detail, n.created_at, n.read_at, n.emailed_at
+	COALESCE(n.program_id, 0), COALESCE(a.id, 0), COALESCE(a.name, ''), n.title, n.detail, n.created_at, n.read_at, n.emailed_at
 	FROM notifications n LEFT JOIN people a ON a.id = n.actor_id`
 
 func scanNotification(sc scanner, n *tandem.Notification) error {
 	var cat, event string
 	var read, emailed sql.NullTime
-	if err := sc.Scan(&n.ID, &n.OrgID, &n.PersonID, &cat, &event, &n.EngagementID, &n.ObjectID, &n.Actor.ID, &n.Actor.Name,
+	if err := sc.Scan(&n.ID, &n.OrgID, &n.PersonID, &cat, &event, &n.EngagementID, &n.ObjectID, &n.ProgramID, &n.Actor.ID, &n.Actor.Name,
 		&n.Title, &n.Detail, &n.CreatedAt, &read, &emailed); err != nil {
 		return err
 	}

@@ -248,8 +248,11 @@ func (db *DB) AppliedPrograms(ctx context.Context, orgID, personID int64) (map[i
 }
 
 // MoveProgram moves a program to another state, by the rules of
-// tandem.ProgramState.CheckMove, and returns it as it now is.
-func (db *DB) MoveProgram(ctx context.Context, orgID, id int64, to tandem.ProgramState) (*tandem.Program, error) {
+// tandem.ProgramState.CheckMove, and returns it as it now is. Opening it
+// for enrollment inserts, in the same transaction, the job that tells
+// everyone who may enroll (ProgramOpenedArgs); by (0 for the operator)
+// is not told.
+func (db *DB) MoveProgram(ctx context.Context, orgID, id int64, to tandem.ProgramState, by int64) (*tandem.Program, error) {
 	var p *tandem.Program
 	err := db.Write(ctx, func(tx *Tx) error {
 		var err error
@@ -269,6 +272,9 @@ func (db *DB) MoveProgram(ctx context.Context, orgID, id int64, to tandem.Progra
 			return tandem.Errorf(tandem.ECONFLICT, "The program changed meanwhile; reload it and try again.")
 		}
 		p.State = to
+		if to == tandem.ProgramEnrolling {
+			return tx.Enqueue(ctx, ProgramOpenedArgs{ProgramID: id, OrgID: orgID, ActorID: by, BaseURL: tandem.BaseURLFrom(ctx)}, nil)
+		}
 		return nil
 	})
 	return p, err
@@ -556,7 +562,10 @@ func (db *DB) Apply(ctx context.Context, orgID int64, personID int64, ap *tandem
 		case cur == nil && edit:
 			return tandem.Errorf(tandem.ECONFLICT, "You have not applied to this program; apply first.")
 		case cur == nil:
-			return insertApplication(ctx, tx, orgID, personID, ap)
+			if err := insertApplication(ctx, tx, orgID, personID, ap); err != nil {
+				return err
+			}
+			return notifyRunners(ctx, tx, p, personID, tandem.ProgramApplied, ap.Role)
 		case cur.Status == tandem.AppWithdrawn && edit:
 			return tandem.Errorf(tandem.ECONFLICT, "You withdrew your application; apply again instead.")
 		case cur.Status != tandem.AppWithdrawn && !edit:
@@ -573,6 +582,13 @@ func (db *DB) Apply(ctx context.Context, orgID int64, personID int64, ap *tandem
 			}
 			if _, err := tx.Exec(ctx, `DELETE FROM program_answers WHERE application_id = ? AND org_id = ?`, ap.ID, orgID); err != nil {
 				return err
+			}
+			// Applying again, or as another role, is an application the
+			// runners have to decide (again); other edits tell no one.
+			if !edit || cur.Role != ap.Role {
+				if err := notifyRunners(ctx, tx, p, personID, tandem.ProgramApplied, ap.Role); err != nil {
+					return err
+				}
 			}
 		}
 		ap.UpdatedAt = tx.now
@@ -745,8 +761,10 @@ func (db *DB) Withdraw(ctx context.Context, orgID, programID, personID int64) er
 		if cur.Status == tandem.AppWithdrawn {
 			return tandem.Errorf(tandem.ECONFLICT, "You have already withdrawn your application.")
 		}
-		_, err = tx.Exec(ctx, `UPDATE program_applications SET status = ?, updated_at = ? WHERE id = ? AND org_id = ?`, tandem.AppWithdrawn, tx.now, cur.ID, orgID)
-		return err
+		if _, err = tx.Exec(ctx, `UPDATE program_applications SET status = ?, updated_at = ? WHERE id = ? AND org_id = ?`, tandem.AppWithdrawn, tx.now, cur.ID, orgID); err != nil {
+			return err
+		}
+		return notifyRunners(ctx, tx, p, personID, tandem.ProgramWithdrawn, cur.Role)
 	})
 }
 
@@ -770,15 +788,25 @@ func (db *DB) Decide(ctx context.Context, orgID, programID, appID int64, approve
 		if ap.Status == tandem.AppWithdrawn {
 			return tandem.Errorf(tandem.ECONFLICT, "%s withdrew this application.", ap.Person.Name)
 		}
+		was := ap.Status
 		ap.Status = tandem.AppDeclined
 		if approve {
 			ap.Status = tandem.AppApproved
 		}
 		now := tx.now
 		ap.DecidedAt = &now
-		_, err = tx.Exec(ctx, `UPDATE program_applications SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND org_id = ?`,
-			ap.Status, tx.now, by, appID, orgID)
-		return err
+		if _, err = tx.Exec(ctx, `UPDATE program_applications SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND org_id = ?`,
+			ap.Status, tx.now, by, appID, orgID); err != nil {
+			return err
+		}
+		if was == ap.Status {
+			return nil // decided so already: nothing new to tell
+		}
+		event := tandem.ProgramDeclined
+		if approve {
+			event = tandem.ProgramApproved
+		}
+		return notifyProgram(ctx, tx, p, []int64{ap.Person.ID}, by, event, string(ap.Role))
 	})
 	return &ap, err
 }

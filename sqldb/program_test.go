@@ -64,10 +64,10 @@ func TestProgramStore(t *testing.T) {
 	if err := db.Apply(ctx, p.org, p.learner, ap, false); tandem.ErrorCode(err) != tandem.ECONFLICT {
 		t.Errorf("apply to a draft: %v", err)
 	}
-	if _, err := db.MoveProgram(ctx, p.org, prog.ID, tandem.ProgramMatching); tandem.ErrorFields(err)["state"] == "" {
+	if _, err := db.MoveProgram(ctx, p.org, prog.ID, tandem.ProgramMatching, 0); tandem.ErrorFields(err)["state"] == "" {
 		t.Errorf("draft → matching: %v", err)
 	}
-	if _, err := db.MoveProgram(ctx, p.org, prog.ID, tandem.ProgramEnrolling); err != nil {
+	if _, err := db.MoveProgram(ctx, p.org, prog.ID, tandem.ProgramEnrolling, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Apply(ctx, p.org, p.learner, ap, false); err != nil {
@@ -152,14 +152,14 @@ func TestProgramStore(t *testing.T) {
 	if err := db.Apply(ctx, p.org, p.learner, ap, true); tandem.ErrorCode(err) != tandem.ECONFLICT {
 		t.Errorf("edit after enrollment closed: %v", err)
 	}
-	if _, err := db.MoveProgram(ctx, p.org, prog.ID, tandem.ProgramMatching); err != nil {
+	if _, err := db.MoveProgram(ctx, p.org, prog.ID, tandem.ProgramMatching, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.AddQuestion(ctx, p.org, &tandem.Question{ProgramID: prog.ID, Type: tandem.QuestionText, Label: "Late"}); tandem.ErrorCode(err) != tandem.ECONFLICT {
 		t.Errorf("a question added while matching: %v", err)
 	}
 	for _, s := range []tandem.ProgramState{tandem.ProgramRunning, tandem.ProgramClosed} {
-		if _, err := db.MoveProgram(ctx, p.org, prog.ID, s); err != nil {
+		if _, err := db.MoveProgram(ctx, p.org, prog.ID, s, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -192,7 +192,7 @@ func TestProgramMoveRace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = db.MoveProgram(context.Background(), org, prog.ID, tandem.ProgramEnrolling)
+			_, errs[i] = db.MoveProgram(context.Background(), org, prog.ID, tandem.ProgramEnrolling, 0)
 		}()
 	}
 	wg.Wait()

@@ -16,6 +16,7 @@ type notificationJSON struct {
 	Detail       string     `json:"detail"`
 	EngagementID int64      `json:"engagement_id,omitempty"`
 	SessionID    int64      `json:"session_id,omitempty"`
+	ProgramID    int64      `json:"program_id,omitempty"`
 	Actor        *actorJSON `json:"actor,omitempty"`
 	URL          string     `json:"url"`
 	CreatedAt    time.Time  `json:"created_at"`
@@ -38,7 +39,7 @@ func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {
 	for i := range list {
 		n := &list[i]
 		j := notificationJSON{ID: n.ID, Category: string(n.Category), Event: string(n.Event), Headline: n.Headline(), Title: n.Title,
-			Detail: n.Detail, EngagementID: n.EngagementID, URL: base + n.Path(), CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
+			Detail: n.Detail, EngagementID: n.EngagementID, ProgramID: n.ProgramID, URL: base + n.Path(), CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
 		if n.Category == tandem.CategorySessions {
 			j.SessionID = n.ObjectID
 		}

@@ -132,6 +132,20 @@ func TestEmailLinksAbsolute(t *testing.T) {
 	if _, err := e.app.SendDigestBatch(ctx, app.DigestBatchArgs{DigestID: plan.DigestID, After: 0, UpTo: 1 << 40}); err != nil {
 		t.Fatal(err)
 	}
+	// A program opened for enrollment (everyone may enroll: the three
+	// are told, by a job), then an application its admin hears of.
+	r = admin.post("/programs", formOf("name", "Pilot cohort", "kind", "mentoring", "eligibility", "everyone", "admins", "ada@acme.test"))
+	pm := regexp.MustCompile(`/programs/(\d+)$`).FindStringSubmatch(r.header.Get("Location"))
+	if r.status != http.StatusSeeOther || pm == nil {
+		t.Fatalf("create a program: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
+	}
+	if r := admin.post("/programs/"+pm[1]+"/state", formOf("state", "enrolling")); r.status != http.StatusSeeOther {
+		t.Fatalf("open the program: %d\n%s", r.status, r.body)
+	}
+	e.workJobs()
+	if r := b["dev"].post("/programs/"+pm[1]+"/apply", formOf("role", "mentee")); r.status != http.StatusSeeOther {
+		t.Fatalf("apply: %d\n%s", r.status, r.body)
+	}
 	// A notice, whose link the code that queues it gives as a path.
 	if err := e.db.Write(ctx, func(tx *sqldb.Tx) error {
 		return app.EnqueueEmail(ctx, tx, app.EmailArgs{OrgID: org.ID, To: "dev@acme.test", Template: "notice",
@@ -152,6 +166,7 @@ func TestEmailLinksAbsolute(t *testing.T) {
 		{"subscribe_confirm", regexp.MustCompile(`^Confirm your subscription to Acme's Coach Notes$`)},
 		{"notes_digest", regexp.MustCompile(`^Coach Notes from Acme: `)},
 		{"notice", regexp.MustCompile(`^Your export is ready$`)},
+		{"program_notification", regexp.MustCompile(`(^Pilot cohort is open for enrollment|applied to Pilot cohort as a mentee)$`)},
 		{"notification", regexp.MustCompile(`.`)},
 	}
 	seen := map[string]int{}
