@@ -268,7 +268,11 @@ const digestSendRoom = 30 * time.Second
 // duplicates (TestDigestKill9: 2 in 3,000); recording before the dot
 // leaves the end of a commit and a three-byte write, on the side of a
 // miss, and a restarted batch skips whoever was claimed. See
-// ARCHITECTURE.md for why that side.
+// ARCHITECTURE.md for why that side. A claim is confirmed once the
+// server's 250 is read, in the next claim's transaction (no commit of
+// its own) or at the batch's end, so the claims never confirmed are the
+// deliveries no one can vouch for: DigestReports counts them per digest
+// and a batch that resumes logs them.
 func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, error) {
 	d, err := a.DB.Digest(ctx, args.DigestID)
 	if err != nil {
@@ -286,6 +290,15 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 	if err != nil {
 		return 0, err
 	}
+	// Claims in this range that no run confirmed: an earlier run died (or
+	// its final dot got no reply) between the claim and the server's
+	// answer. They are not sent again; say who they are.
+	if unsure, err := a.DB.UnconfirmedDigestSends(ctx, d.ID, args.After, args.UpTo); err != nil {
+		return 0, err
+	} else if len(unsure) > 0 {
+		a.Log.WarnContext(ctx, "digest batch resumes after deliveries claimed and never confirmed: each most likely arrived, or was lost before its final dot",
+			"digest", d.ID, "uncertain", len(unsure), "subscribers", unsure[:min(len(unsure), 20)])
+	}
 	key, err := a.linkKey(ctx)
 	if err != nil {
 		return 0, err
@@ -300,6 +313,15 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 	dl, hasDeadline := ctx.Deadline()
 	room := min(digestSendRoom, time.Until(dl)/2)
 	sent := 0
+	// confirm holds the recipients whose message the server accepted and
+	// whose claim is not yet confirmed: the next claim's transaction
+	// confirms them, and the batch's end the last ones.
+	var confirm []int64
+	defer func() {
+		if err := a.DB.ConfirmDigestSends(context.WithoutCancel(ctx), d.ID, confirm); err != nil {
+			a.Log.ErrorContext(ctx, "digest: confirm deliveries", "digest", d.ID, "err", err)
+		}
+	}()
 	for i := range recips {
 		r := &recips[i]
 		if hasDeadline && time.Until(dl) < room {
@@ -321,11 +343,15 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 			"Message-ID": fmt.Sprintf("<digest-%d-%d@%s>", d.ID, r.ID, host)}
 		claim := &mail.Claim{
 			Record: func(ctx context.Context) error {
-				ok, err := a.DB.ClaimDigestSend(ctx, d.ID, r.ID)
-				if err == nil && !ok {
+				ok, err := a.DB.ClaimDigestSend(ctx, d.ID, r.ID, confirm)
+				if err != nil {
+					return err
+				}
+				confirm = confirm[:0] // committed with the claim
+				if !ok {
 					return mail.ErrClaimed
 				}
-				return err
+				return nil
 			},
 			Release: func(ctx context.Context) error { return a.DB.ReleaseDigestSend(ctx, d.ID, r.ID) },
 		}
@@ -333,6 +359,7 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 		switch {
 		case err == nil:
 			sent++
+			confirm = append(confirm, r.ID)
 		case mail.Permanent(err):
 			// Refused for good (an unknown mailbox): recorded, and the
 			// others still get theirs.
@@ -345,6 +372,19 @@ func (a *App) SendDigestBatch(ctx context.Context, args DigestBatchArgs) (int, e
 		}
 	}
 	return sent, nil
+}
+
+// DigestReportLimit is how many digests the administrators' page shows.
+const DigestReportLimit = 50
+
+// DigestReports returns the organization's latest digests with how many
+// were delivered, refused and uncertain (administrators).
+func (a *App) DigestReports(ctx context.Context) ([]sqldb.DigestReport, error) {
+	act, err := admin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.DigestReports(ctx, act.Org.ID, DigestReportLimit)
 }
 
 // DigestSchedule returns the organization's digest schedule (administrators).

@@ -171,6 +171,11 @@ func TestDigestKill9(t *testing.T) {
 	if sent, err := a.DigestSentCount(ctx, plan.DigestID); err != nil || sent != n {
 		t.Errorf("%d deliveries recorded (%v), want %d", sent, err, n)
 	}
+	// The messages whose reply the kill cut off, one per worker, are the
+	// claims never confirmed; every other delivery is confirmed.
+	if unsure, err := db.UnconfirmedDigestSends(ctx, plan.DigestID, 0, 1<<40); err != nil || len(unsure) != digestWorkers {
+		t.Errorf("%d claims never confirmed (%v), want %d (one per killed worker)", len(unsure), err, digestWorkers)
+	}
 	if counts["pending@example.com"]+counts["gone@example.com"] > 0 {
 		t.Errorf("sent to the unconfirmed or the unsubscribed")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -309,5 +310,70 @@ func TestDigestBatchPauses(t *testing.T) {
 		if j.State != rivertype.JobStateCompleted || j.Attempt != 1 || meta.Snoozes < 1 || len(j.Errors) != 0 {
 			t.Errorf("batch %s, attempt %d, %d snoozes, errors %v", j.State, j.Attempt, meta.Snoozes, j.Errors)
 		}
+	}
+}
+
+// TestDigestUncertainDeliveries: a claim that was never confirmed (a
+// process that died between the claim's commit and the server's reply,
+// simulated by a claim written and left) is not sent again, is logged
+// when its batch resumes, and counts as uncertain on the administrators'
+// report once no run can still confirm it; every delivery the server
+// accepted is confirmed, the batch's last one included.
+func TestDigestUncertainDeliveries(t *testing.T) {
+	db, clock := tandemtest.MustOpenDB(t)
+	var logs strings.Builder
+	a := app.New(db, &tandemtest.Mailbox{}, slog.New(slog.NewTextHandler(&logs, nil)), "https://tandem.test")
+	admin, org := notesOrg(t, db, a, 6)
+	ctx := context.Background()
+	plan, err := a.SendDigestNow(ctx, org.ID, false)
+	if err != nil || plan.DigestID == 0 {
+		t.Fatalf("digest: %+v %v", plan, err)
+	}
+	d, err := db.Digest(ctx, plan.DigestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recips, err := db.DigestRecipients(ctx, d, 0, 1<<40)
+	if err != nil || len(recips) != 6 {
+		t.Fatalf("recipients: %d %v", len(recips), err)
+	}
+	lost := recips[2].ID
+	if ok, err := db.ClaimDigestSend(ctx, d.ID, lost, nil); !ok || err != nil {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	sent, err := a.SendDigestBatch(ctx, app.DigestBatchArgs{DigestID: d.ID, OrgID: org.ID, After: 0, UpTo: 1 << 40})
+	if err != nil || sent != 5 {
+		t.Fatalf("batch sent %d (%v), want 5: the claimed one is not sent again", sent, err)
+	}
+	if !strings.Contains(logs.String(), "never confirmed") || !strings.Contains(logs.String(), fmt.Sprintf("subscribers=[%d]", lost)) {
+		t.Errorf("the resumed batch did not log the uncertain claim:\n%s", logs.String())
+	}
+	if got, err := db.UnconfirmedDigestSends(ctx, d.ID, 0, 1<<40); err != nil || len(got) != 1 || got[0] != lost {
+		t.Errorf("unconfirmed after the batch: %v %v, want only %d", got, err, lost)
+	}
+	report := func() sqldb.DigestReport {
+		t.Helper()
+		list, err := a.DigestReports(admin)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("reports: %+v %v", list, err)
+		}
+		return list[0]
+	}
+	// Young, it may be in flight still; once no run can confirm it, it
+	// is uncertain.
+	if r := report(); r.Delivered != 6 || r.Uncertain != 0 {
+		t.Errorf("at once: %+v", r)
+	}
+	clock.Add(sqldb.DigestClaimSettled + time.Second)
+	if r := report(); r.Delivered != 6 || r.Refused != 0 || r.Uncertain != 1 {
+		t.Errorf("later: delivered %d, refused %d, uncertain %d; want 6, 0, 1", r.Delivered, r.Refused, r.Uncertain)
+	}
+	// Only administrators read it, and only their organization's.
+	member := tandemtest.MustMember(t, db, admin, "m@acme.test", "M", tandem.RoleMember)
+	if _, err := a.DigestReports(member); tandem.ErrorCode(err) != tandem.EFORBIDDEN {
+		t.Errorf("a member reads the digest report: %v", err)
+	}
+	if list, err := a.DigestReports(tandemtest.MustOrg(t, db, "Elsewhere")); err != nil || len(list) != 0 {
+		t.Errorf("another organization's report: %+v %v", list, err)
 	}
 }

@@ -458,14 +458,18 @@ func (db *DB) DigestRecipients(ctx context.Context, d *Digest, after, upTo int64
 
 // ClaimDigestSend records, before the message's final dot is written,
 // that the subscriber is sent the digest (app.SendDigestBatch): from its
-// commit on the row counts as delivered. It reports false when the row
-// exists already (another batch run has the recipient). On PostgreSQL the
-// commit does not wait for the WAL flush (synchronous_commit off, for
-// this transaction only): the failure this guards against is Tandem's
-// process dying, after which PostgreSQL still has the commit; one commit
-// per message would otherwise wait for a disk flush each. SQLite's WAL
-// with synchronous=NORMAL survives a process crash the same way.
-func (db *DB) ClaimDigestSend(ctx context.Context, digestID, subscriberID int64) (bool, error) {
+// commit on the row counts as delivered, unconfirmed until the server's
+// 250 is known. The same transaction confirms the claims of confirm (the
+// batch's earlier messages that the server accepted since the last
+// claim), so a confirmation costs no commit of its own. It reports false
+// when the row exists already (another batch run has the recipient). On
+// PostgreSQL the commit does not wait for the WAL flush
+// (synchronous_commit off, for this transaction only): the failure this
+// guards against is Tandem's process dying, after which PostgreSQL still
+// has the commit; one commit per message would otherwise wait for a disk
+// flush each. SQLite's WAL with synchronous=NORMAL survives a process
+// crash the same way.
+func (db *DB) ClaimDigestSend(ctx context.Context, digestID, subscriberID int64, confirm []int64) (bool, error) {
 	var n int64
 	err := db.Write(ctx, func(tx *Tx) error {
 		if db.dialect == Postgres {
@@ -473,7 +477,10 @@ func (db *DB) ClaimDigestSend(ctx context.Context, digestID, subscriberID int64)
 				return mapError(err)
 			}
 		}
-		res, err := tx.Exec(ctx, `INSERT INTO digest_sends (digest_id, subscriber_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		if err := confirmDigestSends(ctx, tx, digestID, confirm); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `INSERT INTO digest_sends (digest_id, subscriber_id, sent_at, confirmed) VALUES (?, ?, ?, FALSE) ON CONFLICT DO NOTHING`,
 			digestID, subscriberID, tx.now)
 		if err != nil {
 			return mapError(err)
@@ -482,6 +489,37 @@ func (db *DB) ClaimDigestSend(ctx context.Context, digestID, subscriberID int64)
 		return err
 	})
 	return n == 1, err
+}
+
+func confirmDigestSends(ctx context.Context, tx *Tx, digestID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]any{digestID}, anySlice(ids)...)
+	_, err := tx.Exec(ctx, `UPDATE digest_sends SET confirmed = TRUE WHERE digest_id = ? AND subscriber_id IN (`+placeholders(len(ids))+`)`, args...)
+	return mapError(err)
+}
+
+// ConfirmDigestSends confirms the claims of the subscribers whose digest
+// the server accepted (a 250 to the final dot): a batch's last ones, at
+// its end.
+func (db *DB) ConfirmDigestSends(ctx context.Context, digestID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.Write(ctx, func(tx *Tx) error { return confirmDigestSends(ctx, tx, digestID, ids) })
+}
+
+// UnconfirmedDigestSends returns the subscribers with ids in (after,
+// upTo] whose digest was claimed and never confirmed: at the start of a
+// batch's run, those an earlier run left when it died (or whose final
+// dot got no reply). Each most likely has the digest, or lost it in the
+// instant between the claim and the dot; no one can tell which.
+func (db *DB) UnconfirmedDigestSends(ctx context.Context, digestID, after, upTo int64) ([]int64, error) {
+	ids, err := queryAll(ctx, db.q(), func(rows *sql.Rows, id *int64) error { return rows.Scan(id) },
+		`SELECT subscriber_id FROM digest_sends WHERE digest_id = ? AND subscriber_id > ? AND subscriber_id <= ? AND NOT confirmed AND refused IS NULL
+		ORDER BY subscriber_id`, digestID, after, upTo)
+	return ids, mapError(err)
 }
 
 // ReleaseDigestSend removes a claim whose message was not delivered (the
@@ -498,6 +536,41 @@ func (db *DB) RefuseDigestSend(ctx context.Context, digestID, subscriberID int64
 	_, err := db.sql.ExecContext(ctx, db.rebind(`INSERT INTO digest_sends (digest_id, subscriber_id, sent_at, refused) VALUES (?, ?, ?, ?)
 		ON CONFLICT (digest_id, subscriber_id) DO UPDATE SET refused = excluded.refused`), digestID, subscriberID, db.now(), reply)
 	return mapError(err)
+}
+
+// DigestClaimSettled is how old an unconfirmed claim must be to count as
+// uncertain rather than in flight: longer than a batch's run (one
+// minute), at whose end every claim the server accepted is confirmed.
+const DigestClaimSettled = 2 * time.Minute
+
+// DigestReport is a digest with what became of its messages.
+type DigestReport struct {
+	Digest
+	// Delivered counts the claims (confirmed or not), Refused the
+	// recipients the server refused for good, Uncertain the claims never
+	// confirmed, older than DigestClaimSettled: the process stopped or
+	// the connection broke between the claim and the server's reply.
+	Delivered, Refused, Uncertain int
+}
+
+// DigestReports returns the organization's latest digests, newest first,
+// with their counts.
+func (db *DB) DigestReports(ctx context.Context, orgID int64, limit int) ([]DigestReport, error) {
+	settled := db.now().UTC().Add(-DigestClaimSettled)
+	out, err := queryAll(ctx, db.q(), func(rows *sql.Rows, r *DigestReport) error {
+		var rendered sql.NullTime
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.Period, &r.Since, &r.Until, &r.Articles, &r.CreatedAt, &rendered,
+			&r.Delivered, &r.Refused, &r.Uncertain); err != nil {
+			return err
+		}
+		r.Since, r.Until, r.CreatedAt, r.Rendered = r.Since.UTC(), r.Until.UTC(), r.CreatedAt.UTC(), rendered.Valid
+		return nil
+	}, `SELECT d.id, d.org_id, d.period, d.since_at, d.until_at, d.articles, d.created_at, d.rendered_at,
+		(SELECT COUNT(*) FROM digest_sends s WHERE s.digest_id = d.id AND s.refused IS NULL),
+		(SELECT COUNT(*) FROM digest_sends s WHERE s.digest_id = d.id AND s.refused IS NOT NULL),
+		(SELECT COUNT(*) FROM digest_sends s WHERE s.digest_id = d.id AND s.refused IS NULL AND NOT s.confirmed AND s.sent_at < ?)
+		FROM digests d WHERE d.org_id = ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?`, settled, orgID, limit)
+	return out, mapError(err)
 }
 
 // DigestSent counts the messages of a digest delivered so far (claims

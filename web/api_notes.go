@@ -125,6 +125,33 @@ func (s *Server) apiImportSubscribers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]int{"imported": rep.Created, "rows": rep.Rows})
 }
 
+type digestJSON struct {
+	ID        int64     `json:"id"`
+	Period    string    `json:"period"`
+	Since     time.Time `json:"since"`
+	Until     time.Time `json:"until"`
+	Articles  int       `json:"articles"`
+	CreatedAt time.Time `json:"created_at"`
+	Delivered int       `json:"delivered"`
+	Refused   int       `json:"refused"`
+	Uncertain int       `json:"uncertain"`
+}
+
+// apiDigests lists the latest digests with their counts.
+func (s *Server) apiDigests(w http.ResponseWriter, r *http.Request) {
+	list, err := s.app.DigestReports(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := []digestJSON{}
+	for _, d := range list {
+		out = append(out, digestJSON{ID: d.ID, Period: d.Period, Since: d.Since, Until: d.Until, Articles: d.Articles, CreatedAt: d.CreatedAt,
+			Delivered: d.Delivered, Refused: d.Refused, Uncertain: d.Uncertain})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"digests": out})
+}
+
 func (s *Server) apiDigestSchedule(w http.ResponseWriter, r *http.Request) {
 	sch, err := s.app.DigestSchedule(r.Context())
 	if err != nil {

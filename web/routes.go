@@ -157,6 +157,7 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/subscribers", admins, s.handleSubscribers},
 		{"GET /admin/subscribers.csv", admins, s.handleExportSubscribers},
 		{"POST /admin/subscribers/import", admins, s.handleImportSubscribers},
+		{"GET /admin/digest", admins, s.handleDigests},
 		{"POST /admin/digest", admins, s.handleDigestSchedule},
 		// JSON API.
 		{"GET /api/v1/openapi.json", anyone, s.apiOpenAPI},
@@ -253,6 +254,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/me/notes-subscription", signedIn, s.apiSubscribeMe},
 		{"GET /api/v1/subscribers/export", admins, s.apiExportSubscribers},
 		{"POST /api/v1/subscribers/import", admins, s.apiImportSubscribers},
+		{"GET /api/v1/digests", admins, s.apiDigests},
 		{"GET /api/v1/digest-schedule", admins, s.apiDigestSchedule},
 		{"PUT /api/v1/digest-schedule", admins, s.apiSetDigestSchedule},
 		{"/api/", anyone, s.apiNotFound},

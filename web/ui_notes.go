@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 // Coach Notes: the public pages of an organization's notes, at
@@ -457,6 +458,22 @@ func (s *Server) showSubscribers(w http.ResponseWriter, r *http.Request, status 
 
 func (s *Server) handleSubscribers(w http.ResponseWriter, r *http.Request) {
 	s.showSubscribers(w, r, http.StatusOK, &subscribersPage{})
+}
+
+type digestsPage struct {
+	Page
+	Digests []sqldb.DigestReport
+}
+
+// handleDigests lists the latest digests with how many messages were
+// delivered, refused and uncertain.
+func (s *Server) handleDigests(w http.ResponseWriter, r *http.Request) {
+	list, err := s.app.DigestReports(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "digests", &digestsPage{Page: Page{Title: "Coach Notes digests", Nav: "admin"}, Digests: list})
 }
 
 func (s *Server) handleDigestSchedule(w http.ResponseWriter, r *http.Request) {
