@@ -506,3 +506,30 @@ func (a *App) ListMail(ctx context.Context) ([]tandem.Message, error) {
 	}
 	return a.DB.ListMail(ctx, act.Org.ID, 100)
 }
+
+// CreateDemoOrg creates an organization marked as demo data with in's
+// person as its administrator; the demo package fills it. With firstRun,
+// like Setup, it returns ECONFLICT when any organization exists already,
+// so the setup page cannot add organizations to a running install. prior
+// holds the caller's own field errors (the demo's size), reported with
+// those of the form. An empty in.OrgName is refused like any other.
+func (a *App) CreateDemoOrg(ctx context.Context, in SetupInput, firstRun bool, prior error) (*tandem.Person, *tandem.Org, error) {
+	org := &tandem.Org{Name: in.OrgName, Kind: in.OrgKind, Demo: true}
+	fe := tandem.FieldErrors(tandem.ErrorFields(prior))
+	for f, msg := range tandem.ErrorFields(org.Validate()) {
+		fe.Add(f, msg)
+	}
+	m, err := a.newMember(ctx, fe.Err(), in.Name, in.Email, in.Password, tandem.RoleAdmin)
+	if err != nil {
+		return nil, nil, err
+	}
+	create := a.DB.CreateOrgWithAdmin
+	if firstRun {
+		create = a.DB.Setup
+	}
+	admin, err := create(ctx, org, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return admin, org, nil
+}

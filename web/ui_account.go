@@ -8,6 +8,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/demo"
 	"github.com/tandemhq/tandem/sqldb"
 )
 
@@ -97,7 +98,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 	setup, done := s.app.Setup, "Your organization is ready. Welcome to Tandem."
 	if r.PostForm.Get("demo") != "" {
 		setup = func(ctx context.Context, in app.SetupInput) (*tandem.Person, error) {
-			return s.app.LoadDemoSetup(ctx, in, app.DefaultDemoPeople)
+			return demo.LoadSetup(ctx, s.app, in, demo.DefaultPeople)
 		}
 		done = "Your demo organization is ready, with generated people to explore. Welcome to Tandem."
 	}

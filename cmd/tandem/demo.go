@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/demo"
 )
 
 const demoUsage = `Usage:
@@ -28,8 +29,8 @@ func runDemo(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	cfg.register(fs, false)
 	email := fs.String("email", "", "the administrator's email")
 	name := fs.String("name", "", "the administrator's name")
-	orgName := fs.String("org", app.DemoOrgName, "name of the demo organization")
-	people := fs.Int("people", app.DefaultDemoPeople, fmt.Sprintf("how many people to generate, %d to %d", app.MinDemoPeople, app.MaxDemoPeople))
+	orgName := fs.String("org", demo.OrgName, "name of the demo organization")
+	people := fs.Int("people", demo.DefaultPeople, fmt.Sprintf("how many people to generate, %d to %d", demo.MinPeople, demo.MaxPeople))
 	pwFile := fs.String("password-file", "", "read the password from this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -47,7 +48,7 @@ func runDemo(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 		return err
 	}
 	defer closeDB()
-	p, err := a.LoadDemo(ctx, app.SetupInput{OrgName: *orgName, Name: *name, Email: *email, Password: pw}, *people)
+	p, err := demo.Load(ctx, a, app.SetupInput{OrgName: *orgName, Name: *name, Email: *email, Password: pw}, *people)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
 )
 
 // seedDemoEngagements gives the demo organization engagements of both
@@ -18,7 +19,7 @@ import (
 // who depend only on the generator's seed, so the demo is the same every
 // time. The administrator is a party to one engagement of each kind, so
 // that signing in shows them under My engagements.
-func (a *App) seedDemoEngagements(ctx context.Context, org *tandem.Org, adminID int64) (int, error) {
+func seedEngagements(ctx context.Context, a *app.App, org *tandem.Org, adminID int64) (int, error) {
 	// The engagements are proposed and agreed "at their time", before the
 	// work that work() tells, on a copy of the App with a clock of its own
 	// (as work does): the server may be answering other requests meanwhile.
@@ -53,7 +54,7 @@ func (a *App) seedDemoEngagements(ctx context.Context, org *tandem.Org, adminID 
 // and the first error, after which every step does nothing, so the script
 // below reads as the story it tells.
 type demoSeed struct {
-	a      *App
+	a      *app.App
 	ctx    context.Context
 	org    *tandem.Org
 	admin  *tandem.Person

@@ -1,4 +1,4 @@
-package app_test
+package demo_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/demo"
 	"github.com/tandemhq/tandem/sqldb"
 )
 
@@ -21,7 +22,7 @@ func TestLoadDemo(t *testing.T) {
 
 	t.Run("OK", func(t *testing.T) {
 		a, db := newApp(t)
-		admin, err := a.LoadDemoSetup(ctx, in, app.DefaultDemoPeople)
+		admin, err := demo.LoadSetup(ctx, a, in, demo.DefaultPeople)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,7 +31,7 @@ func TestLoadDemo(t *testing.T) {
 			t.Fatalf("orgs %v, %v", orgs, err)
 		}
 		org := orgs[0]
-		if org.Name != app.DemoOrgName || !org.Demo || admin.OrgID != org.ID || !admin.IsAdmin() {
+		if org.Name != demo.OrgName || !org.Demo || admin.OrgID != org.ID || !admin.IsAdmin() {
 			t.Fatalf("org %+v, admin %+v", org, admin)
 		}
 		var people, mentors, coaches int
@@ -50,7 +51,7 @@ func TestLoadDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if people != app.DefaultDemoPeople+1 || mentors == 0 || coaches == 0 {
+		if people != demo.DefaultPeople+1 || mentors == 0 || coaches == 0 {
 			t.Errorf("%d people, %d mentors, %d coaches", people, mentors, coaches)
 		}
 		// A leaf is someone nobody reports to, as deep as any.
@@ -94,7 +95,7 @@ func TestLoadDemo(t *testing.T) {
 		var first []string
 		for range 2 {
 			a, db := newApp(t)
-			admin, err := a.LoadDemoSetup(ctx, in, app.MinDemoPeople)
+			admin, err := demo.LoadSetup(ctx, a, in, demo.MinPeople)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +116,7 @@ func TestLoadDemo(t *testing.T) {
 			clock.Set(time.Date(2026, 3, 2, hm[0], hm[1], 0, 0, time.UTC))
 			a := app.New(db, &tandemtest.Mailbox{}, slog.New(slog.NewTextHandler(io.Discard, nil)), "http://tandem.test")
 			a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
-			admin, err := a.LoadDemoSetup(ctx, in, app.MinDemoPeople)
+			admin, err := demo.LoadSetup(ctx, a, in, demo.MinPeople)
 			if err != nil {
 				t.Fatalf("%02d:%02d: %v", hm[0], hm[1], err)
 			}
@@ -128,18 +129,18 @@ func TestLoadDemo(t *testing.T) {
 		if _, err := a.Setup(ctx, app.SetupInput{OrgName: "Acme", Name: "Bo", Email: "bo@acme.test", Password: "correct horse battery"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.LoadDemoSetup(ctx, in, app.MinDemoPeople); tandem.ErrorCode(err) != tandem.ECONFLICT {
+		if _, err := demo.LoadSetup(ctx, a, in, demo.MinPeople); tandem.ErrorCode(err) != tandem.ECONFLICT {
 			t.Errorf("setup variant on a set-up install: %v, want conflict", err)
 		}
 		// Next to an existing organization, the operator's variant works.
-		if _, err := a.LoadDemo(ctx, app.SetupInput{OrgName: "Sandbox", Name: "Bo", Email: "bo@acme.test", Password: "correct horse battery"}, app.MinDemoPeople); err != nil {
+		if _, err := demo.Load(ctx, a, app.SetupInput{OrgName: "Sandbox", Name: "Bo", Email: "bo@acme.test", Password: "correct horse battery"}, demo.MinPeople); err != nil {
 			t.Errorf("demo next to an organization: %v", err)
 		}
 	})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
 		a, db := newApp(t)
-		_, err := a.LoadDemoSetup(ctx, app.SetupInput{Email: "nope", Password: "short"}, 3)
+		_, err := demo.LoadSetup(ctx, a, app.SetupInput{Email: "nope", Password: "short"}, 3)
 		fields := tandem.ErrorFields(err)
 		for _, f := range []string{"name", "email", "password", "people"} {
 			if fields[f] == "" {
@@ -554,4 +555,12 @@ func checkAdminPage(t *testing.T, a *app.App, db *sqldb.DB, org *tandem.Org, adm
 	if err != nil || len(items) == 0 {
 		t.Errorf("the administrator's open action items: %v, %v", items, err)
 	}
+}
+
+func newApp(t *testing.T) (*app.App, *sqldb.DB) {
+	t.Helper()
+	db, _ := tandemtest.MustOpenDB(t)
+	a := app.New(db, &tandemtest.Mailbox{}, slog.New(slog.NewTextHandler(io.Discard, nil)), "http://tandem.test")
+	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
+	return a, db
 }

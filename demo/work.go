@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
 	"github.com/tandemhq/tandem/sqldb"
 )
 
@@ -41,9 +42,9 @@ func (s *demoSeed) work() {
 	if s.err != nil {
 		return
 	}
-	db, app := *s.a.DB, *s.a
-	app.DB = &db
-	w := &demoWork{demoSeed: s, app: &app, end: s.a.DB.Now(), levels: len(rubric.Levels),
+	db, story := *s.a.DB, *s.a
+	story.DB = &db
+	w := &demoWork{demoSeed: s, app: &story, end: s.a.DB.Now(), levels: len(rubric.Levels),
 		stalledDays: max(settings.StalledDays, 7), ctxs: map[int64]context.Context{}}
 	w.now = w.end
 	db.Now = func() time.Time { return w.now }
@@ -79,7 +80,7 @@ func (s *demoSeed) work() {
 // demoWork is the state of seeding the work: the App on its own clock.
 type demoWork struct {
 	*demoSeed
-	app         *App
+	app         *app.App
 	now, end    time.Time // the story's clock, and the real now it never passes
 	levels      int       // of the organization's rubric
 	stalledDays int
