@@ -71,3 +71,19 @@ func (o *Org) Validate() error {
 	}
 	return fe.Err()
 }
+
+// DemoPersona is someone of a demo organization with an account, whom a
+// visitor can sign in as to see what that role sees: their organization
+// role and how many engagements they take part in, by part.
+type DemoPersona struct {
+	PersonID int64
+	Name     string
+	Email    string
+	Title    string
+	Role     string // admin, program_admin or member
+	Coach    int    // coaching engagements they coach
+	Coachee  int    // coaching engagements they are coached in
+	Mentor   int    // mentoring partnerships they mentor
+	Protege  int    // mentoring partnerships they are mentored in
+	Manager  int    // engagements of their reports
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 // OrgName is the name of the demo organization when none is given.
@@ -87,7 +88,12 @@ func load(ctx context.Context, a *app.App, in app.SetupInput, people int, firstR
 	if err != nil {
 		return nil, err
 	}
-	a.Log.InfoContext(ctx, "loaded demo organization", "org", org.Name, "people", rep.Created, "skills", len(rep.NewSkills), "engagements", engagements)
+	personas, err := giveAccounts(ctx, a, org.ID, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	a.Log.InfoContext(ctx, "loaded demo organization", "org", org.Name, "people", rep.Created, "skills", len(rep.NewSkills),
+		"engagements", engagements, "personas", personas)
 	return admin, nil
 }
 
@@ -132,4 +138,30 @@ func demoRows(n int, domain string, admin *tandem.Person) []tandem.PersonRow {
 			Bio: "Runs the coaching and mentoring programs.",
 		},
 	})
+}
+
+// giveAccounts gives everyone who takes part in the demo's engagements
+// (learners, coaches, mentors, managers) and its program admins an account
+// with the administrator's password, so that a visitor can walk the demo
+// as each role. It returns how many people got one.
+func giveAccounts(ctx context.Context, a *app.App, orgID int64, password string) (int, error) {
+	all, err := a.DB.ListEngagements(ctx, orgID, sqldb.EngagementFilter{Limit: 500})
+	if err != nil {
+		return 0, err
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	add := func(id int64) {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, e := range all {
+		add(e.Learner.ID)
+		add(e.Guide.ID)
+		add(e.Manager.ID)
+	}
+	slices.Sort(ids)
+	return a.GiveDemoAccounts(ctx, orgID, ids, password)
 }

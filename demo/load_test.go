@@ -89,6 +89,7 @@ func TestLoadDemo(t *testing.T) {
 		}
 		checkDemoEngagements(t, db, org.ID, admin.ID)
 		checkAdminPage(t, a, db, &org, admin.ID)
+		checkPersonas(t, a, db, &org, admin, in.Password)
 	})
 
 	t.Run("SmallAndDeterministic", func(t *testing.T) {
@@ -563,4 +564,53 @@ func newApp(t *testing.T) (*app.App, *sqldb.DB) {
 	a := app.New(db, &tandemtest.Mailbox{}, slog.New(slog.NewTextHandler(io.Discard, nil)), "http://tandem.test")
 	a.Password = app.PasswordParams{Memory: 64, Time: 1, Threads: 1}
 	return a, db
+}
+
+// checkPersonas checks that everyone who takes part in an engagement has
+// an account with the administrator's password and is listed as a persona
+// with their parts.
+func checkPersonas(t *testing.T, a *app.App, db *sqldb.DB, org *tandem.Org, admin *tandem.Person, password string) {
+	t.Helper()
+	ctx := context.Background()
+	as := tandem.WithActor(ctx, &tandem.Actor{Person: admin, Org: org})
+	personas, err := a.DemoPersonas(as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[int64]tandem.DemoPersona{}
+	for _, p := range personas {
+		listed[p.PersonID] = p
+	}
+	all, err := db.ListEngagements(ctx, org.ID, sqldb.EngagementFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		for _, id := range []int64{e.Learner.ID, e.Guide.ID, e.Manager.ID} {
+			if _, ok := listed[id]; id != 0 && !ok {
+				t.Errorf("party %d of engagement %d is not a persona", id, e.ID)
+			}
+		}
+	}
+	for _, p := range personas {
+		if p.PersonID == admin.ID {
+			continue
+		}
+		if p.Coach+p.Coachee+p.Mentor+p.Protege+p.Manager == 0 {
+			t.Errorf("persona %s takes part in nothing", p.Email)
+		}
+		if _, err := a.SignIn(ctx, p.Email, password, "192.0.2.1"); err != nil {
+			t.Errorf("sign in as %s: %v", p.Email, err)
+		}
+		break // one sign-in is enough here; the web test signs in as each
+	}
+	// A real organization's people get accounts only by invitation.
+	other, err := a.CreateOrgWithAdmin(ctx, app.SetupInput{OrgName: "Real", Name: "Bo", Email: "bo@real.test", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.GiveDemoAccounts(ctx, other.OrgID, []int64{other.ID}, password)
+	if tandem.ErrorCode(err) != tandem.EINVALID {
+		t.Errorf("accounts given in a real organization: %v", err)
+	}
 }

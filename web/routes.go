@@ -46,6 +46,7 @@ func (s *Server) routeTable() []route {
 		// People, reporting lines and skills.
 		{"GET /people", members, s.handlePeople},
 		{"GET /me", signedIn, s.handleMe},
+		{"GET /demo", members, s.handleDemo},
 		{"GET /people/{id}", selfOr(members), s.handlePerson},
 		{"GET /people/{id}/chart", selfOr(members), s.handleChart},
 		{"GET /people/{id}/edit", selfOr(admins), s.handleProfileForm},

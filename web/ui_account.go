@@ -485,3 +485,23 @@ func (s *Server) handleMail(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "mail", &mailPage{Page: Page{Title: "Sent email", Nav: "admin"}, Messages: ms})
 }
+
+type demoPage struct {
+	Page
+	Personas []tandem.DemoPersona
+}
+
+// handleDemo lists the people of a demo organization a visitor can sign in
+// as, with their roles. Outside demo organizations it leads home.
+func (s *Server) handleDemo(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.app.DemoPersonas(r.Context())
+	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		s.redirect(w, r, "/", "This organization is not a demo: there are no personas to sign in as.")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "demo", &demoPage{Page: Page{Title: "Walk the demo"}, Personas: ps})
+}
