@@ -66,6 +66,10 @@ type demoSeed struct {
 	now    time.Time // the story's clock (see at)
 	n      int
 	err    error
+	// stalledID and reversedID are the partnerships whose stories work
+	// tells apart: the skip-level one that stalls, the one whose roles
+	// were swapped.
+	stalledID, reversedID int64
 }
 
 // at sets the story's clock to hour o'clock (UTC) on the day d days from
@@ -381,6 +385,10 @@ func (s *demoSeed) coaching() {
 		}}, "")
 	s.atDate(s.today.AddMonths(-4), -4*24+15)
 	s.agree(old, l.ID, c.ID, l.ManagerID)
+	if old != nil {
+		old.SkillName = k.Name
+	}
+	s.expiredHistory(old)
 	if s.err == nil {
 		s.at(0, 0) // the nightly job, the day after the end date
 		_, err := s.a.ExpireDue(s.ctx)
@@ -552,6 +560,9 @@ func (s *demoSeed) mentoring() {
 		}}, "")
 	s.at(-68, 12)
 	s.agree(e, l.ID, m.ID, l.ManagerID)
+	if e != nil {
+		s.reversedID = e.ID
+	}
 	s.at(-36, 14)
 	s.do(e, "phase", func(id int64) error {
 		_, err := s.a.SetPhase(s.as(l.ID), id, tandem.PhaseRedefinition, "We are more peers than mentor and protégé now.")
@@ -658,4 +669,7 @@ func (s *demoSeed) mentoring() {
 		}}, reason)
 	s.at(-sd-38, 15)
 	s.agree(e, l.ID, skip.ID, l.ManagerID)
+	if e != nil {
+		s.stalledID = e.ID
+	}
 }

@@ -35,28 +35,9 @@ func (s *demoSeed) work() {
 		return
 	}
 	slices.SortFunc(all, func(a, b tandem.Engagement) int { return int(a.ID - b.ID) })
-	settings, err := s.a.DB.OrgSettings(s.ctx, s.org.ID)
-	s.fail("work: settings", err)
-	rubric, err := s.a.DB.Rubric(s.ctx, s.org.ID)
-	s.fail("work: rubric", err)
-	if s.err != nil {
+	w := s.newWork()
+	if w == nil {
 		return
-	}
-	db, story := *s.a.DB, *s.a
-	story.DB = &db
-	w := &demoWork{demoSeed: s, app: &story, end: s.a.DB.Now(), levels: len(rubric.Levels),
-		stalledDays: max(settings.StalledDays, 7), ctxs: map[int64]context.Context{}}
-	w.now = w.end
-	db.Now = func() time.Time { return w.now }
-
-	// The stalled partnership: the last active mentoring one the
-	// administrator is not part of (the skip-level one, which has reason
-	// to stall).
-	var stalled int64
-	for _, e := range all {
-		if e.Kind == tandem.Mentoring && e.PartyOf(s.admin.ID) == "" {
-			stalled = e.ID
-		}
 	}
 	for i := range all {
 		e := &all[i]
@@ -67,14 +48,33 @@ func (s *demoSeed) work() {
 			w.managerCoaching(e)
 		case e.Kind == tandem.Coaching:
 			w.coaching(e)
-		case e.ID == stalled:
+		case e.ID == s.stalledID:
 			w.stalled(e)
-		case e.Phase == tandem.PhaseRedefinition:
+		case e.ID == s.reversedID:
 			w.reversed(e)
 		default:
 			w.mentoring(e)
 		}
 	}
+}
+
+// newWork returns the state of seeding work, on a copy of the App with a
+// clock of its own, starting at the real now; nil after an error.
+func (s *demoSeed) newWork() *demoWork {
+	settings, err := s.a.DB.OrgSettings(s.ctx, s.org.ID)
+	s.fail("work: settings", err)
+	rubric, err := s.a.DB.Rubric(s.ctx, s.org.ID)
+	s.fail("work: rubric", err)
+	if s.err != nil {
+		return nil
+	}
+	db, story := *s.a.DB, *s.a
+	story.DB = &db
+	w := &demoWork{demoSeed: s, app: &story, end: s.real, levels: len(rubric.Levels),
+		stalledDays: max(settings.StalledDays, 7), ctxs: map[int64]context.Context{}}
+	w.now = w.end
+	db.Now = func() time.Time { return w.now }
+	return w
 }
 
 // demoWork is the state of seeding the work: the App on its own clock.
