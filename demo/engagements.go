@@ -45,6 +45,7 @@ func seedEngagements(ctx context.Context, a *app.App, org *tandem.Org, adminID i
 	s.busy[adminID] = true // the administrator takes part only where chosen
 	s.coaching()
 	s.mentoring()
+	s.more()
 	s.now = s.real // work keeps a clock of its own, up to the real now
 	s.work()
 	return s.n, s.err
@@ -70,6 +71,7 @@ type demoSeed struct {
 	// tells apart: the skip-level one that stalls, the one whose roles
 	// were swapped.
 	stalledID, reversedID int64
+	actors                map[int64]context.Context // as, remembered
 }
 
 // at sets the story's clock to hour o'clock (UTC) on the day d days from
@@ -95,12 +97,20 @@ func (s *demoSeed) fail(step string, err error) {
 // (nobody signs in as them), so the actor is built from the person rather
 // than from a session.
 func (s *demoSeed) as(id int64) context.Context {
+	if c, ok := s.actors[id]; ok {
+		return c
+	}
 	p, err := s.a.DB.PersonByID(s.ctx, s.org.ID, id)
 	if err != nil {
 		s.fail("load person", err)
 		return s.ctx
 	}
-	return tandem.WithActor(s.ctx, &tandem.Actor{Person: p, Org: s.org})
+	c := tandem.WithActor(s.ctx, &tandem.Actor{Person: p, Org: s.org})
+	if s.actors == nil {
+		s.actors = map[int64]context.Context{}
+	}
+	s.actors[id] = c
+	return c
 }
 
 // day returns the day n days from today.

@@ -90,6 +90,7 @@ func TestLoadDemo(t *testing.T) {
 		checkDemoEngagements(t, db, org.ID, admin.ID)
 		checkAdminPage(t, a, db, &org, admin.ID)
 		checkPersonas(t, a, db, &org, admin, in.Password)
+		checkDemoStates(t, db, org.ID)
 	})
 
 	t.Run("SmallAndDeterministic", func(t *testing.T) {
@@ -279,7 +280,7 @@ func checkDemoEngagements(t *testing.T, db *sqldb.DB, orgID, adminID int64) []st
 				for _, it := range items {
 					wrote[fmt.Sprint(it.Author.ID, it.Learned)] = true
 				}
-				cultivation = wrote[fmt.Sprint(e.Learner.ID, false)] && wrote[fmt.Sprint(e.Guide.ID, false)] &&
+				cultivation = cultivation || wrote[fmt.Sprint(e.Learner.ID, false)] && wrote[fmt.Sprint(e.Guide.ID, false)] &&
 					wrote[fmt.Sprint(e.Learner.ID, true)] && wrote[fmt.Sprint(e.Guide.ID, true)]
 			}
 			reversed = reversed || (e.Status == tandem.StatusActive && has(tandem.EventReversed, ""))
@@ -618,5 +619,63 @@ func checkPersonas(t *testing.T, a *app.App, db *sqldb.DB, org *tandem.Org, admi
 	_, err = a.GiveDemoAccounts(ctx, other.OrgID, []int64{other.ID}, password)
 	if tandem.ErrorCode(err) != tandem.EINVALID {
 		t.Errorf("accounts given in a real organization: %v", err)
+	}
+}
+
+// checkDemoStates checks that the default demo has a few dozen
+// engagements and every state a visitor should be able to walk: drafts
+// waiting for each party, ending soon, a reversal proposed, each phase,
+// closed ones of both kinds.
+func checkDemoStates(t *testing.T, db *sqldb.DB, orgID int64) {
+	t.Helper()
+	ctx := context.Background()
+	all, err := db.ListEngagements(ctx, orgID, sqldb.EngagementFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 30 {
+		t.Errorf("%d engagements, want a few dozen", len(all))
+	}
+	today := tandem.DateOf(db.Now())
+	found := map[string]bool{}
+	for _, e := range all {
+		k := string(e.Kind)
+		found[k+" "+string(e.Status)] = true
+		if e.Status == tandem.StatusActive && e.Kind == tandem.Mentoring {
+			found["phase "+string(e.Phase)] = true
+			if e.ReversalBy != 0 {
+				found["reversal proposed"] = true
+			}
+		}
+		if e.Status == tandem.StatusActive && e.Kind == tandem.Coaching && e.End <= today.AddMonths(1) {
+			found["coaching ending soon"] = true
+		}
+		if e.Status != tandem.StatusDraft {
+			continue
+		}
+		rs, err := db.Responses(ctx, orgID, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agreed := map[tandem.Party]bool{}
+		for _, r := range rs {
+			if r.Version == e.CurrentVersion && r.Agreed {
+				agreed[r.Party] = true
+			}
+		}
+		for _, party := range []tandem.Party{tandem.PartyLearner, tandem.PartyGuide, tandem.PartyManager} {
+			if !agreed[party] && (party != tandem.PartyManager || e.ManagerRequired) {
+				found[k+" waiting for the "+string(party)] = true
+			}
+		}
+	}
+	for _, want := range []string{"coaching draft", "coaching active", "coaching ended", "coaching expired",
+		"mentoring draft", "mentoring active", "mentoring ended", "coaching ending soon", "reversal proposed",
+		"phase initiation", "phase cultivation", "phase separation", "phase redefinition",
+		"coaching waiting for the learner", "coaching waiting for the guide", "coaching waiting for the manager",
+		"mentoring waiting for the learner", "mentoring waiting for the guide", "mentoring waiting for the manager"} {
+		if !found[want] {
+			t.Errorf("the demo has no %s", want)
+		}
 	}
 }

@@ -30,7 +30,7 @@ func TestDemoPersonas(t *testing.T) {
 		t.Fatalf("/demo: %d", page.status)
 	}
 	rows := regexp.MustCompile(`<code>([^<]+)</code></td><td>([^<]*)</td>\s*<td>([^<]*)</td>`).FindAllStringSubmatch(page.body, -1)
-	if len(rows) < 20 {
+	if len(rows) < 50 {
 		t.Fatalf("%d personas on the demo page", len(rows))
 	}
 	all := engagementLinks(b.get("/engagements?all=1").body)
