@@ -49,9 +49,9 @@ func coachingTerms(r int, l, c *tandem.Person, k tandem.PersonSkill, start, end 
 			fmt.Sprintf("Take on one %s task at work that %s would have asked a colleague to do before", k.Name, first(l)),
 		},
 		Cadence: "Every two weeks, one hour", Channels: "Video, with one session in person",
-		Confidentiality: "Our notes stay between us; the manager sees the outcomes and evaluations",
-		ReviewMethod:    "A look at the rubric every third session",
-		ExitTerms:       "Either may end it with a short note saying why",
+		Confidentiality:  "Our notes stay between us; the manager sees the outcomes and evaluations",
+		ReviewMethod:     "A look at the rubric every third session",
+		ExitTerms:        "Either may end it with a short note saying why",
 		EvaluationMethod: "Rubric level agreed by coach and coachee, with a work example",
 	}, {
 		Outcomes: []string{
@@ -59,9 +59,9 @@ func coachingTerms(r int, l, c *tandem.Person, k tandem.PersonSkill, start, end 
 			fmt.Sprintf("Get written feedback from both on what helped, and act on it"),
 		},
 		Cadence: "Weekly, 45 minutes", Channels: "In person in " + c.Location + ", phone otherwise",
-		Confidentiality: "Nothing leaves the room without both of us agreeing",
-		ReviewMethod:    "Halfway and at the end, against the outcomes",
-		ExitTerms:       "Either may stop after one conversation about why",
+		Confidentiality:  "Nothing leaves the room without both of us agreeing",
+		ReviewMethod:     "Halfway and at the end, against the outcomes",
+		ExitTerms:        "Either may stop after one conversation about why",
 		EvaluationMethod: "The two colleagues' feedback and the coach's observation",
 	}}
 	t := terms[r%len(terms)]
