@@ -86,4 +86,6 @@ type DemoPersona struct {
 	Mentor   int    // mentoring partnerships they mentor
 	Protege  int    // mentoring partnerships they are mentored in
 	Manager  int    // engagements of their reports
+	Runs     int    // programs they run as a program admin
+	Applied  int    // programs they applied to (not withdrawn)
 }

@@ -19,7 +19,7 @@ import (
 // who depend only on the generator's seed, so the demo is the same every
 // time. The administrator is a party to one engagement of each kind, so
 // that signing in shows them under My engagements.
-func seedEngagements(ctx context.Context, a *app.App, org *tandem.Org, adminID int64) (int, error) {
+func seedEngagements(ctx context.Context, a *app.App, org *tandem.Org, adminID int64) (int, []int64, error) {
 	// The engagements are proposed and agreed "at their time", before the
 	// work that work() tells, on a copy of the App with a clock of its own
 	// (as work does): the server may be answering other requests meanwhile.
@@ -36,19 +36,20 @@ func seedEngagements(ctx context.Context, a *app.App, org *tandem.Org, adminID i
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	s.admin = s.byID[adminID]
 	if s.admin == nil {
-		return 0, fmt.Errorf("the administrator %d is not among the demo people", adminID)
+		return 0, nil, fmt.Errorf("the administrator %d is not among the demo people", adminID)
 	}
 	s.busy[adminID] = true // the administrator takes part only where chosen
 	s.coaching()
 	s.mentoring()
 	s.more()
+	s.programs()
 	s.now = s.real // work keeps a clock of its own, up to the real now
 	s.work()
-	return s.n, s.err
+	return s.n, s.personas, s.err
 }
 
 // demoSeed is the state of seeding: the people, who has a part already,
@@ -72,6 +73,7 @@ type demoSeed struct {
 	// were swapped.
 	stalledID, reversedID int64
 	actors                map[int64]context.Context // as, remembered
+	personas              []int64                   // people of programs to give accounts to
 }
 
 // at sets the story's clock to hour o'clock (UTC) on the day d days from

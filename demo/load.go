@@ -84,11 +84,11 @@ func load(ctx context.Context, a *app.App, in app.SetupInput, people int, firstR
 		}
 		return nil, fmt.Errorf("load demo people: %w", err)
 	}
-	engagements, err := seedEngagements(ctx, a, org, admin.ID)
+	engagements, others, err := seedEngagements(ctx, a, org, admin.ID)
 	if err != nil {
 		return nil, err
 	}
-	personas, err := giveAccounts(ctx, a, org.ID, in.Password)
+	personas, err := giveAccounts(ctx, a, org.ID, others, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +141,11 @@ func demoRows(n int, domain string, admin *tandem.Person) []tandem.PersonRow {
 }
 
 // giveAccounts gives everyone who takes part in the demo's engagements
-// (learners, coaches, mentors, managers) and its program admins an account
+// (learners, coaches, mentors, managers) and others (its program admin and
+// applicants) an account
 // with the administrator's password, so that a visitor can walk the demo
 // as each role. It returns how many people got one.
-func giveAccounts(ctx context.Context, a *app.App, orgID int64, password string) (int, error) {
+func giveAccounts(ctx context.Context, a *app.App, orgID int64, others []int64, password string) (int, error) {
 	all, err := a.DB.ListEngagements(ctx, orgID, sqldb.EngagementFilter{Limit: 500})
 	if err != nil {
 		return 0, err
@@ -161,6 +162,9 @@ func giveAccounts(ctx context.Context, a *app.App, orgID int64, password string)
 		add(e.Learner.ID)
 		add(e.Guide.ID)
 		add(e.Manager.ID)
+	}
+	for _, id := range others {
+		add(id)
 	}
 	slices.Sort(ids)
 	return a.GiveDemoAccounts(ctx, orgID, ids, password)

@@ -90,6 +90,7 @@ func TestLoadDemo(t *testing.T) {
 		checkDemoEngagements(t, db, org.ID, admin.ID)
 		checkAdminPage(t, a, db, &org, admin.ID)
 		checkPersonas(t, a, db, &org, admin, in.Password)
+		checkDemoPrograms(t, a, &org, admin)
 		checkDemoStates(t, db, org.ID)
 	})
 
@@ -603,7 +604,7 @@ func checkPersonas(t *testing.T, a *app.App, db *sqldb.DB, org *tandem.Org, admi
 		if p.PersonID == admin.ID {
 			continue
 		}
-		if p.Coach+p.Coachee+p.Mentor+p.Protege+p.Manager == 0 {
+		if p.Coach+p.Coachee+p.Mentor+p.Protege+p.Manager+p.Runs+p.Applied == 0 {
 			t.Errorf("persona %s takes part in nothing", p.Email)
 		}
 		if _, err := a.SignIn(ctx, p.Email, password, "192.0.2.1"); err != nil {
@@ -676,6 +677,48 @@ func checkDemoStates(t *testing.T, db *sqldb.DB, orgID int64) {
 		"mentoring waiting for the learner", "mentoring waiting for the guide", "mentoring waiting for the manager"} {
 		if !found[want] {
 			t.Errorf("the demo has no %s", want)
+		}
+	}
+}
+
+// checkDemoPrograms checks the demo's programs as the administrator sees
+// them: enrolling, with a questionnaire, and applications approved,
+// declined and waiting.
+func checkDemoPrograms(t *testing.T, a *app.App, org *tandem.Org, admin *tandem.Person) {
+	t.Helper()
+	as := tandem.WithActor(context.Background(), &tandem.Actor{Person: admin, Org: org})
+	list, err := a.Programs(as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) < 2 {
+		t.Fatalf("%d demo programs", len(list))
+	}
+	for _, p := range list {
+		qs, err := a.Questions(as, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.State != tandem.ProgramEnrolling || len(qs) == 0 || len(p.Admins) == 0 {
+			t.Errorf("program %q: %s, %d questions, admins %v", p.Name, p.State, len(qs), p.Admins)
+		}
+		apps, err := a.Applications(as, p.ID, sqldb.ApplicationFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := map[tandem.ApplicationStatus]int{}
+		roles := map[tandem.ApplicationRole]int{}
+		for _, ap := range apps {
+			by[ap.Status]++
+			roles[ap.Role]++
+		}
+		for _, st := range []tandem.ApplicationStatus{tandem.AppApproved, tandem.AppDeclined, tandem.AppSubmitted} {
+			if by[st] == 0 {
+				t.Errorf("program %q has no application %s: %v", p.Name, st, by)
+			}
+		}
+		if roles[tandem.AsMentor] == 0 || roles[tandem.AsMentee] == 0 {
+			t.Errorf("program %q: applications by role %v", p.Name, roles)
 		}
 	}
 }

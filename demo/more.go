@@ -56,7 +56,7 @@ func coachingTerms(r int, l, c *tandem.Person, k tandem.PersonSkill, start, end 
 	}, {
 		Outcomes: []string{
 			fmt.Sprintf("Teach the basics of %s to two new colleagues", k.Name),
-			fmt.Sprintf("Get written feedback from both on what helped, and act on it"),
+			"Get written feedback from both on what helped, and act on it",
 		},
 		Cadence: "Weekly, 45 minutes", Channels: "In person in " + c.Location + ", phone otherwise",
 		Confidentiality:  "Nothing leaves the room without both of us agreeing",

@@ -52,8 +52,8 @@ func (db *DB) GiveAccounts(ctx context.Context, orgID int64, ids []int64, hash s
 }
 
 // DemoPersonas lists the organization's active people with an account,
-// with how many engagements they take part in by part: administrators
-// first, then by name.
+// with how many engagements they take part in by part and how many
+// programs they run or applied to: administrators first, then by name.
 func (db *DB) DemoPersonas(ctx context.Context, orgID int64) ([]tandem.DemoPersona, error) {
 	rows, err := db.sql.QueryContext(ctx, db.rebind(`
 		SELECT p.id, p.name, p.email, p.title, p.role,
@@ -61,7 +61,9 @@ func (db *DB) DemoPersonas(ctx context.Context, orgID int64) ([]tandem.DemoPerso
 			(SELECT COUNT(*) FROM engagements e WHERE e.learner_id = p.id AND e.kind = 'coaching'),
 			(SELECT COUNT(*) FROM engagements e WHERE e.guide_id = p.id AND e.kind = 'mentoring'),
 			(SELECT COUNT(*) FROM engagements e WHERE e.learner_id = p.id AND e.kind = 'mentoring'),
-			(SELECT COUNT(*) FROM engagements e WHERE e.manager_id = p.id)
+			(SELECT COUNT(*) FROM engagements e WHERE e.manager_id = p.id),
+			(SELECT COUNT(*) FROM program_admins pa WHERE pa.person_id = p.id),
+			(SELECT COUNT(*) FROM program_applications ap WHERE ap.person_id = p.id AND ap.status <> 'withdrawn')
 		FROM people p
 		WHERE p.org_id = ? AND p.account_id IS NOT NULL AND p.deactivated_at IS NULL
 		ORDER BY CASE p.role WHEN 'admin' THEN 0 WHEN 'program_admin' THEN 1 ELSE 2 END, p.name, p.id`), orgID)
@@ -72,7 +74,7 @@ func (db *DB) DemoPersonas(ctx context.Context, orgID int64) ([]tandem.DemoPerso
 	var out []tandem.DemoPersona
 	for rows.Next() {
 		var d tandem.DemoPersona
-		if err := rows.Scan(&d.PersonID, &d.Name, &d.Email, &d.Title, &d.Role, &d.Coach, &d.Coachee, &d.Mentor, &d.Protege, &d.Manager); err != nil {
+		if err := rows.Scan(&d.PersonID, &d.Name, &d.Email, &d.Title, &d.Role, &d.Coach, &d.Coachee, &d.Mentor, &d.Protege, &d.Manager, &d.Runs, &d.Applied); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

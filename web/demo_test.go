@@ -34,9 +34,9 @@ func TestDemoPersonas(t *testing.T) {
 		t.Fatalf("%d personas on the demo page", len(rows))
 	}
 	all := engagementLinks(b.get("/engagements?all=1").body)
-	for _, part := range []string{"coach in", "coachee in", "mentor in", "protégé in", "manager in"} {
+	for _, part := range []string{"coach in", "coachee in", "mentor in", "protégé in", "manager in", "runs 2 programs", "applied to"} {
 		if !slices.ContainsFunc(rows, func(r []string) bool { return strings.Contains(r[3], part) }) {
-			t.Errorf("no persona is a %s", strings.TrimSuffix(part, " in"))
+			t.Errorf("no persona %s", part)
 		}
 	}
 	for _, row := range rows {
@@ -49,6 +49,14 @@ func TestDemoPersonas(t *testing.T) {
 		if home.status != http.StatusOK {
 			t.Errorf("%s: home %d", email, home.status)
 			continue
+		}
+		if strings.Contains(parts, "runs") {
+			if got := pb.get("/programs"); !strings.Contains(got.body, "Mentoring for new managers") {
+				t.Errorf("%s runs programs but does not see them: %d", email, got.status)
+			}
+		}
+		if !strings.Contains(parts, " in ") {
+			continue // in programs only: a program admin or an applicant
 		}
 		mine := engagementLinks(pb.get("/engagements").body)
 		if len(mine) == 0 {
