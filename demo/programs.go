@@ -42,7 +42,7 @@ func (s *demoSeed) programs() {
 		MentorCapacity: 2, Areas: []tandem.Area{tandem.AreaCareer, tandem.AreaSkills, tandem.AreaWellbeing}}, runner, []tandem.Question{
 		{Type: tandem.QuestionSingle, Label: "What do you most want from the program?", Required: true,
 			Options: []string{"Leading a team", "Career direction", "Influence without authority", "Balance and pace"},
-			Rule: tandem.RuleSame, Weight: 6},
+			Rule:    tandem.RuleSame, Weight: 6},
 		{Type: tandem.QuestionLanguages, Label: "Languages you are happy to meet in", Required: true, Rule: tandem.RuleMustShare, Weight: 1},
 		{Type: tandem.QuestionTimeZone, Label: "Your time zone", Required: true, Rule: tandem.RuleWithinHours, Weight: 4, Hours: 4},
 		{Type: tandem.QuestionScale, Label: "How experienced are you at leading people?", Help: "1: not yet; 5: many years",
@@ -56,7 +56,7 @@ func (s *demoSeed) programs() {
 		MentorCapacity: 1, Areas: []tandem.Area{tandem.AreaCareer, tandem.AreaPurpose}}, runner, []tandem.Question{
 		{Type: tandem.QuestionMultiple, Label: "Topics you would like to talk about", Required: true,
 			Options: []string{"Career moves", "Working across teams", "Presenting", "Getting started here"},
-			Rule: tandem.RuleOverlap, Weight: 5},
+			Rule:    tandem.RuleOverlap, Weight: 5},
 	})
 	s.applications(open, runner, "", 18)
 	s.applications(local, runner, site, 6)
