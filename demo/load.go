@@ -88,7 +88,7 @@ func load(ctx context.Context, a *app.App, in app.SetupInput, people int, firstR
 	if err != nil {
 		return nil, err
 	}
-	personas, err := giveAccounts(ctx, a, org.ID, others, in.Password)
+	personas, err := giveAccounts(ctx, a, org.ID, others, admin.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func demoRows(n int, domain string, admin *tandem.Person) []tandem.PersonRow {
 // applicants) an account
 // with the administrator's password, so that a visitor can walk the demo
 // as each role. It returns how many people got one.
-func giveAccounts(ctx context.Context, a *app.App, orgID int64, others []int64, password string) (int, error) {
+func giveAccounts(ctx context.Context, a *app.App, orgID int64, others []int64, adminAccountID int64) (int, error) {
 	all, err := a.DB.ListEngagements(ctx, orgID, sqldb.EngagementFilter{Limit: 500})
 	if err != nil {
 		return 0, err
@@ -167,5 +167,5 @@ func giveAccounts(ctx context.Context, a *app.App, orgID int64, others []int64, 
 		add(id)
 	}
 	slices.Sort(ids)
-	return a.GiveDemoAccounts(ctx, orgID, ids, password)
+	return a.GiveDemoAccounts(ctx, orgID, ids, adminAccountID)
 }

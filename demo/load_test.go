@@ -617,7 +617,7 @@ func checkPersonas(t *testing.T, a *app.App, db *sqldb.DB, org *tandem.Org, admi
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.GiveDemoAccounts(ctx, other.OrgID, []int64{other.ID}, password)
+	_, err = a.GiveDemoAccounts(ctx, other.OrgID, []int64{other.ID}, other.AccountID)
 	if tandem.ErrorCode(err) != tandem.EINVALID {
 		t.Errorf("accounts given in a real organization: %v", err)
 	}

@@ -100,7 +100,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 		setup = func(ctx context.Context, in app.SetupInput) (*tandem.Person, error) {
 			return demo.LoadSetup(ctx, s.app, in, demo.DefaultPeople)
 		}
-		done = "Your demo organization is ready, with generated people to explore. Welcome to Tandem."
+		done = "Your demo organization is ready, with generated people to explore; the demo page lists whom to sign in as. Welcome to Tandem."
 	}
 	p, err := setup(r.Context(), in)
 	if err != nil {

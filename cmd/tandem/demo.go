@@ -15,8 +15,11 @@ const demoUsage = `Usage:
 
 Creates an organization marked as demo data, with you as its administrator,
 filled with generated people: a five-level hierarchy across departments and
-sites, with skills, coaches and mentors. It works on an empty install and
-next to existing organizations.
+sites, with skills, coaches and mentors, about three dozen engagements in
+every state with their history, and two programs enrolling. Everyone who
+takes part has an account with your password; the demo page (/demo) lists
+them with their roles, to sign in as each. The same seed gives the same demo.
+It works on an empty install and next to existing organizations.
 
 The password is read from --password-file, from standard input when it is not
 a terminal, or asked for at the terminal. There is no default password.
@@ -52,6 +55,7 @@ func runDemo(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "created demo organization %q with %d people; sign in as %s\n", *orgName, *people, p.Email)
+	fmt.Fprintf(stdout, "created demo organization %q with %d people; sign in as %s, then open /demo to sign in as each role with the same password\n",
+		*orgName, *people, p.Email)
 	return nil
 }
