@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem"
 )
@@ -103,12 +104,23 @@ type EngagementFilter struct {
 	AwaitingAnswer bool
 	Kind           tandem.Kind
 	Status         tandem.Status
-	Limit          int
-	Offset         int
+	Phase          tandem.Phase
+	SkillID        int64
+	// StalledBefore keeps the active engagements with no held session (nor
+	// activation) since then: the app sets it from the organization's
+	// stalled_days.
+	StalledBefore time.Time
+	// WaitingForManager keeps the drafts the manager has not answered.
+	WaitingForManager bool
+	// EndingFrom and EndingBy keep the active coaching engagements whose
+	// end date falls between them.
+	EndingFrom, EndingBy tandem.Date
+	Limit                int
+	Offset               int
 }
 
-// ListEngagements lists an organization's engagements, newest first.
-func (db *DB) ListEngagements(ctx context.Context, orgID int64, f EngagementFilter) ([]tandem.Engagement, error) {
+// engagementWhere is the condition on engagements e that a filter makes.
+func engagementWhere(orgID int64, f EngagementFilter) (string, []any) {
 	where := []string{"e.org_id = ?"}
 	args := []any{orgID}
 	if f.PartyID != 0 {
@@ -128,10 +140,56 @@ func (db *DB) ListEngagements(ctx context.Context, orgID int64, f EngagementFilt
 		where = append(where, "e.status = ?")
 		args = append(args, string(f.Status))
 	}
+	if f.Phase != "" {
+		where = append(where, "e.phase = ?")
+		args = append(args, string(f.Phase))
+	}
+	if f.SkillID != 0 {
+		where = append(where, "e.skill_id = ?")
+		args = append(args, f.SkillID)
+	}
+	if !f.StalledBefore.IsZero() {
+		cond, a := stalledWhere(f.StalledBefore)
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if f.WaitingForManager {
+		where = append(where, waitingForManagerWhere)
+	}
+	if f.EndingBy != "" {
+		where = append(where, "e.status = 'active' AND e.kind = 'coaching' AND e.end_on <> '' AND e.end_on >= ? AND e.end_on <= ?")
+		args = append(args, string(f.EndingFrom), string(f.EndingBy))
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// CountEngagements counts the engagements a filter keeps, by status
+// (Limit and Offset aside).
+func (db *DB) CountEngagements(ctx context.Context, orgID int64, f EngagementFilter) (map[tandem.Status]int, error) {
+	cond, args := engagementWhere(orgID, f)
+	rows, err := queryAll(ctx, db.q(), func(rows *sql.Rows, c *struct {
+		status string
+		n      int
+	}) error {
+		return rows.Scan(&c.status, &c.n)
+	}, `SELECT e.status, COUNT(*) FROM engagements e WHERE `+cond+` GROUP BY e.status`, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[tandem.Status]int{}
+	for _, c := range rows {
+		out[tandem.Status(c.status)] = c.n
+	}
+	return out, nil
+}
+
+// ListEngagements lists an organization's engagements, newest first.
+func (db *DB) ListEngagements(ctx context.Context, orgID int64, f EngagementFilter) ([]tandem.Engagement, error) {
+	cond, args := engagementWhere(orgID, f)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
-	rows, err := db.q().QueryContext(ctx, engagementSelect+` WHERE `+strings.Join(where, " AND ")+
+	rows, err := db.q().QueryContext(ctx, engagementSelect+` WHERE `+cond+
 		` ORDER BY e.created_at DESC, e.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, max(0, f.Offset))...)
 	if err != nil {
 		return nil, err

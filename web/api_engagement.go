@@ -8,7 +8,6 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
-	"github.com/tandemhq/tandem/sqldb"
 )
 
 // The engagements API. What each viewer of an engagement receives from
@@ -303,23 +302,26 @@ func (s *Server) writeView(w http.ResponseWriter, r *http.Request, status int, i
 func (s *Server) apiEngagements(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var list []tandem.Engagement
-	var err error
-	if all := q.Get("all"); all == "1" || all == "true" {
-		f := sqldb.EngagementFilter{Kind: tandem.Kind(q.Get("kind")), Status: tandem.Status(q.Get("status"))}
-		f.Limit, _ = strconv.Atoi(q.Get("limit"))
-		f.Offset, _ = strconv.Atoi(q.Get("offset"))
-		list, err = s.app.AllEngagements(r.Context(), f)
+	var stalled map[int64]bool
+	var counts map[tandem.Status]int
+	total := 0
+	all := q.Get("all") == "1" || q.Get("all") == "true"
+	if all {
+		res, err := s.app.ListAllEngagements(r.Context(), engagementQuery(q))
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		list, stalled, counts, total = res.Engagements, res.Stalled, res.Counts, res.Total
 	} else {
-		list, err = s.app.MyEngagements(r.Context())
-	}
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	stalled, err := s.app.StalledEngagements(r.Context(), list)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+		var err error
+		if list, err = s.app.MyEngagements(r.Context()); err == nil {
+			stalled, err = s.app.StalledEngagements(r.Context(), list)
+		}
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
 	}
 	me := tandem.ActorFrom(r.Context()).Person
 	out := make([]engagementJSON, len(list))
@@ -328,7 +330,15 @@ func (s *Server) apiEngagements(w http.ResponseWriter, r *http.Request) {
 		out[i] = toEngagementJSON(e, e.ViewerOf(me.ID, me.Role, false))
 		out[i].Stalled = stalled[e.ID]
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"engagements": out})
+	if !all {
+		writeJSON(w, http.StatusOK, map[string]any{"engagements": out})
+		return
+	}
+	byStatus := map[string]int{}
+	for _, st := range []tandem.Status{tandem.StatusDraft, tandem.StatusActive, tandem.StatusEnded, tandem.StatusExpired} {
+		byStatus[string(st)] = counts[st]
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"engagements": out, "total": total, "counts": byStatus})
 }
 
 // agreementInput is an outcome agreement as clients send it. The coaching

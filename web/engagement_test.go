@@ -49,7 +49,7 @@ func TestEngagementPages(t *testing.T) {
 	if !strings.Contains(r.body, "Waiting for: Dev One, Ops Two, Zoë Ångström (manager)") || !strings.Contains(r.body, "Purpose") || strings.Contains(r.body, "Ethics") {
 		t.Fatalf("draft page:\n%s", r.body)
 	}
-	if r := b["ops"].get("/"); !strings.Contains(r.body, "Waiting for your answer") || !strings.Contains(r.body, page) {
+	if r := b["ops"].get("/"); !strings.Contains(r.body, "Read and answer the agreement") || !strings.Contains(r.body, page) {
 		t.Errorf("the mentor's home does not ask for an answer")
 	}
 	for _, who := range []string{"dev", "ops"} {

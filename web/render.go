@@ -89,6 +89,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"inc":       func(n int) int { return n + 1 },
 		"dec":       func(n int) int { return n - 1 },
 		"join":      strings.Join,
+		"list":      func(s ...string) []string { return s },
+		"picker":    newPicker,
 		"viewerLabel": func(v tandem.Viewer) string {
 			switch v {
 			case tandem.ViewerLearner:

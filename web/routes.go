@@ -64,6 +64,8 @@ func (s *Server) routeTable() []route {
 		// Engagements: coaching and mentoring.
 		{"GET /engagements", signedIn, s.handleEngagements},
 		{"GET /engagements/new", members, s.handleNewEngagement},
+		{"GET /engagements/candidates", members, s.handleCandidates},
+		{"GET /admin/engagements.csv", programAdmins, s.handleExportEngagements},
 		{"POST /engagements", members, s.handleProposeEngagement},
 		{"GET /engagements/{id}", viewers, s.handleEngagement},
 		{"GET /engagements/{id}/agreement/edit", partners, s.handleReviseForm},
@@ -163,6 +165,7 @@ func (s *Server) routeTable() []route {
 		// JSON API.
 		{"GET /api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET /api/v1/me", signedIn, s.apiMe},
+		{"GET /api/v1/me/next", signedIn, s.apiNext},
 		{"POST /api/v1/me/password", signedIn, s.apiChangePassword},
 		{"GET /api/v1/members", members, s.apiMembers},
 		{"GET /api/v1/tokens", signedIn, s.apiTokens},
@@ -191,6 +194,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/skills/{id}/merge", admins, s.apiMergeSkill},
 		// Engagements API.
 		{"GET /api/v1/engagements", signedIn, s.apiEngagements},
+		{"GET /api/v1/candidates", members, s.apiCandidates},
 		{"POST /api/v1/engagements", members, s.apiPropose},
 		{"GET /api/v1/engagements/{id}", viewers, s.apiEngagement},
 		{"PUT /api/v1/engagements/{id}/agreement", partners, s.apiRevise()},

@@ -36,13 +36,14 @@ func (s *Server) requireSignIn(next http.HandlerFunc) http.HandlerFunc {
 type homePage struct {
 	Page
 	MemberCount int
-	Open        []tandem.Engagement // the actor's open engagements
-	ToAgree     []tandem.Engagement // agreements waiting for the actor's answer
+	Me          int64
+	Next        *app.Next
 }
 
+// handleHome shows what comes next for the signed-in person (app.WhatsNext).
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p := &homePage{Page: Page{Title: "Home", Nav: "home"}}
+	p := &homePage{Page: Page{Title: "Home", Nav: "home"}, Me: tandem.ActorFrom(ctx).Person.ID}
 	if tandem.ActorFrom(ctx).Person.IsAdmin() {
 		n, err := s.app.MemberCount(ctx)
 		if err != nil {
@@ -51,17 +52,8 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 		p.MemberCount = n
 	}
-	mine, err := s.app.MyEngagements(ctx)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	for _, e := range mine {
-		if !e.Status.Closed() {
-			p.Open = append(p.Open, e)
-		}
-	}
-	if p.ToAgree, err = s.app.AwaitingMyAnswer(ctx); err != nil {
+	var err error
+	if p.Next, err = s.app.WhatsNext(ctx); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

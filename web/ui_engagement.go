@@ -9,7 +9,6 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
-	"github.com/tandemhq/tandem/sqldb"
 )
 
 type engagementsPage struct {
@@ -25,15 +24,12 @@ type engagementsPage struct {
 
 func (s *Server) handleEngagements(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p := &engagementsPage{Page: Page{Title: "My engagements", Nav: "engagements"}, Me: tandem.ActorFrom(ctx).Person.ID}
-	var list []tandem.Engagement
-	var err error
 	if r.URL.Query().Get("all") != "" {
-		p.All, p.Title = true, "All engagements"
-		list, err = s.app.AllEngagements(ctx, sqldb.EngagementFilter{Status: tandem.Status(r.URL.Query().Get("status"))})
-	} else {
-		list, err = s.app.MyEngagements(ctx)
+		s.handleAllEngagements(w, r)
+		return
 	}
+	p := &engagementsPage{Page: Page{Title: "My engagements", Nav: "engagements"}, Me: tandem.ActorFrom(ctx).Person.ID}
+	list, err := s.app.MyEngagements(ctx)
 	if err == nil {
 		p.Stalled, err = s.app.StalledEngagements(ctx, list)
 	}
@@ -99,7 +95,12 @@ func (s *Server) handleNewEngagement(w http.ResponseWriter, r *http.Request) {
 		kind = tandem.Mentoring
 	}
 	act := tandem.ActorFrom(r.Context())
-	v := url.Values{"learner_email": {act.Person.Email}, "guide_email": {r.URL.Query().Get("guide")}}
+	// The picker's page comes back here with the people (and skill) chosen.
+	q := r.URL.Query()
+	v := url.Values{"learner_email": {act.Person.Email}, "guide_email": {q.Get("guide")}, "skill": {q.Get("skill")}}
+	if l := q.Get("learner"); l != "" {
+		v.Set("learner_email", l)
+	}
 	if kind == tandem.Mentoring {
 		v.Set("cadence", "Once a month, an hour")
 		v.Set("exit_terms", "Either of us may close the partnership at a review point or after a conversation, without fault.")
