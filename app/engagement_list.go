@@ -151,21 +151,28 @@ func (a *App) ExportEngagements(ctx context.Context, q EngagementQuery) ([]tande
 	if err != nil {
 		return nil, nil, err
 	}
+	// Page by page, so the stalled lookup takes at most a page of ids.
 	var all []tandem.Engagement
+	stalled := map[int64]bool{}
 	f.Limit, f.Offset = 500, 0
 	for {
 		page, err := a.DB.ListEngagements(ctx, act.Org.ID, f)
 		if err != nil {
 			return nil, nil, err
 		}
+		st, err := a.StalledEngagements(ctx, page)
+		if err != nil {
+			return nil, nil, err
+		}
+		for id := range st {
+			stalled[id] = true
+		}
 		all = append(all, page...)
 		if len(page) < f.Limit {
-			break
+			return all, stalled, nil
 		}
 		f.Offset += f.Limit
 	}
-	stalled, err := a.StalledEngagements(ctx, all)
-	return all, stalled, err
 }
 
 // EngagementsCSVHeader is the first row of the engagements export.
