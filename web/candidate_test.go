@@ -104,6 +104,31 @@ func TestCandidatePicker(t *testing.T) {
 			t.Errorf("the skill is not kept")
 		}
 	})
+	t.Run("Guest", func(t *testing.T) {
+		// A guest sees no one of the organization: the picker refuses, and
+		// their home names no one.
+		r := f.b["admin"].post("/admin/invitations", url.Values{"email": {"kim@practice.test"}, "name": {"Kim Coach"}, "role": {"member"}, "guest": {"1"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("invite guest: %d\n%s", r.status, r.body)
+		}
+		guest := f.e.browser()
+		if r := guest.post(f.e.mail.MustLastLink(t, "kim@practice.test"), url.Values{"name": {"Kim Coach"}, "password": {"another good password"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("accept: %d", r.status)
+		}
+		for _, path := range []string{"/engagements/candidates?kind=mentoring&role=guide&q=a", "/engagements/candidates?kind=coaching&role=learner"} {
+			if r := guest.get(path); r.status != http.StatusForbidden || strings.Contains(r.body, "Mia Mentor") || strings.Contains(r.body, "Dev One") {
+				t.Errorf("guest %s: %d", path, r.status)
+			}
+		}
+		r = guest.get("/")
+		if r.status != http.StatusOK || strings.Contains(r.body, "Dev One") || strings.Contains(r.body, "Mia Mentor") || strings.Contains(r.body, "at a glance") {
+			t.Errorf("guest's home: %d\n%s", r.status, r.body)
+		}
+		tok := guest.token("kim")
+		if st, out, _ := f.e.api("GET", "/api/v1/candidates?kind=mentoring&role=guide&q=a", tok, ""); st != http.StatusForbidden {
+			t.Errorf("guest api: %d %v", st, out)
+		}
+	})
 	t.Run("API", func(t *testing.T) {
 		st, out, _ := f.e.api("GET", "/api/v1/candidates?kind=mentoring&role=guide&learner=dev%40acme.test", f.tok["dev"], "")
 		if st != http.StatusOK {
