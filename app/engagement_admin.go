@@ -50,5 +50,16 @@ func checkFilter(f sqldb.EngagementFilter) error {
 	default:
 		fe.Add("status", fmt.Sprintf("%q is not a status: choose draft, active, ended or expired.", string(f.Status)))
 	}
+	// A page larger than the largest is refused, not quietly shortened.
+	if f.Limit < 0 || f.Limit > MaxEngagementsPage {
+		fe.Add("limit", fmt.Sprintf("Give a whole number from 1 to %d.", MaxEngagementsPage))
+	}
+	if f.Offset < 0 {
+		fe.Add("offset", "Give a whole number, 0 or more.")
+	}
 	return fe.Err()
 }
+
+// MaxEngagementsPage is the largest page of AllEngagements; a Limit of 0
+// gives 200.
+const MaxEngagementsPage = 500

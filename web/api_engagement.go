@@ -341,6 +341,20 @@ func (s *Server) apiEngagements(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"engagements": out, "total": total, "counts": byStatus})
 }
 
+// pageParam reads a limit or offset query parameter: absent is 0 (the
+// default), and anything but a whole number from least up is -1, which
+// AllEngagements refuses naming the parameter.
+func pageParam(v string, least int) int {
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < least {
+		return -1
+	}
+	return n
+}
+
 // agreementInput is an outcome agreement as clients send it. The coaching
 // skill is not part of it: it is chosen once, in the proposal.
 type agreementInput struct {

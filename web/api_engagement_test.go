@@ -415,6 +415,19 @@ func TestEngagementMatrixAPI(t *testing.T) {
 		if st, p := o.call("prog", "GET", "/api/v1/engagements?all=1&kind=pairing", nil); st != http.StatusUnprocessableEntity || p["errors"].(map[string]any)["kind"] == nil {
 			t.Errorf("unknown kind filter: %d %v", st, p)
 		}
+		// The page size is from 1 to 500: anything else is refused naming
+		// the parameter (it was quietly cut to 200), after the permission.
+		for q, field := range map[string]string{"limit=501": "limit", "limit=0": "limit", "limit=ten": "limit", "offset=-1": "offset"} {
+			if st, p := o.call("prog", "GET", "/api/v1/engagements?all=1&"+q, nil); st != http.StatusUnprocessableEntity || p["errors"].(map[string]any)[field] == nil {
+				t.Errorf("%s: %d %v", q, st, p)
+			}
+		}
+		if st, _ := o.call("other", "GET", "/api/v1/engagements?all=1&limit=501", nil); st != http.StatusForbidden {
+			t.Errorf("a member's list with a wrong limit: %d, want 403", st)
+		}
+		if out := o.must(http.StatusOK, "prog", "GET", "/api/v1/engagements?all=1&limit=500&offset=1", nil); len(out["engagements"].([]any)) == 0 {
+			t.Error("limit=500&offset=1: no engagements")
+		}
 		// The current phase is status: every list that shows the
 		// partnership shows where it is.
 		phaseOf := func(who string) any {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/tandemhq/tandem"
@@ -40,8 +39,8 @@ func engagementQuery(q url.Values) app.EngagementQuery {
 	case "1", "true", "on":
 		eq.Stalled = true
 	}
-	eq.Limit, _ = strconv.Atoi(q.Get("limit"))
-	eq.Offset, _ = strconv.Atoi(q.Get("offset"))
+	eq.Limit = pageParam(q.Get("limit"), 1)
+	eq.Offset = pageParam(q.Get("offset"), 0)
 	return eq
 }
 
