@@ -168,7 +168,7 @@ func newEnv(t *testing.T, configure ...func(*web.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Config.Handler = s
+	e.srv.Config.Handler = checkingAPI(t, s)
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -130,7 +130,7 @@ func newMatrix(t *testing.T) *matrix {
 		t.Fatal(err)
 	}
 	m.server = s
-	m.srv.Config.Handler = s
+	m.srv.Config.Handler = checkingAPI(t, s)
 	ctx := context.Background()
 
 	// Org A and its people; names and texts are markers.

@@ -34,7 +34,7 @@ func newEnvWith(t *testing.T, set func(*web.Config)) (*env, *web.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Config.Handler = s
+	e.srv.Config.Handler = checkingAPI(t, s)
 	t.Cleanup(e.srv.Close)
 	return e, s
 }
