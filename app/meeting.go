@@ -45,9 +45,14 @@ type MeetingView struct {
 	// CanChange: cancel or record the outcome; CanReschedule: move it (not
 	// while the org chart puts mentoring partners in one chain). CanWrite: add
 	// notes and action items. CanRate: give feedback on a held session.
-	CanChange, CanReschedule, CanWrite, CanRate bool
+	// CanRecordOutcome: say it was held or a no-show, once it has started
+	// (before then only cancelling makes sense).
+	CanChange, CanReschedule, CanWrite, CanRate, CanRecordOutcome bool
 	Location                                    *time.Location
 }
+
+// Now is the current instant, from the database's clock (tests set it).
+func (a *App) Now() time.Time { return a.DB.Now() }
 
 // Today is the actor's calendar day, in their time zone.
 func (a *App) Today(ctx context.Context) tandem.Date {
@@ -157,6 +162,7 @@ func (a *App) Meeting(ctx context.Context, id, meetingID int64) (*MeetingView, e
 	active := e.Status == tandem.StatusActive
 	out.CanChange = active && out.Partner && m.Status == tandem.MeetingScheduled
 	out.CanReschedule = out.CanChange && !e.ChainConflict()
+	out.CanRecordOutcome = out.CanChange && !m.Start.After(a.DB.Now())
 	out.CanWrite = active && out.Partner
 	out.CanRate = active && out.Partner && m.Status == tandem.MeetingHeld
 	return out, nil

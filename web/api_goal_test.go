@@ -249,7 +249,7 @@ func TestGoalsPage(t *testing.T) {
 	if r := coach.post(page+"/goals", formOf("title", "Lead a review", "measure", "reviews led", "baseline", "0", "target", "3", "due", "2026-05-01")); r.status != http.StatusSeeOther {
 		t.Fatalf("set goal: %d\n%s", r.status, r.body)
 	}
-	if r := lee.get(page); !strings.Contains(r.body, "Current goal: Lead a review") || strings.Contains(r.body, "The goal is reached") {
+	if r := lee.get(page + "?tab=goals"); !strings.Contains(r.body, "Current goal: Lead a review") || strings.Contains(r.body, "The goal is reached") {
 		t.Errorf("the coachee's page: current goal shown, no 'reached' box:\n%s", r.body)
 	}
 	v := o.must(http.StatusOK, "coach", "GET", engPath(c, "/goals"), nil)
@@ -257,7 +257,7 @@ func TestGoalsPage(t *testing.T) {
 	if r := coach.post(fmt.Sprintf("%s/goals/%d/updates", page, g), formOf("value", "3", "reached", "1")); r.status != http.StatusSeeOther {
 		t.Fatalf("reached: %d\n%s", r.status, r.body)
 	}
-	if r := coach.get(page); !strings.Contains(r.body, "No current goal.") || !strings.Contains(r.body, "Set the next goal") {
+	if r := coach.get(page + "?tab=goals"); !strings.Contains(r.body, "No current goal.") || !strings.Contains(r.body, "Set the next goal") {
 		t.Errorf("after reaching the goal the page does not ask for the next")
 	}
 	if r := coach.post(page+"/evaluations", formOf("level", "7", "evidence", "x")); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Choose a level of the rubric") {
@@ -268,13 +268,13 @@ func TestGoalsPage(t *testing.T) {
 			t.Fatalf("evaluate: %d\n%s", r.status, r.body)
 		}
 	}
-	r = lee.get(page)
+	r = lee.get(page + "?tab=goals")
 	for _, want := range []string{`role="img"`, "<title id=\"progress-", "<desc id=\"progress-", "<caption>Evaluations of Lee Learner in Go</caption>", "Intermediate (3 of 5)"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the coachee's page lacks %s", want)
 		}
 	}
-	if r := prog.get(page); r.status != http.StatusOK || strings.Contains(r.body, "Lead a review") || strings.Contains(r.body, "h-evaluations") {
+	if r := prog.get(page + "?tab=goals"); r.status != http.StatusOK || strings.Contains(r.body, "Lead a review") || strings.Contains(r.body, "h-evaluations") {
 		t.Errorf("the program admin sees goals or evaluations: %d", r.status)
 	}
 
@@ -287,7 +287,7 @@ func TestGoalsPage(t *testing.T) {
 	}
 	lee.post(mpage+"/reflections", formOf("body", "I spoke first today"))
 	mentor.post(mpage+"/items", formOf("kind", "learned", "body", "How Lee runs retros"))
-	r = lee.get(mpage)
+	r = lee.get(mpage + "?tab=goals")
 	for _, want := range []string{"Development themes", "Speaking up", "revisited", "Reflections and learning: both sides", "I spoke first today", "Learned from Lee Learner"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the partnership page lacks %q", want)

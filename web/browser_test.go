@@ -256,12 +256,15 @@ func TestBrowserMentoringAgreement(t *testing.T) {
 		chromedp.SetValue(`input[name=guide_email]`, "ops@acme.test"),
 		chromedp.SendKeys(`textarea[name=outcomes]`, "Grow into a staff role"),
 		chromedp.Click(`form[action="/engagements"] button[type=submit]`),
-		chromedp.WaitVisible(`#h-agreement`),
+		chromedp.WaitVisible(`#h-overview`),
 	)
 	if err != nil {
 		t.Fatalf("propose: %v", err)
 	}
-	page := location(t, ctx)
+	page := location(t, ctx) + "?tab=agreement"
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(`#h-agreement`)); err != nil {
+		t.Fatalf("the agreement tab: %v", err)
+	}
 	if a := text(t, ctx, "#h-agreement + p"); !strings.Contains(a, "Waiting for: Dev One, Ops Two, Zoë Ångström (manager)") {
 		t.Fatalf("after proposing: %q", a)
 	}
@@ -307,7 +310,7 @@ func TestBrowserSessionNotes(t *testing.T) {
 	// Dev is in Stockholm: 08:00 there is 07:00 UTC, before the test clock's
 	// 09:00 UTC, so the session can be recorded as held at once.
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+page),
+		chromedp.Navigate(e.srv.URL+page+"?tab=sessions"),
 		chromedp.WaitVisible(`#h-sessions`),
 		chromedp.SetValue(`input[name=start]`, "2026-03-02T08:00"),
 		chromedp.SendKeys(`input[name=minutes]`, "60"),

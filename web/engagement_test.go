@@ -45,7 +45,7 @@ func TestEngagementPages(t *testing.T) {
 		t.Fatalf("propose: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
 	page := "/engagements/" + m[1]
-	r = b["dev"].get(page)
+	r = b["dev"].engagement(page)
 	if !strings.Contains(r.body, "Waiting for: Dev One, Ops Two, Zoë Ångström (manager)") || !strings.Contains(r.body, "Purpose") || strings.Contains(r.body, "Ethics") {
 		t.Fatalf("draft page:\n%s", r.body)
 	}
@@ -65,14 +65,14 @@ func TestEngagementPages(t *testing.T) {
 	if r := b["ops"].get("/"); strings.Contains(r.body, "Waiting for your answer") {
 		t.Errorf("the home page still asks for an answer once given")
 	}
-	r = b["dev"].get(page)
+	r = b["dev"].get(page + "?tab=agreement")
 	if !strings.Contains(r.body, "in effect") || !strings.Contains(r.body, "status-active") || !strings.Contains(r.body, "initiation") {
 		t.Fatalf("not active after all three agreed:\n%s", r.body)
 	}
 	// The manager sees the agreement, not the agenda, learnings or phases.
 	b["dev"].post(page+"/items", url.Values{"kind": {"agenda"}, "body": {"Private worry about my team"}})
 	b["ops"].post(page+"/phase", url.Values{"phase": {"cultivation"}, "note": {"We trust each other now"}})
-	vp := b["vp"].get(page)
+	vp := b["vp"].engagement(page)
 	// Zoë's profile says Europe/Stockholm: the timeline is on her clock.
 	if !strings.Contains(vp.body, "2 Mar 2026 10:00 CET") {
 		t.Errorf("times are not in the viewer's time zone")
@@ -80,7 +80,7 @@ func TestEngagementPages(t *testing.T) {
 	if !strings.Contains(vp.body, "Grow into a staff role") || strings.Contains(vp.body, "Private worry") || strings.Contains(vp.body, "We trust each other") {
 		t.Errorf("the manager's view is wrong")
 	}
-	if r := b["dev"].get(page); !strings.Contains(r.body, "Private worry") || !strings.Contains(r.body, "initiation → cultivation") {
+	if r := b["dev"].engagement(page); !strings.Contains(r.body, "Private worry") || !strings.Contains(r.body, "initiation → cultivation") {
 		t.Errorf("the partner does not see the agenda and phase history")
 	}
 	if r := b["ceo"].get(page); r.status != http.StatusNotFound {
@@ -89,7 +89,7 @@ func TestEngagementPages(t *testing.T) {
 	if r := b["ceo"].post(page+"/end", url.Values{"reason": {"x"}}); r.status != http.StatusNotFound {
 		t.Errorf("someone outside ends it: %d", r.status)
 	}
-	if r := b["admin"].get(page); r.status != http.StatusOK || strings.Contains(r.body, "Grow into a staff role") || strings.Contains(r.body, "Private worry") {
+	if r := b["admin"].engagement(page); r.status != http.StatusOK || strings.Contains(r.body, "Grow into a staff role") || strings.Contains(r.body, "Private worry") {
 		t.Errorf("the administrator sees more than status and dates: %d", r.status)
 	}
 	list := b["dev"].get("/engagements")
@@ -175,7 +175,7 @@ func TestGuestCoach(t *testing.T) {
 		t.Fatalf("coaching with a guest coach: %d\n%s", r.status, r.body)
 	}
 	page := r.header.Get("Location")
-	if r := guest.get(page); r.status != http.StatusOK || !strings.Contains(r.body, "Ship the service") {
+	if r := guest.get(page + "?tab=agreement"); r.status != http.StatusOK || !strings.Contains(r.body, "Ship the service") {
 		t.Errorf("the guest coach cannot see their engagement: %d", r.status)
 	}
 	// What the page offers a guest coach opens: changing the agreement, and

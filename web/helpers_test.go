@@ -212,6 +212,17 @@ func (b *browser) get(path string) response {
 	return b.do(req)
 }
 
+// engagement reads every tab of an engagement page as one response (the
+// overview's status), so a test can ask what a viewer sees anywhere on it.
+func (b *browser) engagement(page string) response {
+	b.e.t.Helper()
+	all := b.get(page)
+	for _, tab := range []string{"sessions", "goals", "agreement", "timeline"} {
+		all.body += b.get(page + "?tab=" + tab).body
+	}
+	return all
+}
+
 func (b *browser) post(path string, form url.Values) response {
 	b.e.t.Helper()
 	req, _ := http.NewRequest("POST", b.url(path), strings.NewReader(form.Encode()))

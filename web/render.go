@@ -44,6 +44,25 @@ func (p *Page) Local(t time.Time) string {
 	return t.In(loc).Format("2 Jan 2006 15:04 MST")
 }
 
+// Day writes the calendar day of an instant (a time.Time or *time.Time)
+// in the signed-in person's time zone, as "2 Mar 2026", so dates agree
+// with the times beside them.
+func (p *Page) Day(t any) string {
+	loc := p.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	switch v := t.(type) {
+	case time.Time:
+		return v.In(loc).Format("2 Jan 2006")
+	case *time.Time:
+		if v != nil {
+			return v.In(loc).Format("2 Jan 2006")
+		}
+	}
+	return ""
+}
+
 // Static returns the content-hashed URL of a static file.
 func (p *Page) Static(name string) string { return p.static.url(name) }
 
@@ -70,6 +89,17 @@ func (f Form) Get(name string) string { return f.Values.Get(name) }
 // Error returns the problem with a field, or "".
 func (f Form) Error(name string) string { return f.Errors[name] }
 
+// Summary is the problem shown above a form: the message, unless a field
+// already says the same beside it (one problem is said once).
+func (f Form) Summary() string {
+	for _, e := range f.Errors {
+		if e == f.Message {
+			return ""
+		}
+	}
+	return f.Message
+}
+
 // formFrom builds a Form from a request's values and an error.
 func formFrom(r *http.Request, err error) Form {
 	f := Form{Values: r.PostForm}
@@ -91,12 +121,12 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"join":      strings.Join,
 		"list":      func(s ...string) []string { return s },
 		"picker":    newPicker,
-		"viewerLabel": func(v tandem.Viewer) string {
+		"viewerLabel": func(v tandem.Viewer, k tandem.Kind) string {
 			switch v {
 			case tandem.ViewerLearner:
-				return "the learner"
+				return "the " + strings.ToLower(k.LearnerLabel())
 			case tandem.ViewerGuide:
-				return "the coach or mentor"
+				return "the " + strings.ToLower(k.GuideLabel())
 			case tandem.ViewerManager:
 				return "the learner's manager: you see the agreement, never the conversation"
 			case tandem.ViewerSuccessor:
@@ -107,6 +137,17 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			return ""
 		},
 		"eventLabel": eventLabel,
+		// partyLabel names a party to an agreement as people say it: the
+		// coach, not the guide.
+		"partyLabel": func(p tandem.Party, k tandem.Kind) string {
+			switch p {
+			case tandem.PartyLearner:
+				return strings.ToLower(k.LearnerLabel())
+			case tandem.PartyGuide:
+				return strings.ToLower(k.GuideLabel())
+			}
+			return string(p)
+		},
 		// questionForm gives the question form partial its page, values,
 		// action and question id (0 for a new question).
 		"questionForm": func(p *questionsPage, f Form, action string, id int64) questionForm {

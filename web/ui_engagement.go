@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
@@ -238,11 +240,99 @@ type engagementPage struct {
 	Me      int64
 	Phases  []tandem.Phase
 	Today   tandem.Date
+	now     time.Time
 	// Sessions is the sessions section (eng_sessions.html).
 	Sessions *sessionsSection
 	// Goals is the goals and evaluations, or themes and reflections,
 	// section (eng_goals.html).
 	Goals *app.GoalsView
+	// Tab is the part of the engagement shown: "" for the overview, or
+	// one of engagementTabs, or "end" for the confirmation step of ending.
+	Tab string
+}
+
+// engagementTabs are the parts of an engagement page, each its own URL
+// (/engagements/{id}?tab=…), so the page reads in a minute and works
+// without JavaScript.
+var engagementTabs = []string{"", "sessions", "goals", "agreement", "timeline"}
+
+// formTab names the tab that holds each form of the engagement page: a
+// form's errors are shown there, and after it succeeds the person lands
+// there again.
+var formTab = map[string]string{
+	"respond": "agreement", "phase": "agreement", "review": "agreement", "reversal": "agreement",
+	"sessions": "sessions",
+	"goal":     "goals", "goal_update": "goals", "evaluate": "goals", "theme": "goals", "reflect": "goals", "items": "goals",
+	"end": "end",
+}
+
+// tabURL is the address of one tab of an engagement.
+func tabURL(id int64, tab string) string {
+	if tab == "" {
+		return fmt.Sprintf("/engagements/%d", id)
+	}
+	return fmt.Sprintf("/engagements/%d?tab=%s", id, tab)
+}
+
+// TabLink is one entry of the engagement page's tab bar.
+type TabLink struct {
+	Tab, Label, URL string
+	Current         bool
+}
+
+// Tabs lists the tabs the viewer may open, the current one marked.
+func (p *engagementPage) Tabs() []TabLink {
+	e := p.Engagement
+	var out []TabLink
+	for _, t := range engagementTabs {
+		label := ""
+		switch t {
+		case "":
+			label = "Overview"
+		case "sessions":
+			if p.Sessions == nil || !p.Sessions.Visible {
+				continue
+			}
+			label = "Sessions"
+		case "goals":
+			if e.Kind == tandem.Coaching {
+				if !p.Goals.SeeGoals && !p.Goals.SeeEvaluations {
+					continue
+				}
+				label = "Goals and evaluations"
+			} else {
+				if !p.Goals.SeeGoals && !p.Goals.SeeReflections && !p.See(tandem.FacetAgenda) {
+					continue
+				}
+				label = "Agenda, themes and reflections"
+			}
+		case "agreement":
+			if p.Current() == nil && !p.CanMovePhase && !p.CanReview && !p.CanReverse {
+				continue
+			}
+			label = "Agreement"
+		case "timeline":
+			label = "Timeline"
+		}
+		out = append(out, TabLink{Tab: t, Label: label, URL: tabURL(e.ID, t), Current: t == p.Tab})
+	}
+	return out
+}
+
+// NextSession returns the first scheduled session still ahead, or nil.
+func (p *engagementPage) NextSession() *tandem.Meeting {
+	if p.Sessions == nil {
+		return nil
+	}
+	now := p.now
+	var next *tandem.Meeting
+	for i := range p.Sessions.Meetings {
+		m := &p.Sessions.Meetings[i]
+		if m.Status == tandem.MeetingScheduled && m.End().After(now) && (next == nil || m.Start.Before(next.Start)) {
+			next = m
+		}
+	}
+	return next
 }
 
 // engagementID reads the {id} of an engagement route.
@@ -252,6 +342,13 @@ func engagementID(r *http.Request) int64 {
 }
 
 func (s *Server) showEngagement(w http.ResponseWriter, r *http.Request, status int, form Form, formFor string) {
+	tab := r.URL.Query().Get("tab")
+	if formFor != "" {
+		tab = formTab[formFor]
+	}
+	if tab != "end" && !slices.Contains(engagementTabs, tab) {
+		tab = ""
+	}
 	p, err := s.app.EngagementPage(r.Context(), engagementID(r))
 	if err != nil {
 		s.serverError(w, r, err)
@@ -260,7 +357,7 @@ func (s *Server) showEngagement(w http.ResponseWriter, r *http.Request, status i
 	v := p.EngagementView
 	s.render(w, r, status, "engagement", &engagementPage{Page: Page{Title: v.Engagement.Title(), Nav: "engagements"}, EngagementView: v,
 		Form: form, FormFor: formFor, Me: tandem.ActorFrom(r.Context()).Person.ID, Phases: tandem.Phases, Today: s.app.Today(r.Context()),
-		Sessions: &sessionsSection{MeetingsView: p.Meetings, zoned: zoned{p.Meetings.Location}}, Goals: p.Goals})
+		Sessions: &sessionsSection{MeetingsView: p.Meetings, zoned: zoned{p.Meetings.Location}}, Goals: p.Goals, Tab: tab, now: s.app.Now()})
 }
 
 func (s *Server) handleEngagement(w http.ResponseWriter, r *http.Request) {
@@ -280,7 +377,11 @@ func (s *Server) engagementAction(formName, done string, fn func(r *http.Request
 		err := fn(r, id)
 		switch {
 		case err == nil:
-			s.redirect(w, r, fmt.Sprintf("/engagements/%d", id), done)
+			tab := formTab[formName]
+			if tab == "end" {
+				tab = ""
+			}
+			s.redirect(w, r, tabURL(id, tab), done)
 		case isInput(err):
 			s.showEngagement(w, r, s.status(r, err), formFrom(r, err), formName)
 		default:
