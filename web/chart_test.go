@@ -60,3 +60,27 @@ func TestProgressChart(t *testing.T) {
 		t.Errorf("one evaluation: %s", one)
 	}
 }
+
+// TestProgressChartTimeScale checks that the time axis follows the real
+// dates, and that the drawing is a phone's width with 12-unit text, so
+// labels read at about 12 px at 390 px.
+func TestProgressChartTimeScale(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 9, 0, 0, 0, time.UTC) }
+	r := tandem.DefaultRubric()
+	s := tandem.Progress("Go", r, []tandem.Evaluation{
+		{Position: 1, LevelName: "Novice", At: day(1)},
+		{Position: 2, LevelName: "Beginner", At: day(8)},      // a week later
+		{Position: 3, LevelName: "Intermediate", At: day(29)}, // four weeks after the first
+	})
+	got := string(progressChart(s, "c"))
+	// The plot runs from x=14 to x=346: 3 of 28 days is 35.6 units of it.
+	for _, want := range []string{`viewBox="0 0 360 240"`, `font-size="12"`, `cx="14.0"`, `cx="49.6"`, `cx="346.0"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the chart lacks %s:\n%s", want, got)
+		}
+	}
+	// Labels for 1 and 4 March would overlap: the second is left out.
+	if !strings.Contains(got, ">1 Mar<") || strings.Contains(got, ">4 Mar<") || !strings.Contains(got, ">29 Mar<") {
+		t.Errorf("date labels: %s", got)
+	}
+}
