@@ -69,7 +69,7 @@ func TestProgressChartTimeScale(t *testing.T) {
 	r := tandem.DefaultRubric()
 	s := tandem.Progress("Go", r, []tandem.Evaluation{
 		{Position: 1, LevelName: "Novice", At: day(1)},
-		{Position: 2, LevelName: "Beginner", At: day(8)},      // a week later
+		{Position: 2, LevelName: "Beginner", At: day(4)},      // three days later
 		{Position: 3, LevelName: "Intermediate", At: day(29)}, // four weeks after the first
 	})
 	got := string(progressChart(s, "c"))
