@@ -518,8 +518,9 @@ func (t EventType) Facet() Facet {
 		return FacetEvaluations
 	case EventReflected:
 		return FacetReflections
+	case EventNotAGoodFit:
+		return FacetFitFlag
 	}
-	// Status events, and the "not a good fit" flag, which program admins see.
 	return FacetStatus
 }
 

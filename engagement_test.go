@@ -94,13 +94,13 @@ func TestVisibilityMatrix(t *testing.T) {
 		}
 		return out
 	}
-	partnerCoaching := with(all(true), FacetReflections, false, FacetPhaseHistory, false, FacetAgenda, false)
-	partnerMentoring := with(all(true), FacetEvaluations, false)
+	partnerCoaching := with(all(true), FacetReflections, false, FacetPhaseHistory, false, FacetAgenda, false, FacetFitFlag, false)
+	partnerMentoring := with(all(true), FacetEvaluations, false, FacetFitFlag, false)
 	managerCoaching := with(all(false), FacetStatus, true, FacetAgreement, true, FacetEvaluations, true, FacetGoals, true, FacetSessions, true)
 	managerMentoring := with(all(false), FacetStatus, true, FacetAgreement, true, FacetSessions, true)
 	successorCoaching := with(all(false), FacetStatus, true, FacetAgreement, true, FacetEvaluations, true, FacetGoals, true)
 	successorMentoring := with(all(false), FacetStatus, true, FacetAgreement, true)
-	statusOnly := with(all(false), FacetStatus, true, FacetSessions, true)
+	statusOnly := with(all(false), FacetStatus, true, FacetSessions, true, FacetFitFlag, true)
 	want := map[Kind]map[Viewer]row{
 		Coaching: {ViewerLearner: partnerCoaching, ViewerGuide: partnerCoaching, ViewerManager: managerCoaching,
 			ViewerOperator:  with(all(false), FacetStatus, true, FacetAgreement, true),

@@ -12,7 +12,9 @@ package tandem
 //	timeline           yes    yes    agreement and status events only   -
 //	sessions (time,    yes    yes    yes      -           yes        yes    -
 //	place, outcome)
-//	feedback ratings   yes    yes    -        -           aggregate and the "not a good fit" flag, never comments
+//	feedback ratings   yes    yes    -        -           aggregate only, never comments
+//	"not a good fit"   -      -      -        -           yes        yes    -
+//	flag (and who raised it; the partner who raised it sees their own rating)
 //	shared notes       yes    yes    -        -           -          -      -
 //	action items       yes    yes    -        -           -          -      -
 //	goals (coaching)   yes    yes    yes      yes         -          -      -
@@ -64,11 +66,15 @@ const (
 	FacetSessions     Facet = "sessions"     // when and where partners meet, and whether it was held
 	FacetGoals        Facet = "goals"        // coaching goals and progress; mentoring themes
 	FacetActionItems  Facet = "action_items" // what partners agreed to do after a session
+	// FacetFitFlag is the "not a good fit" flag a partner raises on a
+	// session: its form promises that program admins see it, so they and
+	// administrators do, and the other partner does not.
+	FacetFitFlag Facet = "fit_flag"
 )
 
 // Facets lists every facet, for the tests of the matrix.
 var Facets = []Facet{FacetStatus, FacetAgreement, FacetSharedNotes, FacetEvaluations, FacetReflections, FacetPhaseHistory, FacetAgenda,
-	FacetSessions, FacetGoals, FacetActionItems}
+	FacetSessions, FacetGoals, FacetActionItems, FacetFitFlag}
 
 // ViewerOf returns how the person with the given id and organization role
 // relates to the engagement. Being a party comes before any role: an
@@ -99,6 +105,8 @@ func Can(kind Kind, v Viewer, f Facet) bool {
 	switch v {
 	case ViewerLearner, ViewerGuide:
 		switch f {
+		case FacetFitFlag:
+			return false
 		case FacetEvaluations:
 			return kind == Coaching
 		case FacetReflections, FacetPhaseHistory, FacetAgenda:
@@ -122,7 +130,7 @@ func Can(kind Kind, v Viewer, f Facet) bool {
 		}
 		return false
 	case ViewerProgramAdmin, ViewerAdmin:
-		return f == FacetStatus || f == FacetSessions
+		return f == FacetStatus || f == FacetSessions || f == FacetFitFlag
 	case ViewerOperator:
 		return f == FacetStatus || f == FacetAgreement
 	}

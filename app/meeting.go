@@ -113,6 +113,9 @@ func (a *App) meetingsView(ctx context.Context, act *tandem.Actor, e *tandem.Eng
 	out.StalledDays = settings.StalledDays
 	out.Stalled = tandem.Stalled(e, sum.LastHeld, settings.StalledDays, a.DB.Now())
 	if tandem.SeesFeedbackSummary(v) {
+		if !tandem.Can(e.Kind, v, tandem.FacetFitFlag) {
+			sum.NotAFit = 0
+		}
 		out.Summary = &sum
 	}
 	return out, nil
@@ -151,6 +154,9 @@ func (a *App) Meeting(ctx context.Context, id, meetingID int64) (*MeetingView, e
 		}
 		for _, r := range all {
 			if r.MeetingID == meetingID {
+				if r.Person.ID != me && !tandem.Can(e.Kind, v, tandem.FacetFitFlag) {
+					r.NotAGoodFit = false // the other partner's flag is for program admins
+				}
 				out.Ratings = append(out.Ratings, r)
 				if r.Person.ID == me {
 					mine := r

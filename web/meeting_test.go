@@ -187,7 +187,13 @@ func TestSessionsAPI(t *testing.T) {
 			if hasFeedback != (who != "vp") {
 				t.Errorf("%s: feedback summary %v", who, lv["feedback"])
 			}
-			if fb, _ := lv["feedback"].(map[string]any); fb != nil && (fb["ratings"] != float64(2) || fb["average"] != 4.5 || fb["not_a_good_fit"] != float64(1)) {
+			// The "not a good fit" flag is for program admins and
+			// administrators, as its checkbox says: never the partners.
+			flags := float64(1)
+			if partner {
+				flags = 0
+			}
+			if fb, _ := lv["feedback"].(map[string]any); fb != nil && (fb["ratings"] != float64(2) || fb["average"] != 4.5 || fb["not_a_good_fit"] != flags) {
 				t.Errorf("%s: feedback %v", who, fb)
 			}
 			if !partner {
@@ -202,7 +208,9 @@ func TestSessionsAPI(t *testing.T) {
 			// Every page and download, too: the engagement page, the
 			// session page, the .ics, the action items.
 			page := fmt.Sprintf("/engagements/%d", o.eng)
-			for _, path := range []string{page, fmt.Sprintf("%s/sessions/%v", page, m["id"]), fmt.Sprintf("%s/sessions/%v.ics", page, m["id"]), "/actions"} {
+			paths := []string{page, page + "?tab=sessions", page + "?tab=goals", page + "?tab=agreement", page + "?tab=timeline",
+				fmt.Sprintf("%s/sessions/%v", page, m["id"]), fmt.Sprintf("%s/sessions/%v.ics", page, m["id"]), "/actions"}
+			for _, path := range paths {
 				r := o.b[who].get(path)
 				if r.status != http.StatusOK {
 					t.Errorf("%s GET %s: %d", who, path, r.status)
@@ -220,6 +228,19 @@ func TestSessionsAPI(t *testing.T) {
 						}
 					}
 				}
+				if seesFlag := strings.Contains(r.body, "Flagged as not a good fit") || strings.Contains(r.body, "flagged “not a good fit”"); who == "ops" && seesFlag {
+					t.Errorf("the partner sees the other's \"not a good fit\" flag on %s", path)
+				}
+			}
+			if who == "ops" || who == "vp" {
+				if j := jsonString(t, v) + jsonString(t, o.must(t, http.StatusOK, who, "GET", o.base, nil)); strings.Contains(j, `"not_a_good_fit":true`) || strings.Contains(j, `"not_a_good_fit"}`) || strings.Contains(j, "\"type\":\"not_a_good_fit\"") {
+					t.Errorf("%s sees the flag through the API: %s", who, j)
+				}
+			}
+		}
+		for _, who := range []string{"prog", "admin"} {
+			if r := o.b[who].get(fmt.Sprintf("/engagements/%d?tab=timeline", o.eng)); !strings.Contains(r.body, "Flagged as not a good fit") {
+				t.Errorf("%s does not see the flag the checkbox promises them", who)
 			}
 		}
 		if r := o.b["ceo"].get(fmt.Sprintf("/engagements/%d/sessions/%v", o.eng, m["id"])); r.status != http.StatusNotFound {
