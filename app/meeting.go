@@ -48,7 +48,7 @@ type MeetingView struct {
 	// CanRecordOutcome: say it was held or a no-show, once it has started
 	// (before then only cancelling makes sense).
 	CanChange, CanReschedule, CanWrite, CanRate, CanRecordOutcome bool
-	Location                                    *time.Location
+	Location                                                      *time.Location
 }
 
 // Now is the current instant, from the database's clock (tests set it).
