@@ -247,7 +247,7 @@ func (a *App) sessionInvite(ctx context.Context, m *tandem.Meeting, n *tandem.No
 	w.Line("CALSCALE", "GREGORIAN")
 	w.Line("METHOD", method)
 	w.Line("BEGIN", "VEVENT")
-	w.Line("UID", ics.SessionUID(m.ID, a.BaseURL))
+	w.Line("UID", ics.SessionUID(m.OrgID, m.ID))
 	w.Line("DTSTAMP", a.DB.Now().UTC().Format(ics.TimeFormat))
 	w.Line("DTSTART", m.Start.UTC().Format(ics.TimeFormat))
 	w.Line("DTEND", m.End().UTC().Format(ics.TimeFormat))

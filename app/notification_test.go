@@ -163,7 +163,7 @@ func TestNotifications(t *testing.T) {
 			// late email about its scheduling must not put a cancelled
 			// session back in the calendar.
 			method := "CANCEL"
-			for _, want := range []string{"METHOD:" + method + "\r\n", fmt.Sprintf("UID:session-%d@tandem.test\r\n", m.ID), "DTSTART:20260303T100000Z\r\n"} {
+			for _, want := range []string{"METHOD:" + method + "\r\n", fmt.Sprintf("UID:session-%d-%d@tandem\r\n", m.OrgID, m.ID), "DTSTART:20260303T100000Z\r\n"} {
 				if !strings.Contains(ics, want) {
 					t.Errorf("%s: the .ics has no %q:\n%s", n.Event, want, ics)
 				}

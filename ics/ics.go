@@ -9,7 +9,6 @@ package ics
 import (
 	"bytes"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -68,14 +67,11 @@ func isControl(r rune) bool {
 
 // SessionUID is a session's UID, the same in the feed, the download and
 // every email about it, so a calendar moves or cancels the one event
-// instead of adding another. base is the site's URL; its host is the UID's
-// domain.
-func SessionUID(meetingID int64, base string) string {
-	host := "tandem"
-	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return fmt.Sprintf("session-%d@%s", meetingID, host)
+// instead of adding another. It is made of the organization's and the
+// session's ids only: not of the host the feed was fetched from, which
+// changes with a new address or a proxy and would duplicate every event.
+func SessionUID(orgID, meetingID int64) string {
+	return fmt.Sprintf("session-%d-%d@tandem", orgID, meetingID)
 }
 
 // Param quotes a parameter value (such as CN) when it holds characters

@@ -15,7 +15,10 @@ import (
 // whose invitations carry the same UIDs.
 
 // writeCalendar writes a VCALENDAR with one VEVENT per entry. base is the
-// site's URL, for links back to each session and for the UIDs' domain.
+// site's URL, for links back to each session. An event carries what the
+// calendar page promises, the time, place or video link and the
+// engagement's name: never the agenda, which the partners were told only
+// the two of them see, since people paste the feed into shared calendars.
 func writeCalendar(name, base string, now time.Time, entries []app.CalendarEntry) []byte {
 	var w ics.Writer
 	w.Line("BEGIN", "VCALENDAR")
@@ -29,7 +32,7 @@ func writeCalendar(name, base string, now time.Time, entries []app.CalendarEntry
 		w.Line("BEGIN", "VEVENT")
 		// The UID stays the same across reschedules, so a calendar moves
 		// the event instead of adding another; SEQUENCE orders versions.
-		w.Line("UID", ics.SessionUID(m.ID, base))
+		w.Line("UID", ics.SessionUID(m.OrgID, m.ID))
 		w.Line("DTSTAMP", now.UTC().Format(ics.TimeFormat))
 		w.Line("DTSTART", m.Start.UTC().Format(ics.TimeFormat))
 		w.Line("DTEND", m.End().UTC().Format(ics.TimeFormat))
@@ -45,9 +48,6 @@ func writeCalendar(name, base string, now time.Time, entries []app.CalendarEntry
 		page := base + en.Path
 		w.Line("URL", page)
 		var desc []string
-		if m.Agenda != "" {
-			desc = append(desc, "Agenda:\n"+m.Agenda)
-		}
 		if m.VideoURL != "" {
 			desc = append(desc, "Video: "+m.VideoURL)
 		}

@@ -299,7 +299,8 @@ func TestSessionsAPI(t *testing.T) {
 
 	t.Run("Calendar", func(t *testing.T) {
 		feed := o.must(t, http.StatusCreated, "dev", "POST", "/api/v1/me/calendar", nil)["url"].(string)
-		cal := parseICS(t, o.e.browser().get(feed))
+		cal0 := o.e.browser().get(feed)
+		cal := parseICS(t, cal0)
 		events := cal.Events()
 		if len(events) != 1 {
 			t.Fatalf("feed has %d events", len(events))
@@ -308,9 +309,26 @@ func TestSessionsAPI(t *testing.T) {
 		if start, err := ev.DateTimeStart(time.UTC); err != nil || !start.Equal(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)) {
 			t.Errorf("DTSTART %v %v", start, err)
 		}
-		desc, _ := ev.Props.Text(ical.PropDescription)
-		if !strings.Contains(desc, "Secret agenda, about the team; with a line\nand another") || strings.Contains(desc, "private") {
+		// The agenda is "only the two of you": the feed, pasted into shared
+		// calendars, carries what the calendar page promises and no more.
+		if strings.Contains(cal0.body, "Secret agenda") || strings.Contains(cal0.body, "private") {
+			t.Errorf("the feed carries the agenda or notes:\n%s", cal0.body)
+		}
+		if desc, _ := ev.Props.Text(ical.PropDescription); !strings.Contains(desc, "Session page: ") {
 			t.Errorf("description %q", desc)
+		}
+		// The UID does not depend on the host the feed was fetched from:
+		// a new address or a proxy must not duplicate every event.
+		b := o.e.browser()
+		req, _ := http.NewRequest("GET", b.url(feed), nil)
+		req.Host = "calendar.other.example"
+		other := parseICS(t, b.do(req))
+		uid, _ := ev.Props.Text(ical.PropUID)
+		if otherUID, _ := other.Events()[0].Props.Text(ical.PropUID); otherUID != uid || strings.Contains(uid, "127.0.0.1") || strings.Contains(uid, "other.example") {
+			t.Errorf("UIDs %q and %q depend on the host", uid, otherUID)
+		}
+		if r := o.b["dev"].get(fmt.Sprintf("/engagements/%d/sessions/%v.ics", o.eng, m["id"])); strings.Contains(r.body, "Secret agenda") || !strings.Contains(r.body, "UID:"+uid) {
+			t.Errorf("the partner's .ics carries the agenda or another UID:\n%s", r.body)
 		}
 		again := o.must(t, http.StatusCreated, "dev", "POST", "/api/v1/me/calendar", nil)["url"].(string)
 		if r := o.e.browser().get(feed); r.status != http.StatusNotFound {
