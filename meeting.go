@@ -33,6 +33,32 @@ type Meeting struct {
 // End returns when the meeting ends.
 func (m *Meeting) End() time.Time { return m.Start.Add(time.Duration(m.Minutes) * time.Minute) }
 
+// sessionDetailLayout is how a session's time is written into the detail
+// of its timeline events: in UTC, since the event is stored once for
+// every reader.
+const sessionDetailLayout = "2 Jan 2006 15:04 UTC"
+
+// SessionDetail is the detail of a session's timeline event, as
+// "2 Mar 2026 09:00 UTC, 60 min".
+func SessionDetail(start time.Time, minutes int) string {
+	return fmt.Sprintf("%s, %d min", start.UTC().Format(sessionDetailLayout), minutes)
+}
+
+// LocalSessionDetail rewrites a detail written by SessionDetail in a
+// reader's time zone, as "2 Mar 2026 10:00 CET, 60 min", so a page shows
+// one zone throughout. Any other detail comes back unchanged.
+func LocalSessionDetail(detail string, loc *time.Location) string {
+	when, rest, ok := strings.Cut(detail, ", ")
+	if !ok || loc == nil {
+		return detail
+	}
+	t, err := time.Parse(sessionDetailLayout, when)
+	if err != nil {
+		return detail
+	}
+	return t.In(loc).Format("2 Jan 2006 15:04 MST") + ", " + rest
+}
+
 // MeetingStatus is what became of a meeting.
 type MeetingStatus string
 

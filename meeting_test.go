@@ -40,3 +40,23 @@ func TestMeetingInputValidate(t *testing.T) {
 		t.Error("31 days without a session is not stalled")
 	}
 }
+
+func TestLocalSessionDetail(t *testing.T) {
+	sthlm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Skip(err)
+	}
+	d := tandem.SessionDetail(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 60)
+	if d != "2 Mar 2026 09:00 UTC, 60 min" {
+		t.Fatalf("SessionDetail = %q", d)
+	}
+	for _, c := range []struct{ in, want string }{
+		{d, "2 Mar 2026 10:00 CET, 60 min"},
+		{"initiation → cultivation", "initiation → cultivation"},
+		{"version 2, by Ada", "version 2, by Ada"},
+	} {
+		if got := tandem.LocalSessionDetail(c.in, sthlm); got != c.want {
+			t.Errorf("LocalSessionDetail(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

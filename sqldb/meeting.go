@@ -60,7 +60,7 @@ func (db *DB) ScheduleMeeting(ctx context.Context, orgID, engagementID, actorID 
 }
 
 func meetingDetail(start time.Time, minutes int) string {
-	return fmt.Sprintf("%s UTC, %d min", start.UTC().Format("2 Jan 2006 15:04"), minutes)
+	return tandem.SessionDetail(start, minutes)
 }
 
 // lockedMeeting reads a meeting of the engagement inside a transaction

@@ -344,6 +344,19 @@ func TestSessionsAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("OneZone", func(t *testing.T) {
+		// Dev is in Stockholm: every time and date on every part of the
+		// engagement page is on Dev's clock, none in UTC beside it.
+		page := fmt.Sprintf("/engagements/%d", o.eng)
+		r := o.b["dev"].engagement(page)
+		if strings.Contains(r.body, "UTC") || !strings.Contains(r.body, "Europe/Stockholm") || !strings.Contains(r.body, "11:00–12:00") {
+			t.Errorf("times on the engagement page are not all in the viewer's zone:\n%s", r.body)
+		}
+		if tl := o.b["dev"].get(page + "?tab=timeline"); !strings.Contains(tl.body, " CET</time>") {
+			t.Errorf("the timeline is not on the viewer's clock:\n%s", tl.body)
+		}
+	})
+
 	t.Run("Stalled", func(t *testing.T) {
 		if v := o.must(t, http.StatusOK, "prog", "GET", o.base+"/sessions", nil); v["stalled"] != false {
 			t.Errorf("stalled a day after a held session")

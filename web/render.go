@@ -44,6 +44,16 @@ func (p *Page) Local(t time.Time) string {
 	return t.In(loc).Format("2 Jan 2006 15:04 MST")
 }
 
+// Detail writes a timeline event's detail for the reader: a session's
+// time, stored in UTC, in the signed-in person's time zone.
+func (p *Page) Detail(ev tandem.Event) string {
+	loc := p.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return tandem.LocalSessionDetail(ev.Detail, loc)
+}
+
 // Day writes the calendar day of an instant (a time.Time or *time.Time)
 // in the signed-in person's time zone, as "2 Mar 2026", so dates agree
 // with the times beside them.
