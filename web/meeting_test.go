@@ -125,7 +125,16 @@ func TestSessionsAPI(t *testing.T) {
 	if st, p := o.call(t, "ops", "POST", sp+"/outcome", map[string]any{"status": "held"}); st != http.StatusUnprocessableEntity {
 		t.Errorf("held before it started: %d %v", st, p)
 	}
+	// The page offers what the server accepts: before the session starts
+	// only cancelling, after it the outcome.
+	sessionPage := fmt.Sprintf("/engagements/%d/sessions/%v", o.eng, m["id"])
+	if r := o.b["ops"].get(sessionPage); strings.Contains(r.body, `value="held"`) || strings.Contains(r.body, `value="no_show"`) || !strings.Contains(r.body, `value="cancelled"`) {
+		t.Errorf("a session ahead offers held or no-show, or no cancelling:\n%s", r.body)
+	}
 	o.e.clock.Add(2 * time.Hour)
+	if r := o.b["ops"].get(sessionPage); !strings.Contains(r.body, `value="held"`) || !strings.Contains(r.body, `value="no_show"`) {
+		t.Errorf("a session that has started does not offer held and no-show")
+	}
 	if v := o.must(t, http.StatusOK, "ops", "POST", sp+"/outcome", map[string]any{"status": "held"}); v["status"] != "held" {
 		t.Fatalf("record held: %v", v)
 	}

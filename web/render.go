@@ -163,6 +163,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"questionForm": func(p *questionsPage, f Form, action string, id int64) questionForm {
 			return questionForm{Page: p, Form: f, Action: action, ID: id}
 		},
+		// idSuffix keeps a field's ids unique when a page repeats its form,
+		// one per row: f-name-7 rather than 21 inputs called f-name.
+		"idSuffix": func(f Field, suffix any) Field { f.ID = fmt.Sprintf("%s-%v", f.Name, suffix); return f },
 		// optional marks a field as not required.
 		"optional": func(f Field) Field { f.Required = false; return f },
 		// formFor gives a form's values and errors to the one of several
@@ -258,12 +261,15 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, msg string
 type Field struct {
 	Name, Label, Type, Value, Error, Hint, Autocomplete string
 	Required                                            bool
+	// ID is what the element ids are made of: the name, unless one page
+	// has the field in several forms (idSuffix).
+	ID string
 }
 
 // newField builds a Field for the "field" partial: field form name label
 // type [autocomplete] [hint].
 func newField(f Form, name, label, typ string, extra ...string) Field {
-	fl := Field{Name: name, Label: label, Type: typ, Error: f.Error(name), Required: true}
+	fl := Field{Name: name, ID: name, Label: label, Type: typ, Error: f.Error(name), Required: true}
 	if typ != "password" {
 		fl.Value = f.Get(name)
 	}
