@@ -77,14 +77,15 @@ func progressChart(s tandem.ProgressSeries, id string) template.HTML {
 	fmt.Fprintf(&b, `<svg class="progress-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-title %s-desc" font-family="sans-serif" font-size="%d">`,
 		chartW, chartH, id, id, chartFont)
 	fmt.Fprintf(&b, "\n<title id=\"%s-title\">%s</title>\n<desc id=\"%s-desc\">%s</desc>\n", id, esc(title), id, esc(summary))
-	// The grid: one line per level, named on the left. Lines and text use
+	// The grid: one line per level, named above it, indented past the
+	// first point's dot. Lines and text use
 	// currentColor, so the chart follows the page's colours and prints in
 	// black.
 	b.WriteString(`<g aria-hidden="true">` + "\n")
 	for i, name := range s.Levels {
 		yy := y(i + 1)
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="currentColor" stroke-opacity="0.25"/>`+"\n", chartLeft, yy, chartW-chartRight, yy)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" fill="currentColor" fill-opacity="0.8">%s</text>`+"\n", chartLeft, yy-4, esc(name))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" fill="currentColor" fill-opacity="0.8">%s</text>`+"\n", chartLeft+12, yy-4, esc(name))
 	}
 	// Dates under the points: the first and the last, and those between
 	// that keep clear of their neighbours (the table has them all).
