@@ -9,14 +9,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/app"
 )
 
 const programUsage = `Usage:
   tandem program create --org ORG --name NAME [--kind mentoring|coaching] [--admin EMAIL]... [--json]
   tandem program state --program ID enrolling|matching|running|closed [--json]
   tandem program import-applications --program ID FILE.csv [--json]
+  tandem program match --program ID [--stable] [--weight KEY=N]... [--json]
 
 create makes a draft program in the organization and prints its id (with
 --json: {"id", "org_id", "name", "kind", "state"}). --admin names a program
@@ -35,6 +38,21 @@ name:level. All or nothing, like the people import: with any problem
 nothing is enrolled and every bad line is named. The program must be
 enrolling within its dates and each person eligible. It prints how many
 applications were created (with --json: {"rows", "created", "problems"}).
+
+match runs the matching of the program's approved applications (the
+program must be matching) and stores the run as a preview: optimal (the
+highest total score under mentor capacity, with a certificate) or, with
+--stable, the stable matching. Mentors in a mentee's management chain and
+forbidden pairs are never proposed; pinned pairs are kept. The criteria are
+the questionnaire's matching questions (keyed q<id>) and the profile fields
+profile_department, profile_location, profile_languages, profile_skills and
+profile_time_zone; --weight KEY=N (0 to 10, repeatable) changes a weight for
+this run. It prints the run id, the totals and every pair; with --json:
+{"run_id", "mode", "mentees", "mentors", "matched", "total", "max_score",
+"distribution", "certificate": {"claim", "primal", "dual", "gap",
+"max_violation", "tolerance"}, "pairs": [{"mentee", "mentor", "score",
+"reasons", "pinned"}] (emails), "unmatched": [{"email", "role", "why"}],
+"timings_ms": {"load", "score", "solve", "explain", "store"}}.
 `
 
 // stringList is a repeatable flag.
@@ -56,7 +74,8 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 	asJSON := fs.Bool("json", false, "write JSON")
 	var orgName, name, kind *string
 	var programID *int64
-	var admins stringList
+	var admins, weights stringList
+	var stable *bool
 	switch verb {
 	case "create":
 		orgName = fs.String("org", "", "organization name or slug; may be left out when there is only one")
@@ -65,6 +84,10 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		fs.Var(&admins, "admin", "email of a program admin (repeatable)")
 	case "state", "import-applications":
 		programID = fs.Int64("program", 0, "the program's id")
+	case "match":
+		programID = fs.Int64("program", 0, "the program's id")
+		stable = fs.Bool("stable", false, "compute the stable matching instead of the optimal one")
+		fs.Var(&weights, "weight", "KEY=N: the weight of a criterion for this run (repeatable)")
 	default:
 		fmt.Fprint(stderr, programUsage)
 		return fmt.Errorf("unknown program command %q", verb)
@@ -86,6 +109,14 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		if len(rest) != 1 {
 			fs.Usage()
 			return fmt.Errorf("give one state to move to (enrolling, matching, running or closed)")
+		}
+	case "match":
+		if *programID <= 0 {
+			return fmt.Errorf("give the program with --program ID")
+		}
+		if len(rest) > 0 {
+			fs.Usage()
+			return fmt.Errorf("unexpected argument %q", rest[0])
 		}
 	case "import-applications":
 		if *programID <= 0 {
@@ -139,6 +170,8 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		}
 		_, err = fmt.Fprintf(stdout, "program %d: %s\n", p.ID, p.State)
 		return err
+	case "match":
+		return programMatch(ctx, a, *programID, *stable, weights, *asJSON, stdout, write)
 	}
 	var in io.Reader = stdin
 	if rest[0] != "-" {
@@ -178,4 +211,64 @@ func importJSON(rep *tandem.ImportReport) map[string]any {
 		problems = append(problems, p.String())
 	}
 	return map[string]any{"rows": rep.Rows, "created": rep.Created, "problems": problems, "more_problems": rep.MoreProblems}
+}
+
+func programMatch(ctx context.Context, a *app.App, programID int64, stable bool, weightFlags []string, asJSON bool, stdout io.Writer, write func(any) error) error {
+	weights := map[string]int{}
+	for _, w := range weightFlags {
+		k, v, ok := strings.Cut(w, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if !ok || err != nil {
+			return fmt.Errorf("write --weight as KEY=N, such as profile_languages=3 (%q)", w)
+		}
+		weights[strings.TrimSpace(k)] = n
+	}
+	orgID, err := a.DB.ProgramOrg(ctx, programID)
+	if err != nil {
+		return err
+	}
+	mode := tandem.ModeOptimal
+	if stable {
+		mode = tandem.ModeStable
+	}
+	run, err := a.MatchProgramForOperator(ctx, orgID, programID, mode, weights)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		type pair struct {
+			Mentee  string   `json:"mentee"`
+			Mentor  string   `json:"mentor"`
+			Score   float64  `json:"score"`
+			Reasons []string `json:"reasons"`
+			Pinned  bool     `json:"pinned"`
+		}
+		type lone struct {
+			Email string `json:"email"`
+			Role  string `json:"role"`
+			Why   string `json:"why"`
+		}
+		pairs, unmatched := make([]pair, 0, len(run.Pairs)), make([]lone, 0, len(run.Unmatched))
+		for _, p := range run.Pairs {
+			pairs = append(pairs, pair{p.Mentee.Email, p.Mentor.Email, p.Score, p.Reasons, p.Pinned})
+		}
+		for _, u := range run.Unmatched {
+			unmatched = append(unmatched, lone{u.Person.Email, string(u.Role), u.Why})
+		}
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		return write(map[string]any{"run_id": run.ID, "mode": run.Mode, "mentees": run.Mentees, "mentors": run.Mentors,
+			"matched": run.Matched, "total": run.Total, "max_score": run.MaxScore, "distribution": run.Distribution,
+			"certificate": run.Certificate, "pairs": pairs, "unmatched": unmatched,
+			"timings_ms": map[string]float64{"load": ms(run.Stats.Load), "score": ms(run.Stats.Score), "solve": ms(run.Stats.Solve),
+				"explain": ms(run.Stats.Explain), "store": ms(run.Stats.Store)}})
+	}
+	fmt.Fprintf(stdout, "run %d (%s): %d of %d mentees matched with %d mentors, total %.1f\n%s\n", run.ID, run.Mode, run.Matched,
+		run.Mentees, run.Mentors, run.Total, run.Certificate.Claim)
+	for _, p := range run.Pairs {
+		fmt.Fprintf(stdout, "%s\t%s\t%.1f\t%s\n", p.Mentee.Email, p.Mentor.Email, p.Score, strings.Join(p.Reasons, "; "))
+	}
+	for _, u := range run.Unmatched {
+		fmt.Fprintf(stdout, "unmatched %s %s: %s\n", u.Role, u.Person.Email, u.Why)
+	}
+	return nil
 }

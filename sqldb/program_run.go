@@ -1,0 +1,415 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tandemhq/tandem"
+)
+
+// Matching the cohort: loading what the scoring reads, the admins' pins
+// and forbids, and the runs with their pairs and unmatched people.
+
+// CohortData is what a run is computed from.
+type CohortData struct {
+	Program   *tandem.Program
+	Questions []tandem.Question
+	Mentees   []tandem.CohortMember
+	Mentors   []tandem.CohortMember
+	// Chain lists (mentee person id, mentor person id) pairs where the
+	// mentor is in the mentee's management chain.
+	Chain [][2]int64
+	Rules []tandem.PairRule
+}
+
+// LoadCohort reads the approved applications of a program with their
+// answers and profiles, the management chains between them and the pair
+// rules, in one consistent read.
+func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortData, error) {
+	d := &CohortData{}
+	err := db.Read(ctx, func(tx *Tx) error {
+		var err error
+		if d.Program, err = programByID(ctx, tx.q(), orgID, programID); err != nil {
+			return err
+		}
+		if d.Questions, err = questions(ctx, tx.q(), orgID, programID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT a.id, a.role, a.capacity, pe.id, pe.name, pe.email, pe.title, pe.department, pe.location,
+			pe.time_zone, pe.languages FROM program_applications a JOIN people pe ON pe.id = a.person_id
+			WHERE a.org_id = ? AND a.program_id = ? AND a.status = ? ORDER BY pe.id`, orgID, programID, tandem.AppApproved)
+		if err != nil {
+			return err
+		}
+		byApp := map[int64]*tandem.CohortMember{}
+		var appOrder []int64
+		var members []tandem.CohortMember
+		for rows.Next() {
+			var m tandem.CohortMember
+			var appID int64
+			var langs string
+			if err := rows.Scan(&appID, &m.Role, &m.Capacity, &m.Person.ID, &m.Person.Name, &m.Person.Email, &m.Person.Title,
+				&m.Department, &m.Location, &m.TimeZone, &langs); err != nil {
+				rows.Close()
+				return err
+			}
+			m.Languages = tandem.SplitList(langs)
+			m.Answers = map[int64]tandem.Answer{}
+			members = append(members, m)
+			appOrder = append(appOrder, appID)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		byPerson := map[int64]*tandem.CohortMember{}
+		for k := range members {
+			byApp[appOrder[k]] = &members[k]
+			byPerson[members[k].Person.ID] = &members[k]
+		}
+		rows, err = tx.Query(ctx, `SELECT an.application_id, an.question_id, an.value FROM program_answers an
+			JOIN program_applications a ON a.id = an.application_id WHERE a.org_id = ? AND a.program_id = ? AND a.status = ?`,
+			orgID, programID, tandem.AppApproved)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var app, q int64
+			var v string
+			if err := rows.Scan(&app, &q, &v); err != nil {
+				rows.Close()
+				return err
+			}
+			var ans tandem.Answer
+			if err := json.Unmarshal([]byte(v), &ans); err != nil {
+				rows.Close()
+				return fmt.Errorf("answer %d/%d: %w", app, q, err)
+			}
+			if m := byApp[app]; m != nil {
+				m.Answers[q] = ans
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT ps.person_id, ps.skill_id, ps.level FROM person_skills ps
+			JOIN program_applications a ON a.person_id = ps.person_id
+			WHERE a.org_id = ? AND a.program_id = ? AND a.status = ? AND ps.org_id = ?`, orgID, programID, tandem.AppApproved, orgID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var pid, sid int64
+			var lv int
+			if err := rows.Scan(&pid, &sid, &lv); err != nil {
+				rows.Close()
+				return err
+			}
+			if m := byPerson[pid]; m != nil {
+				if m.Skills == nil {
+					m.Skills = map[int64]tandem.Level{}
+				}
+				m.Skills[sid] = tandem.Level(lv)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Role == tandem.AsMentor {
+				d.Mentors = append(d.Mentors, m)
+			} else {
+				d.Mentees = append(d.Mentees, m)
+			}
+		}
+		type pair struct{ a, b int64 }
+		chain, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, p *pair) error { return rows.Scan(&p.a, &p.b) },
+			`SELECT c.descendant, c.ancestor FROM people_closure c
+			JOIN program_applications me ON me.person_id = c.descendant AND me.program_id = ? AND me.status = ? AND me.role = 'mentee'
+			JOIN program_applications mo ON mo.person_id = c.ancestor AND mo.program_id = ? AND mo.status = ? AND mo.role = 'mentor'
+			WHERE c.org_id = ?`, programID, tandem.AppApproved, programID, tandem.AppApproved, orgID)
+		if err != nil {
+			return err
+		}
+		for _, p := range chain {
+			d.Chain = append(d.Chain, [2]int64{p.a, p.b})
+		}
+		d.Rules, err = pairRules(ctx, tx.q(), orgID, programID)
+		return err
+	})
+	return d, err
+}
+
+func pairRules(ctx context.Context, q querier, orgID, programID int64) ([]tandem.PairRule, error) {
+	return queryAll(ctx, q, func(rows *sql.Rows, r *tandem.PairRule) error { return rows.Scan(&r.Kind, &r.MenteeID, &r.MentorID) },
+		`SELECT kind, mentee_id, mentor_id FROM program_pair_rules WHERE org_id = ? AND program_id = ? ORDER BY created_at, mentee_id, mentor_id`,
+		orgID, programID)
+}
+
+// PairRules returns the program's pins and forbids.
+func (db *DB) PairRules(ctx context.Context, orgID, programID int64) ([]tandem.PairRule, error) {
+	return pairRules(ctx, db.q(), orgID, programID)
+}
+
+// approvedRole returns the role of a person's approved application to the
+// program, or "".
+func approvedRole(ctx context.Context, q querier, orgID, programID, personID int64) (tandem.ApplicationRole, error) {
+	var role tandem.ApplicationRole
+	err := q.QueryRowContext(ctx, `SELECT role FROM program_applications WHERE org_id = ? AND program_id = ? AND person_id = ? AND status = ?`,
+		orgID, programID, personID, tandem.AppApproved).Scan(&role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return role, err
+}
+
+// SetPairRule pins or forbids a pair of approved applicants while the
+// program is matching. Pinning a forbidden pair, or a mentor in the
+// mentee's management chain, is refused; a mentee has at most one pin
+// (a new one replaces it); forbidding a pinned pair replaces the pin.
+func (db *DB) SetPairRule(ctx context.Context, orgID, programID int64, r tandem.PairRule) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		p, err := programByID(ctx, tx.q(), orgID, programID)
+		if err != nil {
+			return err
+		}
+		if err := p.State.CheckAllows(tandem.WorkMatch); err != nil {
+			return err
+		}
+		if role, err := approvedRole(ctx, tx.q(), orgID, programID, r.MenteeID); err != nil {
+			return err
+		} else if role != tandem.AsMentee {
+			return &tandem.Error{Code: tandem.EINVALID, Message: "The mentee is not an approved mentee of this program.", Fields: map[string]string{"mentee_id": "Not an approved mentee of this program."}}
+		}
+		if role, err := approvedRole(ctx, tx.q(), orgID, programID, r.MentorID); err != nil {
+			return err
+		} else if role != tandem.AsMentor {
+			return &tandem.Error{Code: tandem.EINVALID, Message: "The mentor is not an approved mentor of this program.", Fields: map[string]string{"mentor_id": "Not an approved mentor of this program."}}
+		}
+		var cur tandem.PairRuleKind
+		err = tx.QueryRow(ctx, `SELECT kind FROM program_pair_rules WHERE program_id = ? AND mentee_id = ? AND mentor_id = ? AND org_id = ?`,
+			programID, r.MenteeID, r.MentorID, orgID).Scan(&cur)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if r.Kind == tandem.PairPin {
+			if cur == tandem.PairForbid {
+				return tandem.Errorf(tandem.ECONFLICT, "This pair is forbidden; remove the forbid before pinning it.")
+			}
+			chain, err := inChain(ctx, tx.q(), orgID, r.MentorID, r.MenteeID)
+			if err != nil {
+				return err
+			}
+			if chain {
+				return tandem.Errorf(tandem.ECONFLICT, "The mentor is in the mentee's management chain: a mentor is never their own report's mentor.")
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM program_pair_rules WHERE program_id = ? AND mentee_id = ? AND kind = 'pin' AND org_id = ?`,
+				programID, r.MenteeID, orgID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM program_pair_rules WHERE program_id = ? AND mentee_id = ? AND mentor_id = ? AND org_id = ?`,
+			programID, r.MenteeID, r.MentorID, orgID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO program_pair_rules (org_id, program_id, mentee_id, mentor_id, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			orgID, programID, r.MenteeID, r.MentorID, r.Kind, tx.now)
+		return err
+	})
+}
+
+// DeletePairRule removes a pin or forbid; ENOTFOUND when there is none.
+func (db *DB) DeletePairRule(ctx context.Context, orgID, programID, menteeID, mentorID int64) error {
+	res, err := db.sql.ExecContext(ctx, db.rebind(`DELETE FROM program_pair_rules WHERE program_id = ? AND mentee_id = ? AND mentor_id = ? AND org_id = ?`),
+		programID, menteeID, mentorID, orgID)
+	if err != nil {
+		return mapError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tandem.Errorf(tandem.ENOTFOUND, "That pair is neither pinned nor forbidden.")
+	}
+	return nil
+}
+
+func joinIDs(ids []int64) string {
+	var b strings.Builder
+	for k, id := range ids {
+		if k > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+func splitIDs(s string) []int64 {
+	var out []int64
+	for _, f := range strings.Fields(s) {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// approvedIDs lists the person ids of the program's approved applications,
+// sorted.
+func approvedIDs(ctx context.Context, q querier, orgID, programID int64) ([]int64, error) {
+	return queryAll(ctx, q, func(rows *sql.Rows, id *int64) error { return rows.Scan(id) },
+		`SELECT person_id FROM program_applications WHERE org_id = ? AND program_id = ? AND status = ? ORDER BY person_id`,
+		orgID, programID, tandem.AppApproved)
+}
+
+// SaveRun stores a run with its rows, while the program is matching and
+// its approved applications are still those the run was made from.
+func (db *DB) SaveRun(ctx context.Context, orgID, programID, by int64, run *tandem.MatchRun) error {
+	weights, err := json.Marshal(run.Weights)
+	if err != nil {
+		return err
+	}
+	dist, _ := json.Marshal(run.Distribution)
+	cert, _ := json.Marshal(run.Certificate)
+	var byArg any
+	if by != 0 {
+		byArg = by
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		p, err := programByID(ctx, tx.q(), orgID, programID)
+		if err != nil {
+			return err
+		}
+		if err := p.State.CheckAllows(tandem.WorkMatch); err != nil {
+			return err
+		}
+		now, err := approvedIDs(ctx, tx.q(), orgID, programID)
+		if err != nil {
+			return err
+		}
+		if joinIDs(now) != joinIDs(run.Approved) {
+			return tandem.Errorf(tandem.ECONFLICT, "The applications changed while the matching ran; run it again.")
+		}
+		run.ID, err = tx.insert(ctx, `INSERT INTO program_runs (org_id, program_id, mode, weights, mentees, mentors, matched, total, max_score,
+			distribution, certificate, approved, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			orgID, programID, run.Mode, string(weights), run.Mentees, run.Mentors, run.Matched, run.Total, run.MaxScore,
+			string(dist), string(cert), joinIDs(run.Approved), byArg, tx.now)
+		if err != nil {
+			return err
+		}
+		run.ProgramID, run.CreatedAt, run.CreatedBy = programID, tx.now, by
+		const cols = 9
+		const batch = 400
+		var args []any
+		flush := func() error {
+			if len(args) == 0 {
+				return nil
+			}
+			n := len(args) / cols
+			q := `INSERT INTO program_run_rows (run_id, org_id, position, person_id, role, mentor_id, score, reasons, pinned) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+			_, err := tx.Exec(ctx, q, args...)
+			args = args[:0]
+			return err
+		}
+		pos := 0
+		add := func(vals ...any) error {
+			args = append(args, vals...)
+			pos++
+			if len(args) >= batch*cols {
+				return flush()
+			}
+			return nil
+		}
+		for _, pr := range run.Pairs {
+			if err := add(run.ID, orgID, pos, pr.Mentee.ID, tandem.AsMentee, pr.Mentor.ID, pr.Score, strings.Join(pr.Reasons, "\n"), pr.Pinned); err != nil {
+				return err
+			}
+		}
+		for _, u := range run.Unmatched {
+			if err := add(run.ID, orgID, pos, u.Person.ID, u.Role, nil, 0.0, u.Why, false); err != nil {
+				return err
+			}
+		}
+		return flush()
+	})
+}
+
+const runColumns = `r.id, r.program_id, r.mode, r.weights, r.mentees, r.mentors, r.matched, r.total, r.max_score, r.distribution,
+	r.certificate, r.approved, COALESCE(r.created_by, 0), r.created_at, r.published_at`
+
+func scanRun(sc scanner, r *tandem.MatchRun) error {
+	var weights, dist, cert, approved string
+	var pub sql.NullTime
+	if err := sc.Scan(&r.ID, &r.ProgramID, &r.Mode, &weights, &r.Mentees, &r.Mentors, &r.Matched, &r.Total, &r.MaxScore, &dist,
+		&cert, &approved, &r.CreatedBy, &r.CreatedAt, &pub); err != nil {
+		return err
+	}
+	r.PublishedAt = timePtr(pub)
+	r.Approved = splitIDs(approved)
+	if err := json.Unmarshal([]byte(weights), &r.Weights); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(dist), &r.Distribution); err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(cert), &r.Certificate)
+}
+
+// Runs lists a program's runs, newest first, without their rows.
+func (db *DB) Runs(ctx context.Context, orgID, programID int64) ([]tandem.MatchRun, error) {
+	return queryAll(ctx, db.q(), func(rows *sql.Rows, r *tandem.MatchRun) error { return scanRun(rows, r) },
+		`SELECT `+runColumns+` FROM program_runs r WHERE r.org_id = ? AND r.program_id = ? ORDER BY r.id DESC`, orgID, programID)
+}
+
+// Run returns one run of a program with its pairs (by score, best first)
+// and unmatched people.
+func (db *DB) Run(ctx context.Context, orgID, programID, runID int64) (*tandem.MatchRun, error) {
+	var r tandem.MatchRun
+	err := db.Read(ctx, func(tx *Tx) error {
+		return runWithRows(ctx, tx.q(), orgID, programID, runID, &r)
+	})
+	return &r, err
+}
+
+func runWithRows(ctx context.Context, q querier, orgID, programID, runID int64, r *tandem.MatchRun) error {
+	err := scanRun(q.QueryRowContext(ctx, `SELECT `+runColumns+` FROM program_runs r WHERE r.org_id = ? AND r.program_id = ? AND r.id = ?`,
+		orgID, programID, runID), r)
+	if err != nil {
+		return notFound(err, "No such run.")
+	}
+	rows, err := q.QueryContext(ctx, `SELECT x.person_id, pe.name, pe.email, pe.title, x.role, COALESCE(x.mentor_id, 0), COALESCE(mo.name, ''),
+		COALESCE(mo.email, ''), COALESCE(mo.title, ''), x.score, x.reasons, x.pinned
+		FROM program_run_rows x JOIN people pe ON pe.id = x.person_id LEFT JOIN people mo ON mo.id = x.mentor_id
+		WHERE x.run_id = ? AND x.org_id = ? ORDER BY x.position`, runID, orgID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p, mo tandem.PersonRef
+		var role tandem.ApplicationRole
+		var score float64
+		var reasons string
+		var pinned bool
+		if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.Title, &role, &mo.ID, &mo.Name, &mo.Email, &mo.Title, &score, &reasons, &pinned); err != nil {
+			return err
+		}
+		if mo.ID != 0 {
+			r.Pairs = append(r.Pairs, tandem.RunPair{Mentee: p, Mentor: mo, Score: score, Reasons: splitLines(reasons), Pinned: pinned})
+		} else {
+			r.Unmatched = append(r.Unmatched, tandem.RunUnmatched{Person: p, Role: role, Why: reasons})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sort.SliceStable(r.Pairs, func(a, b int) bool { return r.Pairs[a].Score > r.Pairs[b].Score })
+	return nil
+}
