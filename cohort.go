@@ -497,6 +497,9 @@ func (co *Cohort) Reasons(i, j, top int) []string {
 	for k := 0; k < len(parts) && k < top; k++ {
 		out = append(out, parts[k].text)
 	}
+	if len(out) == 0 {
+		out = append(out, "meets no weighted criterion: matched so that no one is left without a partner")
+	}
 	return out
 }
 
