@@ -406,7 +406,8 @@ func (co *Cohort) factor(col *critCol, i, j int) (float64, bool) {
 }
 
 // Row computes mentee i's scores against every mentor into dst (NaN for a
-// pair a hard rule forbids).
+// pair a hard rule forbids). Each criterion runs its own loop over the
+// mentors; factor is the reference the tests compare it with.
 func (co *Cohort) Row(i int, dst []float32) []float32 {
 	m := len(co.Mentors)
 	if cap(dst) < m {
@@ -420,16 +421,148 @@ func (co *Cohort) Row(i int, dst []float32) []float32 {
 		if w == 0 && !col.c.Hard() {
 			continue
 		}
-		for j := range m {
-			f, ok := co.factor(col, i, j)
-			if !ok {
-				dst[j] = nan32
-				continue
+		switch {
+		case col.set != nil && col.words == 1:
+			co.rowSet1(col, i, w, dst)
+		case col.menteeSkills != nil:
+			co.rowSkills(col, i, w, dst)
+		case col.num != nil:
+			co.rowNum(col, i, w, dst)
+		default:
+			for j := range m {
+				f, ok := co.factor(col, i, j)
+				if !ok {
+					dst[j] = nan32
+					continue
+				}
+				dst[j] += w * float32(f)
 			}
-			dst[j] += w * float32(f)
 		}
 	}
 	return dst
+}
+
+func (co *Cohort) rowSet1(col *critCol, i int, w float32, dst []float32) {
+	nm := len(co.Mentees)
+	a, na := col.set[i], int(col.cnt[i])
+	bs := col.set[nm : nm+len(dst)]
+	switch col.c.Rule {
+	case RuleMustShare:
+		for j, b := range bs {
+			if a&b == 0 {
+				dst[j] = nan32
+			} else {
+				dst[j] += w
+			}
+		}
+	case RuleSame:
+		if na == 0 {
+			return
+		}
+		for j, b := range bs {
+			if b == a {
+				dst[j] += w
+			}
+		}
+	case RuleDifferent:
+		if na == 0 {
+			return
+		}
+		for j, b := range bs {
+			if b != 0 && a&b == 0 {
+				dst[j] += w
+			}
+		}
+	case RuleOverlap:
+		if na == 0 {
+			return
+		}
+		var tab [65]float32
+		for k := range tab {
+			tab[k] = w * float32(float64(k)/float64(na))
+		}
+		for j, b := range bs {
+			dst[j] += tab[bits.OnesCount64(a&b)]
+		}
+	}
+}
+
+func (co *Cohort) rowSkills(col *critCol, i int, w float32, dst []float32) {
+	want := col.menteeSkills[i]
+	ns := col.nskills
+	lv := col.mentorLevels
+	hard := col.c.Rule == RuleMustShare
+	if len(want) == 0 {
+		if hard {
+			for j := range dst {
+				dst[j] = nan32
+			}
+		}
+		return
+	}
+	tab := make([]float32, len(want)+1)
+	for k := range tab {
+		tab[k] = w * float32(float64(k)/float64(len(want)))
+	}
+	above := col.c.Rule == RuleMentorAbove
+	for j := range dst {
+		row := lv[j*ns : (j+1)*ns]
+		has, up := 0, 0
+		for _, s := range want {
+			if l := row[s.idx]; l > 0 {
+				has++
+				if l > s.lv {
+					up++
+				}
+			}
+		}
+		switch {
+		case hard && has == 0:
+			dst[j] = nan32
+		case hard:
+			dst[j] += w
+		case above:
+			dst[j] += tab[up]
+		default:
+			dst[j] += tab[has]
+		}
+	}
+}
+
+func (co *Cohort) rowNum(col *critCol, i int, w float32, dst []float32) {
+	a := col.num[i]
+	if a == noTZ {
+		return
+	}
+	nm := len(co.Mentees)
+	bs := col.num[nm : nm+len(dst)]
+	hours := int32(col.c.Hours * 60)
+	for j, b := range bs {
+		if b == noTZ {
+			continue
+		}
+		ok := false
+		switch col.c.Rule {
+		case RuleSame:
+			ok = a == b
+		case RuleDifferent:
+			ok = a != b
+		case RuleMentorAbove:
+			ok = b > a
+		case RuleWithinHours:
+			d := a - b
+			if d < 0 {
+				d = -d
+			}
+			if d > 12*60 {
+				d = 24*60 - d
+			}
+			ok = d <= hours
+		}
+		if ok {
+			dst[j] += w
+		}
+	}
 }
 
 // Matrix computes every score in parallel.
