@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/sqldb"
 )
 
 // Matching the cohort: the program's admins (and the organization's
@@ -214,4 +215,23 @@ func compareRuns(ra, rb *tandem.MatchRun) *RunComparison {
 		c.Moves = append(c.Moves, RunMove{Mentee: wa[m], From: sa.mentor, To: sb.mentor, Before: sa.score, After: sb.score})
 	}
 	return c
+}
+
+// PublishRun turns the run into proposed mentoring partnerships with
+// draft agreements prefilled from the program; the parties are notified
+// as for any proposal. Idempotent: publishing the run again changes
+// nothing (the result says Already).
+func (a *App) PublishRun(ctx context.Context, id, runID int64) (*sqldb.PublishResult, error) {
+	act, _, err := a.program(ctx, id, tandem.ProgramRun)
+	if err != nil {
+		return nil, err
+	}
+	return a.DB.PublishRun(ctx, act.Org.ID, id, runID, act.Person.ID)
+}
+
+// PublishRunForOperator is PublishRun with the operator's authority, for
+// the CLI; the partnerships are proposed in the name of a program admin
+// (or the organization's first administrator).
+func (a *App) PublishRunForOperator(ctx context.Context, orgID, id, runID int64) (*sqldb.PublishResult, error) {
+	return a.DB.PublishRun(ctx, orgID, id, runID, 0)
 }

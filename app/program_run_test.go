@@ -207,3 +207,86 @@ func strangerCtx(t *testing.T, c *cast) context.Context {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestPublishRun: a stale run is refused with what changed; publishing
+// makes one proposed partnership per pair with a prefilled draft
+// agreement, notifies the partners, and publishing again (twice at once
+// too) changes nothing.
+func TestPublishRun(t *testing.T) {
+	c := newCast(t)
+	admin, prog := c.ctx["admin"], c.ctx["prog"]
+	id, apps := cohortProgram(t, c)
+	approveAll(t, c, id, apps)
+	if _, err := c.a.MoveProgram(admin, id, tandem.ProgramMatching); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := c.a.MatchProgram(prog, id, tandem.ModeOptimal, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.a.Withdraw(c.ctx["coach"], id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.PublishRun(prog, id, stale.ID); code(err) != tandem.ECONFLICT || !strings.Contains(err.Error(), "1 no longer approved (Coach)") {
+		t.Errorf("publishing a stale run: %v", err)
+	}
+	run, err := c.a.MatchProgram(prog, id, tandem.ModeOptimal, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.PublishRun(c.ctx["lee"], id, run.ID); code(err) != tandem.EFORBIDDEN {
+		t.Errorf("an applicant publishes: %v", err)
+	}
+	if _, err := c.a.PublishRun(strangerCtx(t, c), id, run.ID); code(err) != tandem.ENOTFOUND {
+		t.Errorf("a stranger publishes: %v", err)
+	}
+	// Two admins at once: one set.
+	type result struct {
+		n   int
+		err error
+	}
+	out := make(chan result, 2)
+	for _, who := range []context.Context{admin, prog} {
+		go func() {
+			r, err := c.a.PublishRun(who, id, run.ID)
+			if err != nil {
+				out <- result{0, err}
+				return
+			}
+			out <- result{r.Engagements, nil}
+		}()
+	}
+	total := 0
+	for range 2 {
+		r := <-out
+		if r.err != nil {
+			t.Errorf("concurrent publish: %v", r.err)
+		}
+		total += r.n
+	}
+	if total != len(run.Pairs) || total != 2 {
+		t.Errorf("concurrent publishes made %d partnerships, want %d", total, len(run.Pairs))
+	}
+	again, err := c.a.PublishRun(prog, id, run.ID)
+	if err != nil || !again.Already || again.Engagements != 0 {
+		t.Errorf("publishing again: %+v %v", again, err)
+	}
+	if _, err := c.a.PublishRun(prog, id, stale.ID); code(err) != tandem.ECONFLICT {
+		t.Errorf("publishing a second run: %v", err)
+	}
+	mine, err := c.a.MyEngagements(c.ctx["other"])
+	if err != nil || len(mine) != 1 || mine[0].Kind != tandem.Mentoring || mine[0].Status != tandem.StatusDraft || mine[0].Guide.ID != c.id["mentor"] {
+		t.Fatalf("other's partnerships: %+v %v", mine, err)
+	}
+	page, err := c.a.EngagementPage(c.ctx["other"], mine[0].ID)
+	if err != nil || page == nil {
+		t.Fatalf("other opens the partnership: %v", err)
+	}
+	notes, _, err := c.a.Notifications(c.ctx["mentor"])
+	if err != nil || len(notes) == 0 {
+		t.Errorf("the mentor is not notified: %d %v", len(notes), err)
+	}
+	if r, err := c.a.Run(admin, id, run.ID); err != nil || r.PublishedAt == nil {
+		t.Errorf("the run is not marked published: %v", err)
+	}
+}

@@ -263,41 +263,47 @@ func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tan
 			}
 			e.PreviousID = prev.Int64
 		}
-		e.Status, e.CurrentVersion, e.CreatedAt = tandem.StatusDraft, 1, tx.now
-		areas := make([]string, len(e.Areas))
-		for i, ar := range e.Areas {
-			areas[i] = string(ar)
-		}
-		id, err := tx.insert(ctx, `INSERT INTO engagements (org_id, kind, status, learner_id, guide_id, manager_id, manager_required,
-				skill_id, setting, start_on, end_on, previous_id, share_history, areas, phase, review_months,
-				current_version, exception_reason, exception_by, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.OrgID, string(e.Kind), string(e.Status), e.Learner.ID, e.Guide.ID, nullID(e.Manager.ID), e.ManagerRequired,
-			nullID(e.SkillID), e.Setting, string(e.Start), string(e.End), nullID(e.PreviousID), e.ShareHistory,
-			strings.Join(areas, ";"), string(e.Phase), e.ReviewMonths, 1, e.Exception, nullID(e.ExceptionBy.ID),
-			e.CreatedBy, tx.now, tx.now)
-		if isConflict(err) && e.Kind == tandem.Coaching {
-			// A proposal for the same learner and skill committed after the
-			// check above. It cannot be read here to be named: on
-			// PostgreSQL the failed insert has aborted the transaction.
-			return openCoachingError()
-		}
-		if err != nil {
-			return fmt.Errorf("insert engagement: %w", err)
-		}
-		e.ID = id
-		a.Version = 1
-		if err := insertVersion(ctx, tx, e.ID, a); err != nil {
-			return err
-		}
-		if err := addEvent(ctx, tx, e.ID, e.CreatedBy, tandem.EventProposed, e.Kind.Label(), ""); err != nil {
-			return err
-		}
-		if e.Exception != "" {
-			return addEvent(ctx, tx, e.ID, e.ExceptionBy.ID, tandem.EventException, "outside-the-hierarchy rule waived", e.Exception)
-		}
-		return nil
+		return insertEngagement(ctx, tx, e, a)
 	})
+}
+
+// insertEngagement stores a proposed engagement with its first agreement
+// version and the proposed event (which notifies the parties), inside tx.
+func insertEngagement(ctx context.Context, tx *Tx, e *tandem.Engagement, a *tandem.Agreement) error {
+	e.Status, e.CurrentVersion, e.CreatedAt = tandem.StatusDraft, 1, tx.now
+	areas := make([]string, len(e.Areas))
+	for i, ar := range e.Areas {
+		areas[i] = string(ar)
+	}
+	id, err := tx.insert(ctx, `INSERT INTO engagements (org_id, kind, status, learner_id, guide_id, manager_id, manager_required,
+			skill_id, setting, start_on, end_on, previous_id, share_history, areas, phase, review_months,
+			current_version, exception_reason, exception_by, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.OrgID, string(e.Kind), string(e.Status), e.Learner.ID, e.Guide.ID, nullID(e.Manager.ID), e.ManagerRequired,
+		nullID(e.SkillID), e.Setting, string(e.Start), string(e.End), nullID(e.PreviousID), e.ShareHistory,
+		strings.Join(areas, ";"), string(e.Phase), e.ReviewMonths, 1, e.Exception, nullID(e.ExceptionBy.ID),
+		e.CreatedBy, tx.now, tx.now)
+	if isConflict(err) && e.Kind == tandem.Coaching {
+		// A proposal for the same learner and skill committed after the
+		// check above. It cannot be read here to be named: on
+		// PostgreSQL the failed insert has aborted the transaction.
+		return openCoachingError()
+	}
+	if err != nil {
+		return fmt.Errorf("insert engagement: %w", err)
+	}
+	e.ID = id
+	a.Version = 1
+	if err := insertVersion(ctx, tx, e.ID, a); err != nil {
+		return err
+	}
+	if err := addEvent(ctx, tx, e.ID, e.CreatedBy, tandem.EventProposed, e.Kind.Label(), ""); err != nil {
+		return err
+	}
+	if e.Exception != "" {
+		return addEvent(ctx, tx, e.ID, e.ExceptionBy.ID, tandem.EventException, "outside-the-hierarchy rule waived", e.Exception)
+	}
+	return nil
 }
 
 // nullID stores 0 as NULL, for optional references.

@@ -22,8 +22,8 @@ type CohortData struct {
 	Questions []tandem.Question
 	Mentees   []tandem.CohortMember
 	Mentors   []tandem.CohortMember
-	// Chain lists (mentee person id, mentor person id) pairs where the
-	// mentor is in the mentee's management chain.
+	// Chain lists (mentee person id, mentor person id) pairs where either
+	// is in the other's management chain (the mentoring rule, as Related).
 	Chain [][2]int64
 	Rules []tandem.PairRule
 }
@@ -135,7 +135,13 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 			`SELECT c.descendant, c.ancestor FROM people_closure c
 			JOIN program_applications me ON me.person_id = c.descendant AND me.program_id = ? AND me.status = ? AND me.role = 'mentee'
 			JOIN program_applications mo ON mo.person_id = c.ancestor AND mo.program_id = ? AND mo.status = ? AND mo.role = 'mentor'
-			WHERE c.org_id = ?`, programID, tandem.AppApproved, programID, tandem.AppApproved, orgID)
+			WHERE c.org_id = ?
+			UNION
+			SELECT c.ancestor, c.descendant FROM people_closure c
+			JOIN program_applications me ON me.person_id = c.ancestor AND me.program_id = ? AND me.status = ? AND me.role = 'mentee'
+			JOIN program_applications mo ON mo.person_id = c.descendant AND mo.program_id = ? AND mo.status = ? AND mo.role = 'mentor'
+			WHERE c.org_id = ?`, programID, tandem.AppApproved, programID, tandem.AppApproved, orgID,
+			programID, tandem.AppApproved, programID, tandem.AppApproved, orgID)
 		if err != nil {
 			return err
 		}
@@ -412,4 +418,146 @@ func runWithRows(ctx context.Context, q querier, orgID, programID, runID int64, 
 	}
 	sort.SliceStable(r.Pairs, func(a, b int) bool { return r.Pairs[a].Score > r.Pairs[b].Score })
 	return nil
+}
+
+// PublishResult says what publishing did.
+type PublishResult struct {
+	// Engagements is how many proposed partnerships were created; 0 when
+	// the run had been published already (Already).
+	Engagements int
+	Already     bool
+	// IDs of the created engagements, in the run's pair order.
+	IDs []int64
+}
+
+// PublishRun turns a run into proposed mentoring partnerships, each with a
+// draft agreement prefilled from the program, all in one transaction that
+// first locks the program's row: two admins publishing at once, or one
+// twice, give one set. The program must be matching; a run whose approved
+// applications changed since is refused with what changed; publishing the
+// run again does nothing (Already); another run of the program published
+// before is a conflict.
+func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64) (*PublishResult, error) {
+	res := &PublishResult{}
+	err := db.Write(ctx, func(tx *Tx) error {
+		// Lock the program (PostgreSQL row lock; SQLite writes are serial).
+		if _, err := tx.Exec(ctx, `UPDATE programs SET state_at = state_at WHERE id = ? AND org_id = ?`, programID, orgID); err != nil {
+			return err
+		}
+		p, err := programByID(ctx, tx.q(), orgID, programID)
+		if err != nil {
+			return err
+		}
+		var run tandem.MatchRun
+		if err := runWithRows(ctx, tx.q(), orgID, programID, runID, &run); err != nil {
+			return err
+		}
+		if run.PublishedAt != nil {
+			res.Already = true
+			return nil
+		}
+		if err := p.State.CheckAllows(tandem.WorkMatch); err != nil {
+			return err
+		}
+		var other int64
+		err = tx.QueryRow(ctx, `SELECT id FROM program_runs WHERE program_id = ? AND org_id = ? AND published_at IS NOT NULL`, programID, orgID).Scan(&other)
+		if err == nil {
+			return tandem.Errorf(tandem.ECONFLICT, "Run %d of this program was published already; its partnerships are proposed.", other)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		now, err := approvedIDs(ctx, tx.q(), orgID, programID)
+		if err != nil {
+			return err
+		}
+		if joinIDs(now) != joinIDs(run.Approved) {
+			names := map[int64]string{}
+			type nm struct {
+				id   int64
+				name string
+			}
+			list, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, x *nm) error { return rows.Scan(&x.id, &x.name) },
+				`SELECT pe.id, pe.name FROM program_applications a JOIN people pe ON pe.id = a.person_id WHERE a.program_id = ? AND a.org_id = ?`,
+				programID, orgID)
+			if err != nil {
+				return err
+			}
+			for _, x := range list {
+				names[x.id] = x.name
+			}
+			return tandem.Errorf(tandem.ECONFLICT, "%s", run.StaleSince(now, names))
+		}
+		// The mentoring rule again: managers may have changed since.
+		var related int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM program_run_rows x JOIN people_closure c
+			ON (c.ancestor = x.mentor_id AND c.descendant = x.person_id) OR (c.ancestor = x.person_id AND c.descendant = x.mentor_id)
+			WHERE x.run_id = ? AND x.org_id = ? AND x.mentor_id IS NOT NULL`, runID, orgID).Scan(&related); err != nil {
+			return err
+		}
+		if related > 0 {
+			return tandem.Errorf(tandem.ECONFLICT, "Reporting lines changed since this run: %d of its pairs are now in a management chain. Run the matching again.", related)
+		}
+		if by == 0 {
+			// The operator publishes in the name of a program admin, or of
+			// the organization's first administrator.
+			err := tx.QueryRow(ctx, `SELECT COALESCE((SELECT MIN(person_id) FROM program_admins WHERE program_id = ?),
+				(SELECT MIN(id) FROM people WHERE org_id = ? AND role = 'admin'))`, programID, orgID).Scan(&by)
+			if err != nil {
+				return err
+			}
+		}
+		settings, err := orgSettings(ctx, tx.q(), orgID)
+		if err != nil {
+			return err
+		}
+		type mgr struct{ person, manager int64 }
+		mgrs, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, x *mgr) error { return rows.Scan(&x.person, &x.manager) },
+			`SELECT pe.id, pe.manager_id FROM program_applications a JOIN people pe ON pe.id = a.person_id
+			WHERE a.program_id = ? AND a.org_id = ? AND a.role = 'mentee' AND pe.manager_id IS NOT NULL`, programID, orgID)
+		if err != nil {
+			return err
+		}
+		managerOf := map[int64]int64{}
+		for _, x := range mgrs {
+			managerOf[x.person] = x.manager
+		}
+		ag := programAgreement(p, by)
+		for _, pr := range run.Pairs {
+			e := &tandem.Engagement{OrgID: orgID, Kind: tandem.Mentoring, CreatedBy: by, Learner: pr.Mentee, Guide: pr.Mentor,
+				Areas: p.Areas, ReviewMonths: settings.ReviewMonths, Start: ag.Start, End: ag.End}
+			if m := managerOf[pr.Mentee.ID]; m != 0 && m != pr.Mentor.ID {
+				e.Manager = tandem.PersonRef{ID: m}
+				e.ManagerRequired = !settings.MentoringManagerOptional
+			}
+			a := ag
+			if err := insertEngagement(ctx, tx, e, &a); err != nil {
+				return err
+			}
+			res.IDs = append(res.IDs, e.ID)
+		}
+		res.Engagements = len(res.IDs)
+		_, err = tx.Exec(ctx, `UPDATE program_runs SET published_at = ?, published_by = ? WHERE id = ? AND org_id = ?`, tx.now, by, runID, orgID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// programAgreement is the draft agreement a program's partnerships start
+// from: the parties change it and agree as for any partnership.
+func programAgreement(p *tandem.Program, by int64) tandem.Agreement {
+	outcome := "Agree on what you want from this mentoring in " + p.Name
+	if len(p.Areas) > 0 {
+		parts := make([]string, len(p.Areas))
+		for i, a := range p.Areas {
+			parts[i] = string(a)
+		}
+		outcome = "Grow in " + strings.Join(parts, ", ") + " (" + p.Name + ")"
+	}
+	return tandem.Agreement{Version: 1, Outcomes: []string{outcome}, Cadence: "Every two weeks", Channels: "In person or video",
+		Confidentiality: "What we discuss stays between us", ReviewMethod: "A review at each review point of the program",
+		ExitTerms: "Either of us may end it after a conversation", Start: tandem.Date(p.MatchingOn), End: tandem.Date(p.EndsOn), CreatedBy: by}
 }
