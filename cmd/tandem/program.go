@@ -20,6 +20,7 @@ const programUsage = `Usage:
   tandem program state --program ID enrolling|matching|running|closed [--json]
   tandem program import-applications --program ID FILE.csv [--json]
   tandem program match --program ID [--stable] [--weight KEY=N]... [--json]
+  tandem program publish --program ID --run RUN [--json]
 
 create makes a draft program in the organization and prints its id (with
 --json: {"id", "org_id", "name", "kind", "state"}). --admin names a program
@@ -53,6 +54,15 @@ this run. It prints the run id, the totals and every pair; with --json:
 "max_violation", "tolerance"}, "pairs": [{"mentee", "mentor", "score",
 "reasons", "pinned"}] (emails), "unmatched": [{"email", "role", "why"}],
 "timings_ms": {"load", "score", "solve", "explain", "store"}}.
+
+publish turns a run into proposed mentoring partnerships (the program must
+be matching), each with a draft agreement prefilled from the program, and
+notifies the partners; the three parties then agree as for any
+partnership. It is all or nothing, and refused with what changed when
+applications were withdrawn or approved since the run. Publishing the same
+run again changes nothing and says so. It prints how many partnerships were
+proposed (with --json: {"run_id", "engagements", "already_published",
+"engagement_ids"}).
 `
 
 // stringList is a repeatable flag.
@@ -73,7 +83,7 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 	cfg.register(fs, false)
 	asJSON := fs.Bool("json", false, "write JSON")
 	var orgName, name, kind *string
-	var programID *int64
+	var programID, runID *int64
 	var admins, weights stringList
 	var stable *bool
 	switch verb {
@@ -84,6 +94,9 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		fs.Var(&admins, "admin", "email of a program admin (repeatable)")
 	case "state", "import-applications":
 		programID = fs.Int64("program", 0, "the program's id")
+	case "publish":
+		programID = fs.Int64("program", 0, "the program's id")
+		runID = fs.Int64("run", 0, "the run to publish")
 	case "match":
 		programID = fs.Int64("program", 0, "the program's id")
 		stable = fs.Bool("stable", false, "compute the stable matching instead of the optimal one")
@@ -109,6 +122,14 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		if len(rest) != 1 {
 			fs.Usage()
 			return fmt.Errorf("give one state to move to (enrolling, matching, running or closed)")
+		}
+	case "publish":
+		if *programID <= 0 || *runID <= 0 {
+			return fmt.Errorf("give the program and the run with --program ID --run RUN")
+		}
+		if len(rest) > 0 {
+			fs.Usage()
+			return fmt.Errorf("unexpected argument %q", rest[0])
 		}
 	case "match":
 		if *programID <= 0 {
@@ -169,6 +190,28 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 			return write(map[string]any{"id": p.ID, "name": p.Name, "state": p.State, "next_states": next})
 		}
 		_, err = fmt.Fprintf(stdout, "program %d: %s\n", p.ID, p.State)
+		return err
+	case "publish":
+		orgID, err := a.DB.ProgramOrg(ctx, *programID)
+		if err != nil {
+			return err
+		}
+		res, err := a.PublishRunForOperator(ctx, orgID, *programID, *runID)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			ids := res.IDs
+			if ids == nil {
+				ids = []int64{}
+			}
+			return write(map[string]any{"run_id": *runID, "engagements": res.Engagements, "already_published": res.Already, "engagement_ids": ids})
+		}
+		if res.Already {
+			_, err = fmt.Fprintf(stdout, "run %d was already published: nothing changed\n", *runID)
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "run %d published: %d partnerships proposed\n", *runID, res.Engagements)
 		return err
 	case "match":
 		return programMatch(ctx, a, *programID, *stable, weights, *asJSON, stdout, write)

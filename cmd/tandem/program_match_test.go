@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,6 +64,7 @@ func TestProgramMatchCommand(t *testing.T) {
 	if _, err := cli(t, data, "", "program", "match", "--program", id, "--weight", "profile_shoe=2"); err == nil || !strings.Contains(userMessage(err), "not a matching criterion") {
 		t.Errorf("an unknown weight: %v", err)
 	}
+	var lastRun int64
 	for _, mode := range []string{"optimal", "stable"} {
 		args := []string{"program", "match", "--program", id, "--json"}
 		if mode == "stable" {
@@ -94,6 +96,7 @@ func TestProgramMatchCommand(t *testing.T) {
 		if res.RunID == 0 || res.Mode != mode || res.Matched != 2 || len(res.Pairs) != 2 || !strings.HasPrefix(res.Certificate.Claim, mode) {
 			t.Errorf("%s: %s", mode, out)
 		}
+		lastRun = res.RunID
 		mentors := map[string]bool{}
 		for _, p := range res.Pairs {
 			if !strings.HasSuffix(p.Mentee, "@acme.test") || (p.Mentee != "cy@acme.test" && p.Mentee != "dee@acme.test") || len(p.Reasons) == 0 {
@@ -108,5 +111,31 @@ func TestProgramMatchCommand(t *testing.T) {
 	out, err = cli(t, data, "", "program", "match", "--program", id)
 	if err != nil || !strings.Contains(out, "2 of 2 mentees matched") || !strings.Contains(out, "optimal: ") {
 		t.Errorf("match (text): %v\n%s", err, out)
+	}
+	publishAfterMatch(t, data, id, lastRun)
+}
+
+// publishAfterMatch is called by TestProgramMatchCommand's end: publish the
+// last run, then again.
+func publishAfterMatch(t *testing.T, data, id string, runID int64) {
+	t.Helper()
+	run := strconv.FormatInt(runID, 10)
+	out, err := cli(t, data, "", "program", "publish", "--program", id, "--run", run)
+	if err != nil || !strings.Contains(out, "2 partnerships proposed") {
+		t.Fatalf("publish: %v\n%s", err, out)
+	}
+	out, errOut, err := cliSplit(t, data, "", "program", "publish", "--program", id, "--run", run, "--json")
+	var res struct {
+		Engagements int  `json:"engagements"`
+		Already     bool `json:"already_published"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &res) != nil || !res.Already || res.Engagements != 0 {
+		t.Errorf("publish again: %v\n%s%s", err, out, errOut)
+	}
+	if out, err := cli(t, data, "", "program", "publish", "--program", id, "--run", run); err != nil || !strings.Contains(out, "already published: nothing changed") {
+		t.Errorf("publish again (text): %v\n%s", err, out)
+	}
+	if _, err := cli(t, data, "", "program", "publish", "--program", id); err == nil || !strings.Contains(err.Error(), "--run RUN") {
+		t.Errorf("publish without a run: %v", err)
 	}
 }
