@@ -290,3 +290,36 @@ func TestPublishRun(t *testing.T) {
 		t.Errorf("the run is not marked published: %v", err)
 	}
 }
+
+// TestLeaverLeavesTheCohort: someone deactivated while a program is
+// matching has their application withdrawn, so a run made before is
+// stale and a new run does not match them.
+func TestLeaverLeavesTheCohort(t *testing.T) {
+	c := newCast(t)
+	admin, prog := c.ctx["admin"], c.ctx["prog"]
+	id, apps := cohortProgram(t, c)
+	approveAll(t, c, id, apps)
+	if _, err := c.a.MoveProgram(admin, id, tandem.ProgramMatching); err != nil {
+		t.Fatal(err)
+	}
+	before, err := c.a.MatchProgram(prog, id, tandem.ModeOptimal, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.Deactivate(admin, c.id["lee"], "moved on"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.PublishRun(prog, id, before.ID); code(err) != tandem.ECONFLICT {
+		t.Errorf("publishing a run made before a mentee left: %v", err)
+	}
+	after, err := c.a.MatchProgram(prog, id, tandem.ModeOptimal, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pairsOf(before)["lee@acme.test"]; !ok {
+		t.Fatalf("Lee was not matched before leaving: %v", pairsOf(before))
+	}
+	if _, ok := pairsOf(after)["lee@acme.test"]; ok {
+		t.Errorf("a run after Lee left still matches Lee: %v", pairsOf(after))
+	}
+}

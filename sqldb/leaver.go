@@ -90,6 +90,15 @@ func deactivate(ctx context.Context, tx *Tx, orgID, personID, byID int64, reason
 		tx.now, orgID, p.Email, tx.now); err != nil {
 		return nil, fmt.Errorf("expire invitations: %w", err)
 	}
+	// Their applications to programs not yet running are withdrawn, so no
+	// cohort run matches them and a run made before is refused as stale.
+	if _, err := tx.Exec(ctx, `UPDATE program_applications SET status = ?, updated_at = ?
+		WHERE org_id = ? AND person_id = ? AND status IN (?, ?)
+		AND program_id IN (SELECT id FROM programs WHERE org_id = ? AND state IN (?, ?, ?))`,
+		tandem.AppWithdrawn, tx.now, orgID, p.ID, tandem.AppSubmitted, tandem.AppApproved,
+		orgID, tandem.ProgramDraft, tandem.ProgramEnrolling, tandem.ProgramMatching); err != nil {
+		return nil, fmt.Errorf("withdraw program applications: %w", err)
+	}
 	ids, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, id *int64) error { return rows.Scan(id) },
 		`SELECT id FROM engagements WHERE org_id = ? AND (learner_id = ? OR guide_id = ?) AND status NOT IN ('ended', 'expired') ORDER BY id`,
 		orgID, p.ID, p.ID)
