@@ -50,14 +50,20 @@ func checkFilter(f sqldb.EngagementFilter) error {
 	default:
 		fe.Add("status", fmt.Sprintf("%q is not a status: choose draft, active, ended or expired.", string(f.Status)))
 	}
-	// A page larger than the largest is refused, not quietly shortened.
-	if f.Limit < 0 || f.Limit > MaxEngagementsPage {
-		fe.Add("limit", fmt.Sprintf("Give a whole number from 1 to %d.", MaxEngagementsPage))
+	checkPage(&fe, f.Limit, f.Offset, MaxEngagementsPage)
+	return fe.Err()
+}
+
+// checkPage adds the field errors of a list's page: a page larger than
+// the largest is refused, not quietly shortened. A limit of 0 is the
+// list's default; the web reads an unparsable value as -1 (pageParam).
+func checkPage(fe *tandem.FieldErrors, limit, offset, largest int) {
+	if limit < 0 || limit > largest {
+		fe.Add("limit", fmt.Sprintf("Give a whole number from 1 to %d.", largest))
 	}
-	if f.Offset < 0 {
+	if offset < 0 {
 		fe.Add("offset", "Give a whole number, 0 or more.")
 	}
-	return fe.Err()
 }
 
 // MaxEngagementsPage is the largest page of AllEngagements; a Limit of 0

@@ -16,8 +16,17 @@ func (a *App) SearchPeople(ctx context.Context, f sqldb.PeopleFilter) ([]tandem.
 	if err != nil {
 		return nil, 0, err
 	}
+	var fe tandem.FieldErrors
+	checkPage(&fe, f.Limit, f.Offset, MaxDirectoryPage)
+	if err := fe.Err(); err != nil {
+		return nil, 0, err
+	}
 	return a.DB.SearchPeople(ctx, act.Org.ID, f)
 }
+
+// MaxDirectoryPage is the largest page of SearchPeople; a Limit of 0
+// gives 50.
+const MaxDirectoryPage = 200
 
 // DirectoryFacets lists the departments and locations to filter on.
 func (a *App) DirectoryFacets(ctx context.Context) (sqldb.Facets, error) {

@@ -342,6 +342,18 @@ func TestSetupWithDemo(t *testing.T) {
 	if n := out["total"].(float64); n < 300 {
 		t.Errorf("the demo has %v people", n)
 	}
+	// A page larger than the largest, or a limit that is not a number, is
+	// refused naming the parameter, not quietly shortened.
+	for _, q := range []string{"limit=1000", "limit=ten", "limit=0", "offset=-1"} {
+		code, out, _ := e.api("GET", "/api/v1/people?"+q, tok, "")
+		field := strings.SplitN(q, "=", 2)[0]
+		if errs, _ := out["errors"].(map[string]any); code != http.StatusUnprocessableEntity || errs[field] == nil {
+			t.Errorf("people?%s: %d %v", q, code, out)
+		}
+	}
+	if code, out, _ := e.api("GET", "/api/v1/people?limit=200", tok, ""); code != http.StatusOK || len(out["people"].([]any)) != 200 {
+		t.Errorf("people?limit=200: %d", code)
+	}
 	if r := e.browser().post("/setup", url.Values{"org_name": {"Again"}, "name": {"Eve"}, "email": {"eve@x.test"},
 		"password": {"correct horse battery"}, "demo": {"1"}}); r.status != http.StatusConflict {
 		t.Errorf("a second demo setup: %d", r.status)

@@ -343,7 +343,7 @@ func (s *Server) apiEngagements(w http.ResponseWriter, r *http.Request) {
 
 // pageParam reads a limit or offset query parameter: absent is 0 (the
 // default), and anything but a whole number from least up is -1, which
-// AllEngagements refuses naming the parameter.
+// the app refuses naming the parameter (app.checkPage).
 func pageParam(v string, least int) int {
 	if v == "" {
 		return 0

@@ -36,9 +36,8 @@ func filterFromQuery(q url.Values) sqldb.PeopleFilter {
 		OpenToCoach: q.Get("coach") != "", OpenToMentor: q.Get("mentor") != "",
 	}
 	f.SkillID, _ = strconv.ParseInt(q.Get("skill"), 10, 64)
-	f.Offset, _ = strconv.Atoi(q.Get("offset"))
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	f.Offset = max(f.Offset, 0)
+	f.Limit = pageParam(q.Get("limit"), 1)
+	f.Offset = pageParam(q.Get("offset"), 0)
 	return f
 }
 
