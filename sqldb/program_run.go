@@ -523,18 +523,23 @@ func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64)
 			managerOf[x.person] = x.manager
 		}
 		ag := programAgreement(p, by)
-		for _, pr := range run.Pairs {
+		es := make([]*tandem.Engagement, len(run.Pairs))
+		for k, pr := range run.Pairs {
 			e := &tandem.Engagement{OrgID: orgID, Kind: tandem.Mentoring, CreatedBy: by, Learner: pr.Mentee, Guide: pr.Mentor,
 				Areas: p.Areas, ReviewMonths: settings.ReviewMonths, Start: ag.Start, End: ag.End}
 			if m := managerOf[pr.Mentee.ID]; m != 0 && m != pr.Mentor.ID {
 				e.Manager = tandem.PersonRef{ID: m}
 				e.ManagerRequired = !settings.MentoringManagerOptional
 			}
-			a := ag
-			if err := insertEngagement(ctx, tx, e, &a); err != nil {
-				return err
-			}
-			res.IDs = append(res.IDs, e.ID)
+			es[k] = e
+		}
+		// The rows insertEngagement writes for each, in bulk.
+		if err := proposeMany(ctx, tx, es, ag); err != nil {
+			return err
+		}
+		res.IDs = make([]int64, len(es))
+		for k, e := range es {
+			res.IDs[k] = e.ID
 		}
 		res.Engagements = len(res.IDs)
 		_, err = tx.Exec(ctx, `UPDATE program_runs SET published_at = ?, published_by = ? WHERE id = ? AND org_id = ?`, tx.now, by, runID, orgID)
