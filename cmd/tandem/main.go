@@ -39,6 +39,7 @@ Commands:
   jobs         list, retry: background jobs (email) of the whole installation
   notes        publish FILE.md: publish a Coach Notes article
   digest       send: send the Coach Notes digest now
+  bench        program: time a 10,000-mentee cohort program on a scratch database
   version      print the version
 
 Run 'tandem <command> -h' for the flags of a command. Every flag can also be
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runNotes(ctx, cfg, args[1:], stdout, stderr)
 	case "digest":
 		return runDigest(ctx, cfg, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tandem", buildVersion())
 		return nil
