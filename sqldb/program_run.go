@@ -130,23 +130,32 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 				d.Mentees = append(d.Mentees, m)
 			}
 		}
-		type pair struct{ a, b int64 }
-		chain, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, p *pair) error { return rows.Scan(&p.a, &p.b) },
-			`SELECT c.descendant, c.ancestor FROM people_closure c
-			JOIN program_applications me ON me.person_id = c.descendant AND me.program_id = ? AND me.status = ? AND me.role = 'mentee'
-			JOIN program_applications mo ON mo.person_id = c.ancestor AND mo.program_id = ? AND mo.status = ? AND mo.role = 'mentor'
-			WHERE c.org_id = ?
-			UNION
-			SELECT c.ancestor, c.descendant FROM people_closure c
-			JOIN program_applications me ON me.person_id = c.ancestor AND me.program_id = ? AND me.status = ? AND me.role = 'mentee'
-			JOIN program_applications mo ON mo.person_id = c.descendant AND mo.program_id = ? AND mo.status = ? AND mo.role = 'mentor'
-			WHERE c.org_id = ?`, programID, tandem.AppApproved, programID, tandem.AppApproved, orgID,
-			programID, tandem.AppApproved, programID, tandem.AppApproved, orgID)
+		// The management chains between mentees and mentors: every chain
+		// above an applicant, sorted out here by the roles read above. (A
+		// join of the closure with both sides' applications let
+		// PostgreSQL, with statistics older than a bulk enrollment, loop
+		// over every mentee for every mentor: seconds for 10,000.)
+		type link struct{ ancestor, descendant int64 }
+		links, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, l *link) error { return rows.Scan(&l.ancestor, &l.descendant) },
+			`SELECT c.ancestor, c.descendant FROM people_closure c
+			JOIN program_applications a ON a.person_id = c.descendant AND a.program_id = ? AND a.status = ?
+			WHERE c.org_id = ?`, programID, tandem.AppApproved, orgID)
 		if err != nil {
 			return err
 		}
-		for _, p := range chain {
-			d.Chain = append(d.Chain, [2]int64{p.a, p.b})
+		role := func(id int64) tandem.ApplicationRole {
+			if m := byPerson[id]; m != nil {
+				return m.Role
+			}
+			return ""
+		}
+		for _, l := range links {
+			switch up, down := role(l.ancestor), role(l.descendant); {
+			case down == tandem.AsMentee && up == tandem.AsMentor:
+				d.Chain = append(d.Chain, [2]int64{l.descendant, l.ancestor})
+			case down == tandem.AsMentor && up == tandem.AsMentee:
+				d.Chain = append(d.Chain, [2]int64{l.ancestor, l.descendant})
+			}
 		}
 		d.Rules, err = pairRules(ctx, tx.q(), orgID, programID)
 		return err
