@@ -97,22 +97,29 @@ func BigCohort(admin context.Context, a *app.App, mentees, mentors, questions in
 		if err := batch("people", "org_id, email, name, role, created_at, updated_at, department, location, time_zone, languages", 10, people); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id FROM people WHERE org_id = ? AND email LIKE 'p%@big.test' ORDER BY email`, orgID)
+		// ids returns the ids a query lists.
+		ids := func(q string, args ...any) ([]int64, error) {
+			rows, err := tx.Query(ctx, q, args...)
+			if err != nil {
+				return nil, err
+			}
+			defer rows.Close()
+			var out []int64
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return nil, err
+				}
+				out = append(out, id)
+			}
+			return out, rows.Err()
+		}
+		personIDs, err := ids(`SELECT id FROM people WHERE org_id = ? AND email LIKE 'p%@big.test' ORDER BY email`, orgID)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		var apps [][]any
-		for k, id := range ids {
+		for k, id := range personIDs {
 			role, capacity := tandem.AsMentee, 0
 			if k >= mentees {
 				role, capacity = tandem.AsMentor, 4+rng.IntN(2)
@@ -122,20 +129,10 @@ func BigCohort(admin context.Context, a *app.App, mentees, mentors, questions in
 		if err := batch("program_applications", "org_id, program_id, person_id, role, capacity, status, created_at, updated_at", 8, apps); err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `SELECT id FROM program_applications WHERE program_id = ? ORDER BY id`, p.ID)
+		appIDs, err := ids(`SELECT id FROM program_applications WHERE program_id = ? ORDER BY id`, p.ID)
 		if err != nil {
 			return err
 		}
-		var appIDs []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			appIDs = append(appIDs, id)
-		}
-		rows.Close()
 		var answers [][]any
 		for k, appID := range appIDs {
 			mentor := k >= mentees

@@ -175,6 +175,12 @@ func (db *DB) insertMany(table string, cols []column, n int, value func(row, col
 				}
 			}
 			args[j] = a
+		case "float8":
+			a := make([]float64, n)
+			for i := range a {
+				a[i], _ = value(i, j).(float64)
+			}
+			args[j] = a
 		case "boolean":
 			a := make([]bool, n)
 			for i := range a {

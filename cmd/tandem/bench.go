@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -29,7 +30,7 @@ import (
 )
 
 const benchUsage = `Usage:
-  tandem bench program [--mentees 10000] [--mentors 2000] [--questions 8] [--runs 3] [--postgres URL] [--json]
+  tandem bench program [--mentees 10000] [--mentors 2000] [--questions 8] [--runs 3] [--postgres URL] [--cpuprofile FILE] [--json]
 
 program measures the matching of a cohort program from the database to a
 certified preview, and its publication, on a scratch database: a temporary
@@ -57,7 +58,8 @@ use while timing (runtime/metrics, sampled every 5 ms) and the process's
 peak resident memory (which counts SQLite's page cache too), and whether
 issue 13's targets hold: a run under 2 s, publishing under 10 s, peak
 memory under 1 GiB. Other work on the machine slows every figure: run it
-on a quiet machine.
+on a quiet machine. --cpuprofile writes a CPU profile of the timed stages
+(not the seeding) for go tool pprof.
 
 With --json it prints {"database", "mentees", "mentors", "questions",
 "runs", "seed_ms", "optimal": {"total_ms", "load_ms", "score_ms",
@@ -117,6 +119,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	questions := fs.Int("questions", demo.MaxCohortQuestions, "how many questions (1 to 8)")
 	runs := fs.Int("runs", 3, "how many times each stage is timed (the median is printed)")
 	pg := fs.String("postgres", "", "PostgreSQL server URL: benchmark on a scratch database created there and dropped at the end")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed stages to this file")
 	asJSON := fs.Bool("json", false, "write JSON")
 	rest, err := parseInterspersed(fs, args[1:])
 	if err != nil {
@@ -145,7 +148,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stderr, format+"\n", a...)
 		}
 	}
-	rep, err := benchProgram(ctx, dbURL, *mentees, *mentors, *questions, *runs, progress)
+	rep, err := benchProgram(ctx, dbURL, *mentees, *mentors, *questions, *runs, *cpuProfile, progress)
 	if err != nil {
 		return err
 	}
@@ -199,7 +202,8 @@ func scratchDatabase(ctx context.Context, pgURL string) (string, func(), error) 
 }
 
 // benchProgram seeds the cohort and times the stages.
-func benchProgram(ctx context.Context, dbURL string, mentees, mentors, questions, runs int, progress func(string, ...any)) (*benchReport, error) {
+func benchProgram(ctx context.Context, dbURL string, mentees, mentors, questions, runs int, cpuProfile string,
+	progress func(string, ...any)) (*benchReport, error) {
 	db, err := sqldb.Open(ctx, dbURL)
 	if err != nil {
 		return nil, err
@@ -233,6 +237,17 @@ func benchProgram(ctx context.Context, dbURL string, mentees, mentors, questions
 	}
 	rep.Seed = millis(time.Since(t0))
 
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	peak := startPeakHeap()
 	var opt *tandem.MatchRun
 	for _, mode := range []tandem.MatchMode{tandem.ModeOptimal, tandem.ModeStable} {
