@@ -536,20 +536,30 @@ func (co *Cohort) rowNum(col *critCol, i int, w float32, dst []float32) {
 	}
 	nm := len(co.Mentees)
 	bs := col.num[nm : nm+len(dst)]
-	hours := int32(col.c.Hours * 60)
-	for j, b := range bs {
-		if b == noTZ {
-			continue
+	// One loop per rule, the rule's test alone inside: this is the
+	// innermost loop of the matrix (20 million pairs for 10,000 mentees).
+	switch col.c.Rule {
+	case RuleSame:
+		for j, b := range bs {
+			if b == a {
+				dst[j] += w
+			}
 		}
-		ok := false
-		switch col.c.Rule {
-		case RuleSame:
-			ok = a == b
-		case RuleDifferent:
-			ok = a != b
-		case RuleMentorAbove:
-			ok = b > a
-		case RuleWithinHours:
+	case RuleDifferent:
+		for j, b := range bs {
+			if b != noTZ && b != a {
+				dst[j] += w
+			}
+		}
+	case RuleMentorAbove:
+		for j, b := range bs {
+			if b > a { // noTZ is below every value
+				dst[j] += w
+			}
+		}
+	case RuleWithinHours:
+		hours := int32(col.c.Hours * 60)
+		for j, b := range bs {
 			d := a - b
 			if d < 0 {
 				d = -d
@@ -557,10 +567,9 @@ func (co *Cohort) rowNum(col *critCol, i int, w float32, dst []float32) {
 			if d > 12*60 {
 				d = 24*60 - d
 			}
-			ok = d <= hours
-		}
-		if ok {
-			dst[j] += w
+			if b != noTZ && d <= hours {
+				dst[j] += w
+			}
 		}
 	}
 }
