@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"sort"
 	"strings"
 
 	"github.com/tandemhq/tandem"
@@ -54,24 +55,35 @@ func (db *DB) RunHeader(ctx context.Context, orgID, programID, runID int64) (*ta
 }
 
 // RunRows returns one page of a run's pairs (or unmatched people), the
-// run being the program's.
+// run being the program's. It reads in two steps so that a page costs
+// little whatever the run's size: the positions of the page's rows
+// (joining people only when the sort or the filter reads a name), then
+// those rows with their people.
 func (db *DB) RunRows(ctx context.Context, orgID, programID, runID int64, q RunQuery) (*RunPage, error) {
-	where := []string{"x.run_id = ?", "x.org_id = ?", "r.program_id = ?"}
-	args := []any{runID, orgID, programID}
+	where := []string{"x.run_id = ?", "x.org_id = ?"}
+	args := []any{runID, orgID}
 	if q.Unmatched {
 		where = append(where, "x.mentor_id IS NULL")
 	} else {
 		where = append(where, "x.mentor_id IS NOT NULL")
 	}
+	joinMentee, joinMentor := q.Sort == RunSortMentee || q.Sort == RunSortMentor, q.Sort == RunSortMentor
 	if t := strings.TrimSpace(q.Text); t != "" {
+		joinMentee, joinMentor = true, true
 		like := "%" + likeEscape(strings.ToLower(t)) + "%"
 		where = append(where, `(LOWER(pe.name) LIKE ? ESCAPE '\' OR LOWER(pe.email) LIKE ? ESCAPE '\'
 			OR LOWER(COALESCE(mo.name, '')) LIKE ? ESCAPE '\' OR LOWER(COALESCE(mo.email, '')) LIKE ? ESCAPE '\'
 			OR LOWER(x.reasons) LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like, like, like)
 	}
-	from := ` FROM program_run_rows x JOIN program_runs r ON r.id = x.run_id JOIN people pe ON pe.id = x.person_id
-		LEFT JOIN people mo ON mo.id = x.mentor_id WHERE ` + strings.Join(where, " AND ")
+	from := ` FROM program_run_rows x`
+	if joinMentee {
+		from += ` JOIN people pe ON pe.id = x.person_id`
+	}
+	if joinMentor {
+		from += ` LEFT JOIN people mo ON mo.id = x.mentor_id`
+	}
+	from += ` WHERE ` + strings.Join(where, " AND ")
 	dir := func(asc bool) string {
 		if asc != q.Reverse {
 			return " ASC"
@@ -94,32 +106,58 @@ func (db *DB) RunRows(ctx context.Context, orgID, programID, runID int64, q RunQ
 	}
 	page := &RunPage{}
 	err := db.Read(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM program_runs WHERE id = ? AND org_id = ? AND program_id = ?`, runID, orgID, programID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return tandem.Errorf(tandem.ENOTFOUND, "No such run.")
+		}
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&page.Total); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT x.person_id, pe.name, pe.email, pe.title, x.role, COALESCE(x.mentor_id, 0), COALESCE(mo.name, ''),
-			COALESCE(mo.email, ''), COALESCE(mo.title, ''), x.score, x.reasons, x.pinned`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-			append(args, q.Limit, max(q.Offset, 0))...)
+		positions, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, p *int64) error { return rows.Scan(p) },
+			`SELECT x.position`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, max(q.Offset, 0))...)
+		if err != nil || len(positions) == 0 {
+			return err
+		}
+		rank := make(map[int64]int, len(positions))
+		pargs := []any{runID, orgID}
+		for k, p := range positions {
+			rank[p] = k
+			pargs = append(pargs, p)
+		}
+		type row struct {
+			pos    int64
+			pair   tandem.RunPair
+			single tandem.RunUnmatched
+		}
+		rows, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, r *row) error {
+			var p, mo tandem.PersonRef
+			var reasons string
+			if err := rows.Scan(&r.pos, &p.ID, &p.Name, &p.Email, &p.Title, &r.single.Role, &mo.ID, &mo.Name, &mo.Email, &mo.Title,
+				&r.pair.Score, &reasons, &r.pair.Pinned); err != nil {
+				return err
+			}
+			r.pair.Mentee, r.pair.Mentor, r.pair.Reasons = p, mo, splitLines(reasons)
+			r.single.Person, r.single.Why = p, reasons
+			return nil
+		}, `SELECT x.position, x.person_id, pe.name, pe.email, pe.title, x.role, COALESCE(x.mentor_id, 0), COALESCE(mo.name, ''),
+			COALESCE(mo.email, ''), COALESCE(mo.title, ''), x.score, x.reasons, x.pinned
+			FROM program_run_rows x JOIN people pe ON pe.id = x.person_id LEFT JOIN people mo ON mo.id = x.mentor_id
+			WHERE x.run_id = ? AND x.org_id = ? AND x.position IN (`+placeholders(len(positions))+`)`, pargs...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var p, mo tandem.PersonRef
-			var role tandem.ApplicationRole
-			var score float64
-			var reasons string
-			var pinned bool
-			if err := rows.Scan(&p.ID, &p.Name, &p.Email, &p.Title, &role, &mo.ID, &mo.Name, &mo.Email, &mo.Title, &score, &reasons, &pinned); err != nil {
-				return err
-			}
-			if mo.ID != 0 {
-				page.Pairs = append(page.Pairs, tandem.RunPair{Mentee: p, Mentor: mo, Score: score, Reasons: splitLines(reasons), Pinned: pinned})
+		sort.Slice(rows, func(i, j int) bool { return rank[rows[i].pos] < rank[rows[j].pos] })
+		for _, r := range rows {
+			if q.Unmatched {
+				page.Unmatched = append(page.Unmatched, r.single)
 			} else {
-				page.Unmatched = append(page.Unmatched, tandem.RunUnmatched{Person: p, Role: role, Why: reasons})
+				page.Pairs = append(page.Pairs, r.pair)
 			}
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, mapError(err)
