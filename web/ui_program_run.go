@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -69,15 +70,21 @@ func (p *matchingPage) CompareB() int64 {
 	return 0
 }
 
+// programRuns loads a program's runs (who may see them first) and the
+// program as the viewer sees it.
+func (s *Server) programRuns(ctx context.Context, id int64) ([]tandem.MatchRun, *app.ProgramView, error) {
+	runs, err := s.app.Runs(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.app.Program(ctx, id)
+	return runs, v, err
+}
+
 func (s *Server) showMatching(w http.ResponseWriter, r *http.Request, status int, form Form) {
 	ctx := r.Context()
 	id := programID(r)
-	runs, err := s.app.Runs(ctx, id)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	v, err := s.app.Program(ctx, id)
+	runs, v, err := s.programRuns(ctx, id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -390,12 +397,7 @@ type comparePage struct {
 func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := programID(r)
-	runs, err := s.app.Runs(ctx, id)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	v, err := s.app.Program(ctx, id)
+	runs, v, err := s.programRuns(ctx, id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
