@@ -417,8 +417,13 @@ func (m *matrix) resources(pattern string, p *matrixPerson) []resource {
 		return resource{label: e.name, vals: v, where: where, eng: e, noSub: strings.Contains(path, "/items/") && e.kind == tandem.Coaching}
 	}
 	progRes := func(pr *matrixProgram, where string) resource {
-		v := map[string]string{"id": i64(pr.id), "question": i64(pr.question), "application": i64(pr.application)}
-		return resource{label: pr.name, vals: v, where: where, prog: pr, noSub: strings.Contains(path, "{application}") && pr.application == 0}
+		v := map[string]string{"id": i64(pr.id), "question": i64(pr.question), "application": i64(pr.application),
+			"run": i64(0), "mentee": i64(0), "mentor": i64(0)}
+		// The fixture programs have no runs and no pinned or forbidden
+		// pairs: those who run them may find none.
+		noSub := (strings.Contains(path, "{application}") && pr.application == 0) || strings.Contains(path, "{run}") ||
+			strings.Contains(path, "{mentee}") || strings.HasSuffix(path, "/rules/delete")
+		return resource{label: pr.name, vals: v, where: where, prog: pr, noSub: noSub}
 	}
 	switch {
 	case strings.Contains(path, "/programs/{id}"):
@@ -565,6 +570,10 @@ var matrixForms = map[string]string{
 	"POST /programs/{id}/apply":                               "role=mentee",
 	"POST /programs/{id}/withdraw":                            "",
 	"POST /programs/{id}/applications/{application}/decision": "decision=bogus",
+	"POST /programs/{id}/runs":                                "mode=bogus",
+	"POST /programs/{id}/runs/{run}/publish":                  "confirm=1",
+	"POST /programs/{id}/rules":                               "kind=bogus&mentee_id=0&mentor_id=0",
+	"POST /programs/{id}/rules/delete":                        "mentee_id=0&mentor_id=0",
 	"POST /people/{id}/deactivate":                            "reason={long}", // too long: refused after the permission check
 	"POST /people/{id}/reactivate":                            "",              // an active person: 409 for an administrator
 }
@@ -620,6 +629,9 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/programs/{id}/application":                         `{"role":"mentee"}`,
 	"PUT /api/v1/programs/{id}/application":                          `{"role":"mentee"}`,
 	"POST /api/v1/programs/{id}/applications/{application}/decision": `{"decision":"bogus"}`,
+	"POST /api/v1/programs/{id}/runs":                                `{"mode":"bogus"}`,
+	"POST /api/v1/programs/{id}/runs/{run}/publish":                  `{}`,
+	"POST /api/v1/programs/{id}/rules":                               `{"kind":"bogus","mentee_id":0,"mentor_id":0}`,
 	"POST /api/v1/people/{id}/deactivate":                            `{"reason":"{long}"}`,
 	"POST /api/v1/people/{id}/reactivate":                            `{}`,
 }
