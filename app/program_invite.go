@@ -216,6 +216,10 @@ func (a *App) RemindProgramInvitationsForOperator(ctx context.Context, orgID, id
 	return a.DB.RemindProgramInvitations(ctx, orgID, id)
 }
 
+// MaxInvitationsPage is the largest page of ProgramInvitations; a limit
+// of 0 gives 50.
+const MaxInvitationsPage = 200
+
 // ProgramInvitations lists a page of the program's invitations, of one
 // status or all ("" ), with the counts by status; its admins and
 // administrators.
@@ -224,11 +228,15 @@ func (a *App) ProgramInvitations(ctx context.Context, id int64, status tandem.Pr
 	if err != nil {
 		return nil, nil, err
 	}
+	var fe tandem.FieldErrors
 	if status != "" && !validInviteStatus(status) {
-		msg := "Choose not_answered, applied or declined."
-		return nil, nil, &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"status": msg}}
+		fe.Add("status", "Choose not_answered, applied or declined.")
 	}
-	if limit <= 0 || limit > 200 {
+	checkPage(&fe, limit, offset, MaxInvitationsPage)
+	if err := fe.Err(); err != nil {
+		return nil, nil, err
+	}
+	if limit == 0 {
 		limit = 50
 	}
 	return a.DB.ProgramInvitations(ctx, act.Org.ID, id, status, limit, offset)

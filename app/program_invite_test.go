@@ -106,7 +106,7 @@ func TestProgramInvitations(t *testing.T) {
 	if _, err := c.a.Apply(lee, p.ID, tandem.Application{Role: tandem.AsMentee}, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.a.DeclineProgramInvitation(c.ctx["coach"], p.ID); code(err) != tandem.ENOTFOUND {
+	if err := c.a.DeclineProgramInvitation(c.ctx["coach"], p.ID); code(err) != tandem.ENOTFOUND { // not in Sales: the program is not theirs
 		t.Errorf("declining with no invitation: %v", err)
 	}
 	if err := c.a.DeclineProgramInvitation(lee, p.ID); code(err) != tandem.ECONFLICT {

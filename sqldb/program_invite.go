@@ -348,7 +348,9 @@ func (db *DB) DeclineProgramInvitation(ctx context.Context, orgID, programID, pe
 		err := tx.QueryRow(ctx, `SELECT i.id, (SELECT COUNT(*) FROM program_applications a WHERE a.program_id = i.program_id AND a.person_id = i.person_id)
 			FROM program_invitations i WHERE i.org_id = ? AND i.program_id = ? AND i.person_id = ?`, orgID, programID, personID).Scan(&id, &applied)
 		if errors.Is(err, sql.ErrNoRows) {
-			return tandem.Errorf(tandem.ENOTFOUND, "You were not invited to this program.")
+			// The program is theirs to see; there is no invitation to say
+			// no to.
+			return tandem.Errorf(tandem.ECONFLICT, "You were not invited to this program.")
 		}
 		if err != nil {
 			return mapError(err)

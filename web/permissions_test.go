@@ -565,6 +565,10 @@ var matrixForms = map[string]string{
 	"POST /programs/{id}/apply":                               "role=mentee",
 	"POST /programs/{id}/withdraw":                            "",
 	"POST /programs/{id}/applications/{application}/decision": "decision=bogus",
+	"POST /programs/{id}/invitations":                         "scope=bogus",
+	"POST /programs/{id}/invitations/csv":                     "",
+	"POST /programs/{id}/invitations/remind":                  "",
+	"POST /programs/{id}/invitation/decline":                  "",
 	"POST /people/{id}/deactivate":                            "reason={long}", // too long: refused after the permission check
 	"POST /people/{id}/reactivate":                            "",              // an active person: 409 for an administrator
 }
@@ -620,6 +624,9 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/programs/{id}/application":                         `{"role":"mentee"}`,
 	"PUT /api/v1/programs/{id}/application":                          `{"role":"mentee"}`,
 	"POST /api/v1/programs/{id}/applications/{application}/decision": `{"decision":"bogus"}`,
+	"POST /api/v1/programs/{id}/invitations":                         `{"emails":["bogus"]}`,
+	"POST /api/v1/programs/{id}/invitations/remind":                  `{}`,
+	"POST /api/v1/programs/{id}/invitation/decline":                  `{}`,
 	"POST /api/v1/people/{id}/deactivate":                            `{"reason":"{long}"}`,
 	"POST /api/v1/people/{id}/reactivate":                            `{}`,
 }

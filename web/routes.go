@@ -98,6 +98,11 @@ func (s *Server) routeTable() []route {
 		{"POST /programs/{id}/withdraw", onProgram(tandem.ProgramEnroll), s.handleWithdraw},
 		{"GET /programs/{id}/applications", onProgram(tandem.ProgramRun), s.handleApplications},
 		{"POST /programs/{id}/applications/{application}/decision", onProgram(tandem.ProgramRun), s.handleDecide},
+		{"GET /programs/{id}/invitations", onProgram(tandem.ProgramRun), s.handleProgramInvitations},
+		{"POST /programs/{id}/invitations", onProgram(tandem.ProgramRun), s.handleProgramInvite},
+		{"POST /programs/{id}/invitations/csv", onProgram(tandem.ProgramRun), s.handleProgramInviteCSV},
+		{"POST /programs/{id}/invitations/remind", onProgram(tandem.ProgramRun), s.handleProgramRemind},
+		{"POST /programs/{id}/invitation/decline", onProgram(tandem.ProgramOverview), s.handleDeclineInvitation},
 		{"GET /admin/settings", admins, s.handleSettingsForm},
 		{"POST /admin/settings", admins, s.handleSettings},
 		// Sessions.
@@ -225,6 +230,10 @@ func (s *Server) routeTable() []route {
 		{"DELETE /api/v1/programs/{id}/application", onProgram(tandem.ProgramEnroll), s.apiWithdraw},
 		{"GET /api/v1/programs/{id}/applications", onProgram(tandem.ProgramRun), s.apiApplications},
 		{"POST /api/v1/programs/{id}/applications/{application}/decision", onProgram(tandem.ProgramRun), s.apiDecide},
+		{"GET /api/v1/programs/{id}/invitations", onProgram(tandem.ProgramRun), s.apiProgramInvitations},
+		{"POST /api/v1/programs/{id}/invitations", onProgram(tandem.ProgramRun), s.apiProgramInvite},
+		{"POST /api/v1/programs/{id}/invitations/remind", onProgram(tandem.ProgramRun), s.apiProgramRemind},
+		{"POST /api/v1/programs/{id}/invitation/decline", onProgram(tandem.ProgramOverview), s.apiDeclineInvitation},
 		{"PUT /api/v1/settings", admins, s.apiSetSettings},
 		// Sessions API.
 		{"GET /api/v1/engagements/{id}/sessions", viewers, s.apiMeetings},
