@@ -30,7 +30,7 @@ type programInvitationsPage struct {
 	Statuses    []tandem.ProgramInviteStatus
 	Invitations []tandem.ProgramInvitation
 	Counts      map[string]int // by status
-	Total       int // of every status
+	Total       int            // of every status
 	PrevURL     string
 	NextURL     string
 	// The directory to choose from, with its filter.
