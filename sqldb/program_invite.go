@@ -375,17 +375,10 @@ var ProgramInvitedBatch = 500
 func (db *DB) NotifyProgramInvited(ctx context.Context, args ProgramInvitedArgs, after int64) (last int64, told int, done bool, err error) {
 	last = after
 	err = db.Write(ctx, func(tx *Tx) error {
-		p, err := programByID(ctx, tx.q(), args.OrgID, args.ProgramID)
-		if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		p, err := stillEnrolling(ctx, tx, args.OrgID, args.ProgramID)
+		if p == nil || err != nil {
 			done = true
-			return nil
-		}
-		if err != nil {
 			return err
-		}
-		if p.State != tandem.ProgramEnrolling {
-			done = true
-			return nil
 		}
 		type pending struct {
 			id, personID, by int64

@@ -139,16 +139,11 @@ func programInviteFromForm(form url.Values) (app.ProgramInvite, error) {
 	var in app.ProgramInvite
 	switch form.Get("scope") {
 	case "selected":
-		for _, v := range form["person"] {
-			id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				return in, &tandem.Error{Code: tandem.EINVALID, Message: "Choose people from the list.", Fields: map[string]string{"selection": "Not a person."}}
-			}
-			in.PersonIDs = append(in.PersonIDs, id)
+		ids, err := tickedPeople(form)
+		if err != nil {
+			return in, err
 		}
-		if len(in.PersonIDs) == 0 {
-			return in, &tandem.Error{Code: tandem.EINVALID, Message: "Choose whom to invite.", Fields: map[string]string{"selection": "Tick at least one person."}}
-		}
+		in.PersonIDs = ids
 	case "department":
 		if in.Department = strings.TrimSpace(form.Get("department")); in.Department == "" {
 			return in, &tandem.Error{Code: tandem.EINVALID, Message: "Choose a department.", Fields: map[string]string{"department": "Choose a department."}}
