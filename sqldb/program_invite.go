@@ -103,6 +103,9 @@ func (db *DB) InviteToProgram(ctx context.Context, orgID, programID, by int64, s
 			}
 			err := scanPerson(tx.QueryRow(ctx, q, orgID, arg), &person)
 			switch {
+			case errors.Is(err, sql.ErrNoRows) && e.PersonID != 0:
+				res.Problems.Add(e.Line, "person", value, "No one in the organization has this id.")
+				continue
 			case errors.Is(err, sql.ErrNoRows):
 				res.Problems.Add(e.Line, "email", value, "No one in the organization has this address.")
 				continue
