@@ -40,7 +40,7 @@ func (c Category) Label() string {
 	case CategoryReminders:
 		return "Reminders: action items, review points, waiting agreements, stalled partnerships"
 	case CategoryPrograms:
-		return "Programs: applications received, approved, declined or withdrawn, and enrollment opening"
+		return "Programs: applications received, approved, declined or withdrawn, enrollment opening, and invitations to apply"
 	}
 	return string(c)
 }
@@ -119,6 +119,7 @@ const (
 	ProgramDeclined  EventType = "program_declined"  // the applicant's application was declined
 	ProgramWithdrawn EventType = "program_withdrawn" // an applicant withdrew
 	ProgramOpened    EventType = "program_opened"    // the program opened for enrollment
+	ProgramInvited   EventType = "program_invited"   // the person was invited to apply (or reminded)
 )
 
 // NotifyRule says whether an engagement event notifies anyone, in which
@@ -143,7 +144,7 @@ func NotifyRule(t EventType) (c Category, partnersOnly, ok bool) {
 		return CategoryEngagements, false, true
 	case ReminderActionItemDue, ReminderReviewDue, ReminderAgreementWaiting, ReminderStalled:
 		return CategoryReminders, false, true
-	case ProgramApplied, ProgramApproved, ProgramDeclined, ProgramWithdrawn, ProgramOpened:
+	case ProgramApplied, ProgramApproved, ProgramDeclined, ProgramWithdrawn, ProgramOpened, ProgramInvited:
 		return CategoryPrograms, false, true
 	}
 	return "", false, false
@@ -244,6 +245,8 @@ func (n *Notification) Headline() string {
 		return who + " withdrew their application to " + n.Title
 	case ProgramOpened:
 		return n.Title + " is open for enrollment"
+	case ProgramInvited:
+		return who + " invites you to apply to " + n.Title
 	}
 	return string(n.Event)
 }

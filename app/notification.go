@@ -194,6 +194,11 @@ func programNext(n *tandem.Notification) string {
 			return "Apply as a mentor or a mentee until " + n.Detail + "."
 		}
 		return "Apply as a mentor or a mentee on the program's page."
+	case tandem.ProgramInvited:
+		if n.Detail != "" {
+			return "Apply as a mentor or a mentee until " + n.Detail + ", or tell the program's admins it is not for you, on the program's page."
+		}
+		return "Apply as a mentor or a mentee, or tell the program's admins it is not for you, on the program's page."
 	}
 	return ""
 }
@@ -209,21 +214,9 @@ var ErrProgramOpenedPaused = errors.New("program opened: time is up, the rest fo
 // twice (each notification is stored once per person and program).
 func (a *App) NotifyProgramOpened(ctx context.Context, args sqldb.ProgramOpenedArgs) (int, error) {
 	ctx = tandem.WithBaseURL(ctx, args.BaseURL)
-	total := 0
-	var after int64
-	dl, hasDeadline := ctx.Deadline()
-	room := min(15*time.Second, time.Until(dl)/4)
-	for {
-		if hasDeadline && time.Until(dl) < room {
-			return total, ErrProgramOpenedPaused
-		}
-		last, told, done, err := a.DB.NotifyProgramOpened(ctx, args, after)
-		total += told
-		if err != nil || done {
-			return total, err
-		}
-		after = last
-	}
+	return fanOut(ctx, func(after int64) (int64, int, bool, error) {
+		return a.DB.NotifyProgramOpened(ctx, args, after)
+	})
 }
 
 // sessionInvite is the .ics attached to an email about a session: METHOD

@@ -53,7 +53,11 @@ func (a *App) program(ctx context.Context, id int64, f tandem.ProgramFacet) (*ta
 	if err != nil && tandem.ErrorCode(err) != tandem.ENOTFOUND {
 		return nil, nil, err
 	}
-	v := &ProgramView{Program: *p, Viewer: p.ViewerOf(act.Person, mine != nil), MayEnroll: p.MayEnroll(act.Person), Application: mine}
+	who, err := a.enroller(ctx, act, p.Eligibility)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := &ProgramView{Program: *p, Viewer: p.ViewerOf(who, mine != nil), MayEnroll: p.MayEnroll(who), Application: mine}
 	if v.Viewer == tandem.ViewerNone || !tandem.CanProgram(v.Viewer, tandem.ProgramOverview) {
 		return nil, nil, notFound
 	}
@@ -66,6 +70,21 @@ func (a *App) program(ctx context.Context, id int64, f tandem.ProgramFacet) (*ta
 		v.Applications = nil
 	}
 	return act, v, nil
+}
+
+// enroller is the actor as a program's eligibility reads them: the
+// signed-in person carries no department or location, so a program open
+// to departments or locations needs the whole profile.
+func (a *App) enroller(ctx context.Context, act *tandem.Actor, e tandem.Eligibility) (*tandem.Person, error) {
+	if e != tandem.EnrollDepartments && e != tandem.EnrollLocations {
+		return act.Person, nil
+	}
+	p, err := a.DB.PersonByID(ctx, act.Org.ID, act.Person.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.Role = act.Person.Role
+	return p, nil
 }
 
 // Programs lists the programs the actor may see: all for an
@@ -84,9 +103,13 @@ func (a *App) Programs(ctx context.Context) ([]ProgramView, error) {
 	if err != nil {
 		return nil, err
 	}
+	who, err := a.enroller(ctx, act, tandem.EnrollDepartments)
+	if err != nil {
+		return nil, err
+	}
 	var out []ProgramView
 	for _, p := range list {
-		v := ProgramView{Program: p, Viewer: p.ViewerOf(act.Person, applied[p.ID]), MayEnroll: p.MayEnroll(act.Person)}
+		v := ProgramView{Program: p, Viewer: p.ViewerOf(who, applied[p.ID]), MayEnroll: p.MayEnroll(who)}
 		if tandem.CanProgram(v.Viewer, tandem.ProgramOverview) {
 			out = append(out, v)
 		}

@@ -47,6 +47,7 @@ func seedEngagements(ctx context.Context, a *app.App, org *tandem.Org, adminID i
 	s.mentoring()
 	s.more()
 	s.programs()
+	s.cohorts()
 	s.now = s.real // work keeps a clock of its own, up to the real now
 	s.work()
 	return s.n, s.personas, s.err
@@ -74,6 +75,7 @@ type demoSeed struct {
 	stalledID, reversedID int64
 	actors                map[int64]context.Context // as, remembered
 	personas              []int64                   // people of programs to give accounts to
+	cohortIDs             map[int64]bool            // partnerships published by the running program
 }
 
 // at sets the story's clock to hour o'clock (UTC) on the day d days from

@@ -691,10 +691,18 @@ func checkDemoPrograms(t *testing.T, a *app.App, org *tandem.Org, admin *tandem.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) < 2 {
-		t.Fatalf("%d demo programs", len(list))
+	states := map[tandem.ProgramState]int{}
+	for _, p := range list {
+		states[p.State]++
+	}
+	if states[tandem.ProgramEnrolling] < 2 || states[tandem.ProgramMatching] != 1 || states[tandem.ProgramRunning] != 1 {
+		t.Fatalf("demo programs by state: %v", states)
 	}
 	for _, p := range list {
+		if p.State != tandem.ProgramEnrolling {
+			checkDemoCohort(t, a, as, &p)
+			continue
+		}
 		qs, err := a.Questions(as, p.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -720,5 +728,26 @@ func checkDemoPrograms(t *testing.T, a *app.App, org *tandem.Org, admin *tandem.
 		if roles[tandem.AsMentor] == 0 || roles[tandem.AsMentee] == 0 {
 			t.Errorf("program %q: applications by role %v", p.Name, roles)
 		}
+	}
+}
+
+// checkDemoCohort: the matching program has a run to preview, not
+// published; the running one a published run whose partnerships are
+// under way; every applicant approved.
+func checkDemoCohort(t *testing.T, a *app.App, as context.Context, p *app.ProgramView) {
+	t.Helper()
+	runs, err := a.Runs(as, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].Matched == 0 {
+		t.Fatalf("program %q: runs %+v", p.Name, runs)
+	}
+	if published := runs[0].PublishedAt != nil; published != (p.State == tandem.ProgramRunning) {
+		t.Errorf("program %q (%s): run published %v", p.Name, p.State, published)
+	}
+	apps, err := a.Applications(as, p.ID, sqldb.ApplicationFilter{Status: tandem.AppApproved})
+	if err != nil || len(apps) < 5 {
+		t.Errorf("program %q: %d approved applications, %v", p.Name, len(apps), err)
 	}
 }

@@ -52,6 +52,8 @@ func (s *demoSeed) work() {
 			w.stalled(e)
 		case e.ID == s.reversedID:
 			w.reversed(e)
+		case s.cohortIDs[e.ID]:
+			w.cohortWork(e)
 		default:
 			w.mentoring(e)
 		}

@@ -80,6 +80,7 @@ func Start(ctx context.Context, a *app.App, log *slog.Logger, cfg Config) (*Runn
 	river.AddWorker(workers, &summariesWorker{app: a})
 	river.AddWorker(workers, &dailySummaryWorker{app: a})
 	river.AddWorker(workers, &programOpenedWorker{app: a, log: log})
+	river.AddWorker(workers, &programInvitedWorker{app: a, log: log})
 	addEmailWorkers(workers, a)
 	addNotesWorkers(workers, a, log)
 

@@ -121,3 +121,27 @@ func (w *programOpenedWorker) Work(ctx context.Context, j *river.Job[sqldb.Progr
 	}
 	return err
 }
+
+// programInvitedWorker tells invited people of their invitation or
+// reminder (app.NotifyProgramInvited); the job is inserted with the
+// invitations (sqldb.InviteToProgram, RemindProgramInvitations). Like
+// programOpenedWorker, a retry or a snoozed run tells only the rest.
+type programInvitedWorker struct {
+	river.WorkerDefaults[sqldb.ProgramInvitedArgs]
+	app *app.App
+	log *slog.Logger
+}
+
+// Timeout bounds one run, as for the program_opened job.
+func (w *programInvitedWorker) Timeout(*river.Job[sqldb.ProgramInvitedArgs]) time.Duration {
+	return ProgramOpenedTimeout
+}
+
+func (w *programInvitedWorker) Work(ctx context.Context, j *river.Job[sqldb.ProgramInvitedArgs]) error {
+	n, err := w.app.NotifyProgramInvited(ctx, j.Args)
+	w.log.InfoContext(ctx, "program invited: people told", "program", j.Args.ProgramID, "count", n)
+	if errors.Is(err, app.ErrProgramOpenedPaused) {
+		return river.JobSnooze(0)
+	}
+	return err
+}

@@ -93,17 +93,10 @@ var ProgramOpenedBatch = 500
 func (db *DB) NotifyProgramOpened(ctx context.Context, args ProgramOpenedArgs, after int64) (last int64, told int, done bool, err error) {
 	last = after
 	err = db.Write(ctx, func(tx *Tx) error {
-		p, err := programByID(ctx, tx.q(), args.OrgID, args.ProgramID)
-		if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		p, err := stillEnrolling(ctx, tx, args.OrgID, args.ProgramID)
+		if p == nil || err != nil {
 			done = true
-			return nil
-		}
-		if err != nil {
 			return err
-		}
-		if p.State != tandem.ProgramEnrolling {
-			done = true
-			return nil
 		}
 		key := "program_opened:" + strconv.FormatInt(p.ID, 10)
 		people, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, v *tandem.Person) error { return scanPerson(rows, v) },
@@ -133,4 +126,17 @@ func (db *DB) NotifyProgramOpened(ctx context.Context, args ProgramOpenedArgs, a
 		return nil
 	})
 	return last, told, done, err
+}
+
+// stillEnrolling reads the program of a fan-out job in its transaction;
+// nil when it is gone or no longer enrolling: then nobody is told.
+func stillEnrolling(ctx context.Context, tx *Tx, orgID, id int64) (*tandem.Program, error) {
+	p, err := programByID(ctx, tx.q(), orgID, id)
+	if tandem.ErrorCode(err) == tandem.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil || p.State != tandem.ProgramEnrolling {
+		return nil, err
+	}
+	return p, nil
 }

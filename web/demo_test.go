@@ -29,12 +29,17 @@ func TestDemoPersonas(t *testing.T) {
 	if page.status != http.StatusOK {
 		t.Fatalf("/demo: %d", page.status)
 	}
+	for _, state := range []string{"Enrolling", "Matching", "Running"} {
+		if !strings.Contains(page.body, `">`+state+`</span></li>`) {
+			t.Errorf("the demo page lists no program %s", strings.ToLower(state))
+		}
+	}
 	rows := regexp.MustCompile(`<code>([^<]+)</code></td><td>([^<]*)</td>\s*<td>([^<]*)</td>`).FindAllStringSubmatch(page.body, -1)
 	if len(rows) < 50 {
 		t.Fatalf("%d personas on the demo page", len(rows))
 	}
 	all := engagementLinks(b.get("/engagements?all=1").body)
-	for _, part := range []string{"coach in", "coachee in", "mentor in", "protégé in", "manager in", "runs 2 programs", "applied to"} {
+	for _, part := range []string{"coach in", "coachee in", "mentor in", "protégé in", "manager in", "runs 4 programs", "applied to"} {
 		if !slices.ContainsFunc(rows, func(r []string) bool { return strings.Contains(r[3], part) }) {
 			t.Errorf("no persona %s", part)
 		}

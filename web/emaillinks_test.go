@@ -146,6 +146,11 @@ func TestEmailLinksAbsolute(t *testing.T) {
 	if r := b["dev"].post("/programs/"+pm[1]+"/apply", formOf("role", "mentee")); r.status != http.StatusSeeOther {
 		t.Fatalf("apply: %d\n%s", r.status, r.body)
 	}
+	// An invitation to apply to it, from a CSV, told by its job.
+	if r := admin.upload("/programs/"+pm[1]+"/invitations/csv", "invite.csv", "email\nops@acme.test\n"); r.status != http.StatusSeeOther {
+		t.Fatalf("invite to the program: %d\n%s", r.status, r.body)
+	}
+	e.workJobs()
 	// A notice, whose link the code that queues it gives as a path.
 	if err := e.db.Write(ctx, func(tx *sqldb.Tx) error {
 		return app.EnqueueEmail(ctx, tx, app.EmailArgs{OrgID: org.ID, To: "dev@acme.test", Template: "notice",
@@ -166,7 +171,7 @@ func TestEmailLinksAbsolute(t *testing.T) {
 		{"subscribe_confirm", regexp.MustCompile(`^Confirm your subscription to Acme's Coach Notes$`)},
 		{"notes_digest", regexp.MustCompile(`^Coach Notes from Acme: `)},
 		{"notice", regexp.MustCompile(`^Your export is ready$`)},
-		{"program_notification", regexp.MustCompile(`(^Pilot cohort is open for enrollment|applied to Pilot cohort as a mentee)$`)},
+		{"program_notification", regexp.MustCompile(`(^Pilot cohort is open for enrollment|applied to Pilot cohort as a mentee|^Ada invites you to apply to Pilot cohort)$`)},
 		{"notification", regexp.MustCompile(`.`)},
 	}
 	seen := map[string]int{}

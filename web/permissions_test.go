@@ -574,6 +574,10 @@ var matrixForms = map[string]string{
 	"POST /programs/{id}/runs/{run}/publish":                  "confirm=1",
 	"POST /programs/{id}/rules":                               "kind=bogus&mentee_id=0&mentor_id=0",
 	"POST /programs/{id}/rules/delete":                        "mentee_id=0&mentor_id=0",
+	"POST /programs/{id}/invitations":                         "scope=bogus",
+	"POST /programs/{id}/invitations/csv":                     "",
+	"POST /programs/{id}/invitations/remind":                  "",
+	"POST /programs/{id}/invitation/decline":                  "",
 	"POST /people/{id}/deactivate":                            "reason={long}", // too long: refused after the permission check
 	"POST /people/{id}/reactivate":                            "",              // an active person: 409 for an administrator
 }
@@ -632,6 +636,9 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/programs/{id}/runs":                                `{"mode":"bogus"}`,
 	"POST /api/v1/programs/{id}/runs/{run}/publish":                  `{}`,
 	"POST /api/v1/programs/{id}/rules":                               `{"kind":"bogus","mentee_id":0,"mentor_id":0}`,
+	"POST /api/v1/programs/{id}/invitations":                         `{"emails":["bogus"]}`,
+	"POST /api/v1/programs/{id}/invitations/remind":                  `{}`,
+	"POST /api/v1/programs/{id}/invitation/decline":                  `{}`,
 	"POST /api/v1/people/{id}/deactivate":                            `{"reason":"{long}"}`,
 	"POST /api/v1/people/{id}/reactivate":                            `{}`,
 }

@@ -106,6 +106,11 @@ func (s *Server) routeTable() []route {
 		{"POST /programs/{id}/rules", onProgram(tandem.ProgramRun), s.handleSetPairRule},
 		{"POST /programs/{id}/rules/delete", onProgram(tandem.ProgramRun), s.handleDeletePairRule},
 		{"GET /programs/{id}/compare", onProgram(tandem.ProgramRun), s.handleCompare},
+		{"GET /programs/{id}/invitations", onProgram(tandem.ProgramRun), s.handleProgramInvitations},
+		{"POST /programs/{id}/invitations", onProgram(tandem.ProgramRun), s.handleProgramInvite},
+		{"POST /programs/{id}/invitations/csv", onProgram(tandem.ProgramRun), s.handleProgramInviteCSV},
+		{"POST /programs/{id}/invitations/remind", onProgram(tandem.ProgramRun), s.handleProgramRemind},
+		{"POST /programs/{id}/invitation/decline", onProgram(tandem.ProgramOverview), s.handleDeclineInvitation},
 		{"GET /admin/settings", admins, s.handleSettingsForm},
 		{"POST /admin/settings", admins, s.handleSettings},
 		// Sessions.
@@ -241,6 +246,10 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/programs/{id}/rules", onProgram(tandem.ProgramRun), s.apiPairRules},
 		{"POST /api/v1/programs/{id}/rules", onProgram(tandem.ProgramRun), s.apiSetPairRule},
 		{"DELETE /api/v1/programs/{id}/rules/{mentee}/{mentor}", onProgram(tandem.ProgramRun), s.apiDeletePairRule},
+		{"GET /api/v1/programs/{id}/invitations", onProgram(tandem.ProgramRun), s.apiProgramInvitations},
+		{"POST /api/v1/programs/{id}/invitations", onProgram(tandem.ProgramRun), s.apiProgramInvite},
+		{"POST /api/v1/programs/{id}/invitations/remind", onProgram(tandem.ProgramRun), s.apiProgramRemind},
+		{"POST /api/v1/programs/{id}/invitation/decline", onProgram(tandem.ProgramOverview), s.apiDeclineInvitation},
 		{"PUT /api/v1/settings", admins, s.apiSetSettings},
 		// Sessions API.
 		{"GET /api/v1/engagements/{id}/sessions", viewers, s.apiMeetings},

@@ -481,6 +481,8 @@ func (s *Server) handleMail(w http.ResponseWriter, r *http.Request) {
 type demoPage struct {
 	Page
 	Personas []tandem.DemoPersona
+	// Programs are the demo's programs, one in each state it shows.
+	Programs []app.ProgramView
 }
 
 // handleDemo lists the people of a demo organization a visitor can sign in
@@ -495,5 +497,10 @@ func (s *Server) handleDemo(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "demo", &demoPage{Page: Page{Title: "Walk the demo"}, Personas: ps})
+	progs, err := s.app.Programs(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "demo", &demoPage{Page: Page{Title: "Walk the demo"}, Personas: ps, Programs: progs})
 }

@@ -140,16 +140,11 @@ func bulkInviteFromForm(form url.Values) (app.BulkInvite, error) {
 	in := app.BulkInvite{Resend: form.Get("resend") != ""}
 	switch form.Get("scope") {
 	case "selected":
-		for _, v := range form["person"] {
-			id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				return in, &tandem.Error{Code: tandem.EINVALID, Message: "Choose people from the list.", Fields: map[string]string{"selection": "Not a person."}}
-			}
-			in.PersonIDs = append(in.PersonIDs, id)
+		ids, err := tickedPeople(form)
+		if err != nil {
+			return in, err
 		}
-		if len(in.PersonIDs) == 0 {
-			return in, &tandem.Error{Code: tandem.EINVALID, Message: "Choose whom to invite.", Fields: map[string]string{"selection": "Tick at least one person."}}
-		}
+		in.PersonIDs = ids
 	case "matching":
 		f := filterFromQuery(filterValues(form))
 		f.Offset, f.Limit = 0, 0
@@ -165,6 +160,23 @@ func bulkInviteFromForm(form url.Values) (app.BulkInvite, error) {
 		return in, &tandem.Error{Code: tandem.EINVALID, Message: "Choose whom to invite.", Fields: map[string]string{"selection": "Choose people, everyone matching, or everyone not yet invited."}}
 	}
 	return in, nil
+}
+
+// tickedPeople reads the person ids ticked in a list of people; at least
+// one.
+func tickedPeople(form url.Values) ([]int64, error) {
+	var ids []int64
+	for _, v := range form["person"] {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return nil, &tandem.Error{Code: tandem.EINVALID, Message: "Choose people from the list.", Fields: map[string]string{"selection": "Not a person."}}
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, &tandem.Error{Code: tandem.EINVALID, Message: "Choose whom to invite.", Fields: map[string]string{"selection": "Tick at least one person."}}
+	}
+	return ids, nil
 }
 
 // bulkInviteSummary says what a bulk invitation did, in one sentence.

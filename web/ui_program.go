@@ -137,6 +137,9 @@ type programPage struct {
 	Program   *app.ProgramView
 	Questions []tandem.Question
 	Form      Form // the admins form or the state form, when refused
+	// Invitation is the viewer's invitation to apply, when they have one
+	// and have not applied.
+	Invitation *tandem.ProgramInvitation
 }
 
 // Count returns how many applications have the status.
@@ -158,7 +161,15 @@ func (s *Server) showProgram(w http.ResponseWriter, r *http.Request, status int,
 	if form.Values == nil && v.Names() {
 		form.Values = url.Values{"admins": {programFormValues(&v.Program).Get("admins")}}
 	}
-	s.render(w, r, status, "program", &programPage{Page: Page{Title: v.Name, Nav: "programs"}, Program: v, Questions: qs, Form: form})
+	page := &programPage{Page: Page{Title: v.Name, Nav: "programs"}, Program: v, Questions: qs, Form: form}
+	if v.Application == nil {
+		page.Invitation, err = s.app.MyProgramInvitation(r.Context(), v.ID)
+		if err != nil && tandem.ErrorCode(err) != tandem.ENOTFOUND {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "program", page)
 }
 
 func (s *Server) handleProgram(w http.ResponseWriter, r *http.Request) {

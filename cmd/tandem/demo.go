@@ -16,9 +16,11 @@ const demoUsage = `Usage:
 Creates an organization marked as demo data, with you as its administrator,
 filled with generated people: a five-level hierarchy across departments and
 sites, with skills, coaches and mentors, about three dozen engagements in
-every state with their history, and two programs enrolling. Everyone who
-takes part has an account with your password; the demo page (/demo) lists
-them with their roles, to sign in as each. The same seed gives the same demo.
+every state with their history, and programs: two enrolling (with
+applications and invitations), one matching with a run to preview, one
+running with its partnerships under way. Everyone who takes part has an
+account with your password; the demo page (/demo) lists them with their
+roles, to sign in as each. The same seed gives the same demo.
 It works on an empty install and next to existing organizations.
 
 The password is read from --password-file, from standard input when it is not
