@@ -531,7 +531,7 @@ func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64)
 				e.ManagerRequired = !settings.MentoringManagerOptional
 			}
 			a := ag
-			if err := insertEngagement(ctx, tx, e, &a); err != nil {
+			if err := insertEngagement(ctx, tx, e, &a, false); err != nil {
 				return err
 			}
 			res.IDs = append(res.IDs, e.ID)
