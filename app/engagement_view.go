@@ -80,7 +80,11 @@ func (v *EngagementView) Waiting() []string {
 		case tandem.PartyGuide:
 			out = append(out, e.Guide.Name)
 		case tandem.PartyManager:
-			out = append(out, e.Manager.Name+" (manager)")
+			if e.Manager.Left {
+				out = append(out, e.Manager.Name+" (manager, who left the organization: it waits for an administrator to set "+e.Learner.Name+"'s new manager)")
+			} else {
+				out = append(out, e.Manager.Name+" (manager)")
+			}
 		}
 	}
 	return out

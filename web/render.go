@@ -401,6 +401,8 @@ func eventLabel(t tandem.EventType) string {
 		return "Ended"
 	case tandem.EventExpired:
 		return "Expired"
+	case tandem.EventManagerChanged:
+		return "Manager changed"
 	case tandem.EventSessionScheduled:
 		return "Session scheduled"
 	case tandem.EventSessionRescheduled:
