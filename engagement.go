@@ -270,6 +270,14 @@ func (e *Engagement) PartyOf(personID int64) Party {
 	return ""
 }
 
+// ManagerGone reports an open engagement whose manager party has left the
+// organization. A version waiting for their answer cannot take effect
+// until the learner has a new manager (or none), who then takes the
+// leaver's place (sqldb.handOverFromLeavers): an administrator sets it.
+func (e *Engagement) ManagerGone() bool {
+	return e.Manager.ID != 0 && e.Manager.Left && !e.Status.Closed()
+}
+
 // IsPartner reports whether the person is the learner or the guide.
 func (e *Engagement) IsPartner(personID int64) bool {
 	p := e.PartyOf(personID)
@@ -483,6 +491,9 @@ const (
 	EventHistoryShared    EventType = "history_shared"
 	EventEnded            EventType = "ended"
 	EventExpired          EventType = "expired"
+	// EventManagerChanged: the manager party left the organization and the
+	// learner's new manager (or none) took their place.
+	EventManagerChanged EventType = "manager_changed"
 
 	// Working together (sessions, goals, evaluations, reflections).
 	EventSessionScheduled   EventType = "session_scheduled"

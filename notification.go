@@ -130,7 +130,7 @@ const (
 // never what the partners said.
 func NotifyRule(t EventType) (c Category, partnersOnly, ok bool) {
 	switch t {
-	case EventProposed, EventRevised, EventChangesRequested:
+	case EventProposed, EventRevised, EventChangesRequested, EventManagerChanged:
 		return CategoryAgreements, false, true
 	case EventActivated, EventExtended, EventEnded, EventExpired:
 		return CategoryEngagements, false, true
@@ -203,6 +203,8 @@ func (n *Notification) Headline() string {
 		return "The outcome agreement changed: please read " + n.Detail
 	case EventChangesRequested:
 		return who + " asked for changes to the outcome agreement"
+	case EventManagerChanged:
+		return "The manager party changed: " + n.Detail
 	case EventActivated:
 		return "Everyone agreed: the engagement has started"
 	case EventExtended:

@@ -22,8 +22,13 @@ type CandidateQuery struct {
 	Learner string
 	// Guide is the coach's or mentor's email, for the learner role.
 	Guide string
+	// Limit is how many to return: 0 is 20, at most MaxCandidatesPage; -1
+	// (the web's reading of a limit that is not a number) is refused.
 	Limit int
 }
+
+// MaxCandidatesPage is the largest page of Candidates.
+const MaxCandidatesPage = 50
 
 // Candidate is one person found, whether they can take the role and, when
 // not, why.
@@ -51,6 +56,7 @@ func (a *App) Candidates(ctx context.Context, q CandidateQuery) ([]Candidate, er
 	if q.Role != "guide" && q.Role != "learner" {
 		fe.Add("role", "Choose guide (the coach or mentor) or learner.")
 	}
+	checkPage(&fe, q.Limit, 0, MaxCandidatesPage)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -70,7 +76,7 @@ func (a *App) Candidates(ctx context.Context, q CandidateQuery) ([]Candidate, er
 		return id
 	}
 	limit := q.Limit
-	if limit <= 0 || limit > 50 {
+	if limit == 0 {
 		limit = 20
 	}
 	f := sqldb.PeopleFilter{Query: strings.TrimSpace(q.Query), Limit: limit}

@@ -181,8 +181,33 @@ func TestCoachingRules(t *testing.T) {
 		}
 	})
 
+	// Proposing is agreeing: lee proposed, so version 1 waits for the
+	// coach and the manager only, and lee has nothing to answer.
+	pv, err := c.a.Engagement(c.ctx["lee"], first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := pv.Waiting(); strings.Join(w, ";") != "Coach;Boss (manager)" || pv.AwaitsMe || pv.MyResponse == nil || !pv.AuthorAgreed(*pv.MyResponse) {
+		t.Fatalf("after lee's proposal: waiting %q, awaits lee %v, lee's answer %+v", w, pv.AwaitsMe, pv.MyResponse)
+	}
+	awaits := func(who string) bool {
+		list, err := c.a.AwaitingMyAnswer(c.ctx[who])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range list {
+			if x.ID == first.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if awaits("lee") || !awaits("coach") || !awaits("boss") {
+		t.Errorf("waiting on: lee %v (the proposer), coach %v, boss %v", awaits("lee"), awaits("coach"), awaits("boss"))
+	}
+
 	// Activation needs every required party on the same version.
-	e := c.agreeAll(t, first.ID, "lee", "coach")
+	e := c.agreeAll(t, first.ID, "coach")
 	if e.Status != tandem.StatusDraft {
 		t.Fatal("active without the manager")
 	}
@@ -192,11 +217,13 @@ func TestCoachingRules(t *testing.T) {
 	if _, err := c.a.Respond(c.ctx["boss"], first.ID, 1, true, ""); code(err) != tandem.ECONFLICT {
 		t.Fatalf("agreeing to a superseded version: %v", err)
 	}
-	e = c.agreeAll(t, first.ID, "boss", "lee")
+	// The coach wrote version 2 and so agreed to it; lee's agreement to
+	// version 1 does not count for it.
+	e = c.agreeAll(t, first.ID, "boss")
 	if e.Status != tandem.StatusDraft {
 		t.Fatal("earlier agreements counted for the new version")
 	}
-	e = c.agreeAll(t, first.ID, "coach")
+	e = c.agreeAll(t, first.ID, "lee")
 	if e.Status != tandem.StatusActive || e.AgreedVersion != 2 {
 		t.Fatalf("after all agreed: %s v%d", e.Status, e.AgreedVersion)
 	}
@@ -386,7 +413,7 @@ func TestMentoringRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.agreeAll(t, e.ID, "boss", "other", "admin")
+		c.agreeAll(t, e.ID, "boss", "other") // the administrator, boss's manager, proposed: agreed
 		// Make "other" report to boss: a reversal now puts a manager as mentee.
 		if err := c.a.SetManager(c.ctx["admin"], c.id["other"], c.id["boss"]); err != nil {
 			t.Fatal(err)
@@ -562,8 +589,10 @@ func TestConcurrentAnswers(t *testing.T) {
 		} else if code(errAgree) != tandem.ECONFLICT {
 			t.Fatalf("stale answer: %v", errAgree)
 		}
-		if len(v.ResponsesTo(2)) != 0 || v.Engagement.CurrentVersion != 2 {
-			t.Fatalf("version 2 has answers or is not current: %+v", v)
+		// The mentor wrote version 2, which is their agreement; no other
+		// answer reaches it.
+		if rs := v.ResponsesTo(2); len(rs) != 1 || rs[0].PersonID != c.id["mentor"] || v.Engagement.CurrentVersion != 2 {
+			t.Fatalf("version 2 has others' answers or is not current: %+v", v)
 		}
 		c.a.End(c.ctx["other"], e.ID, "test round over")
 	}
@@ -696,5 +725,74 @@ func TestReversalEdges(t *testing.T) {
 	r = c.reverse(t, o.ID, "other", "lee")
 	if r.Learner.ID != c.id["other"] || r.CurrentVersion != 2 || r.AgreedVersion != 1 {
 		t.Errorf("reversal with a pending version and no new manager: learner %d, version %d in effect %d", r.Learner.ID, r.CurrentVersion, r.AgreedVersion)
+	}
+}
+
+// TestProposingIsAgreeing: a party who proposes (or revises) agrees to
+// that version in the same step, as the party they are; anyone else who
+// proposes for others agrees for no one.
+func TestProposingIsAgreeing(t *testing.T) {
+	c := newCast(t)
+	answers := func(id int64, version int) map[string]tandem.Party {
+		t.Helper()
+		v, err := c.a.Engagement(c.ctx["admin"], id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := c.a.DB.Responses(context.Background(), v.Engagement.OrgID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]tandem.Party{}
+		for _, r := range rs {
+			if r.Version == version && r.Agreed {
+				out[r.PersonName] = r.Party
+			}
+		}
+		return out
+	}
+	// The manager proposes: agreed as the manager.
+	byBoss := c.coaching(t, "boss", "lee", "coach", "Go")
+	if got := answers(byBoss.ID, 1); len(got) != 1 || got["Boss"] != tandem.PartyManager {
+		t.Errorf("the manager's proposal: answers %v", got)
+	}
+	// A program admin and an administrator propose for others: nobody agrees.
+	byProg := c.mentoring(t, "prog", "other", "mentor")
+	byAdmin := c.coaching(t, "admin", "lee", "coach", "Facilitation")
+	for _, e := range []*tandem.Engagement{byProg, byAdmin} {
+		if got := answers(e.ID, 1); len(got) != 0 {
+			t.Errorf("a proposal by someone who is not a party agreed for %v", got)
+		}
+	}
+	// The guide proposes mentoring: agreed as the guide; the timeline
+	// has the proposal and the agreement at the same instant.
+	byMentor := c.mentoring(t, "mentor", "other", "mentor")
+	if got := answers(byMentor.ID, 1); len(got) != 1 || got["Mentor"] != tandem.PartyGuide {
+		t.Errorf("the mentor's proposal: answers %v", got)
+	}
+	v, err := c.a.Engagement(c.ctx["other"], byMentor.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Events) != 2 || v.Events[0].Type != tandem.EventProposed || v.Events[1].Type != tandem.EventAgreed ||
+		!v.Events[0].At.Equal(v.Events[1].At) || v.Events[1].Actor.ID != c.id["mentor"] {
+		t.Errorf("timeline: %+v", v.Events)
+	}
+	if !v.AwaitsMe {
+		t.Error("the protégé is not asked to answer")
+	}
+	// The protégé agrees: active, the proposer never answering.
+	if e := c.agreeAll(t, byMentor.ID, "other"); e.Status != tandem.StatusActive {
+		t.Fatalf("after the protégé agreed: %s", e.Status)
+	}
+	// A revision by the protégé is their agreement; the mentor answers.
+	if _, err := c.a.Revise(c.ctx["other"], byMentor.ID, agreement()); err != nil {
+		t.Fatal(err)
+	}
+	if got := answers(byMentor.ID, 2); len(got) != 1 || got["Other"] != tandem.PartyLearner {
+		t.Errorf("the revision: answers %v", got)
+	}
+	if e := c.agreeAll(t, byMentor.ID, "mentor"); e.AgreedVersion != 2 {
+		t.Errorf("version 2 not in effect after the mentor agreed: v%d", e.AgreedVersion)
 	}
 }

@@ -25,7 +25,10 @@ type EngagementView struct {
 	CanRevise, CanRespond, CanEnd, CanMovePhase, CanReverse, CanAnswerReversal, CanReview, CanAllowException, CanShareHistory, CanAddItems bool
 	// MyResponse is the viewer's answer to the current version, if any.
 	MyResponse *tandem.Response
-	ReviewDue  bool
+	// AwaitsMe: the viewer may answer the current version and has not
+	// (its author agreed by writing it).
+	AwaitsMe  bool
+	ReviewDue bool
 }
 
 // See reports whether the view includes a facet.
@@ -50,6 +53,18 @@ func (v *EngagementView) ResponsesTo(version int) []tandem.Response {
 	return out
 }
 
+// AuthorAgreed reports whether an answer is the agreement the author of
+// its version gave by writing it (proposing or revising counts as
+// agreeing), rather than an answer given afterwards.
+func (v *EngagementView) AuthorAgreed(r tandem.Response) bool {
+	for _, a := range v.Versions {
+		if a.Version == r.Version {
+			return r.Agreed && r.PersonID == a.CreatedBy && r.At.Equal(a.CreatedAt)
+		}
+	}
+	return false
+}
+
 // Waiting lists the required parties who have not agreed to the current
 // version yet, by name.
 func (v *EngagementView) Waiting() []string {
@@ -65,7 +80,11 @@ func (v *EngagementView) Waiting() []string {
 		case tandem.PartyGuide:
 			out = append(out, e.Guide.Name)
 		case tandem.PartyManager:
-			out = append(out, e.Manager.Name+" (manager)")
+			if e.Manager.Left {
+				out = append(out, e.Manager.Name+" (manager, who left the organization: it waits for an administrator to set "+e.Learner.Name+"'s new manager)")
+			} else {
+				out = append(out, e.Manager.Name+" (manager)")
+			}
 		}
 	}
 	return out
@@ -185,6 +204,7 @@ func (a *App) engagementView(ctx context.Context, act *tandem.Actor, e *tandem.E
 			view.MyResponse = r
 		}
 	}
+	view.AwaitsMe = view.CanRespond && view.MyResponse == nil
 	return view, nil
 }
 

@@ -401,3 +401,117 @@ func TestNoEmailAfterLeaving(t *testing.T) {
 		t.Errorf("lee was not told the coaching ended")
 	}
 }
+
+// TestManagerWhoLeaves: a manager party who leaves does not leave the
+// drafts waiting on them stuck. They wait, marked as waiting for a manager
+// who left, until an administrator sets the learner's new manager (by
+// hand or by an import), who takes the leaver's place; with no manager
+// any more, a version the partners have agreed to takes effect.
+func TestManagerWhoLeaves(t *testing.T) {
+	c := newCast(t)
+	ctx := context.Background()
+	org := tandem.ActorFrom(c.ctx["admin"]).Org.ID
+	if err := c.a.SetManager(c.ctx["admin"], c.id["other"], c.id["boss"]); err != nil {
+		t.Fatal(err)
+	}
+	// Both wait for boss: lee's coaching (the coach agreed), other's
+	// mentoring (the mentor agreed); lee and other proposed, so agreed.
+	coaching := c.coaching(t, "lee", "lee", "coach", "Go")
+	c.agreeAll(t, coaching.ID, "coach")
+	mentoring := c.mentoring(t, "other", "other", "mentor")
+	c.agreeAll(t, mentoring.ID, "mentor")
+	// An active one boss agreed to: nothing waits, but the next version would.
+	active := c.mentoring(t, "lee", "lee", "mentor")
+	c.agreeAll(t, active.ID, "mentor", "boss")
+
+	d, err := c.a.Deactivate(c.ctx["admin"], c.id["boss"], "moved on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Ended) != 0 {
+		t.Errorf("the manager's leaving ended engagements they are no partner in: %v", d.Ended)
+	}
+	waiting, err := c.a.AllEngagements(c.ctx["admin"], sqldb.EngagementFilter{WaitingForManager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(waiting) != 2 {
+		t.Fatalf("waiting for a manager: %d, want the two drafts", len(waiting))
+	}
+	for _, e := range waiting {
+		if !e.ManagerGone() || e.Status != tandem.StatusDraft {
+			t.Errorf("#%d: manager gone %v, %s", e.ID, e.ManagerGone(), e.Status)
+		}
+	}
+	v, err := c.a.Engagement(c.ctx["lee"], coaching.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(v.Waiting(), ";"); !strings.Contains(w, "Boss (manager, who left the organization") || !strings.Contains(w, "Lee's new manager") {
+		t.Errorf("the page says it waits for %q", w)
+	}
+
+	// The administrator gives lee a new manager: they take boss's place
+	// in lee's engagements, and are told; the coaching waits for them.
+	if err := c.a.SetManager(c.ctx["admin"], c.id["lee"], c.id["prog"]); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{coaching.ID, active.ID} {
+		e, err := c.a.DB.EngagementByID(ctx, org, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Manager.ID != c.id["prog"] || !e.ManagerRequired || e.ManagerGone() {
+			t.Errorf("#%d after lee's new manager: manager %+v required %v", id, e.Manager, e.ManagerRequired)
+		}
+	}
+	pv, err := c.a.Engagement(c.ctx["prog"], coaching.ID)
+	if err != nil {
+		t.Fatalf("the new manager cannot open the coaching: %v", err)
+	}
+	if pv.Engagement.Status != tandem.StatusDraft || !pv.AwaitsMe || pv.Events[len(pv.Events)-1].Type != tandem.EventManagerChanged {
+		t.Errorf("for the new manager: %s, awaits them %v, last event %+v", pv.Engagement.Status, pv.AwaitsMe, pv.Events[len(pv.Events)-1])
+	}
+	notes, _ := c.notes(t, "prog")
+	if !slices.ContainsFunc(notes, func(n tandem.Notification) bool {
+		return n.Event == tandem.EventManagerChanged && n.EngagementID == coaching.ID
+	}) {
+		t.Errorf("the new manager was not told: %v", events(notes))
+	}
+	if e := c.agreeAll(t, coaching.ID, "prog"); e.Status != tandem.StatusActive {
+		t.Errorf("after the new manager agreed: %s", e.Status)
+	}
+	// An active engagement stays as it was, with the new manager party.
+	if e, _ := c.a.DB.EngagementByID(ctx, org, active.ID); e.Status != tandem.StatusActive || e.AgreedVersion != 1 {
+		t.Errorf("the active partnership changed: %s v%d", e.Status, e.AgreedVersion)
+	}
+
+	// other gets no manager: the mentoring needs no manager any more and
+	// the partners had agreed, so it starts.
+	if err := c.a.SetManager(c.ctx["admin"], c.id["other"], 0); err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.a.DB.EngagementByID(ctx, org, mentoring.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != tandem.StatusActive || e.Manager.ID != 0 {
+		t.Errorf("other's mentoring with no manager: %s, manager %+v", e.Status, e.Manager)
+	}
+	if waiting, _ := c.a.AllEngagements(c.ctx["admin"], sqldb.EngagementFilter{WaitingForManager: true}); len(waiting) != 0 {
+		t.Errorf("still waiting for a manager: %d", len(waiting))
+	}
+
+	// An import that gives the learner a new manager hands over too.
+	facil := c.coaching(t, "lee", "lee", "coach", "Facilitation")
+	if _, err := c.a.Deactivate(c.ctx["admin"], c.id["prog"], ""); err != nil {
+		t.Fatal(err)
+	}
+	file := tandemtest.CSV("email,name,manager_email", "lee@acme.test,Lee,admin@acme.test")
+	if _, err := c.a.ImportPeopleWith(c.ctx["admin"], strings.NewReader(file), app.ImportOptions{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := c.a.DB.EngagementByID(ctx, org, facil.ID); e.Manager.ID != c.id["admin"] || e.Status != tandem.StatusDraft {
+		t.Errorf("after the import: manager %+v, %s", e.Manager, e.Status)
+	}
+}

@@ -245,7 +245,7 @@ func TestMentoringNotifications(t *testing.T) {
 func TestReminders(t *testing.T) {
 	c := newCast(t)
 	e := c.coaching(t, "lee", "lee", "coach", "Go")
-	c.agreeAll(t, e.ID, "lee", "coach", "boss")
+	c.agreeAll(t, e.ID, "coach", "boss") // lee proposed: agreed
 	if _, err := c.a.ScheduleMeeting(c.ctx["lee"], e.ID, tandem.MeetingInput{Start: time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC), Minutes: 60, Place: "Room 1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -280,9 +280,12 @@ func TestReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.clock.Add(72*time.Hour + time.Minute)
-	run(3) // lee, coach and boss have not agreed to version 2
-	if has("boss", tandem.ReminderAgreementWaiting) != 1 {
-		t.Errorf("the boss was not reminded of the waiting agreement")
+	run(2) // the coach and boss have not agreed to version 2; lee wrote it, which is agreeing
+	if has("boss", tandem.ReminderAgreementWaiting) != 1 || has("coach", tandem.ReminderAgreementWaiting) != 1 {
+		t.Errorf("the coach or the boss was not reminded of the waiting agreement")
+	}
+	if has("lee", tandem.ReminderAgreementWaiting) != 0 {
+		t.Errorf("the proposer was reminded of their own proposal")
 	}
 	// A week before the end (1 June): the three parties, and the
 	// engagement has had no held session for 30 days: stalled, to all.

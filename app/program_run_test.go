@@ -282,6 +282,11 @@ func TestPublishRun(t *testing.T) {
 	if err != nil || page == nil {
 		t.Fatalf("other opens the partnership: %v", err)
 	}
+	// Publishing is not agreeing: the program admin is no party, and the
+	// partners each answer the prefilled draft.
+	if len(page.Responses) != 0 || !page.AwaitsMe {
+		t.Errorf("a published partnership starts with answers %+v (awaits the protégé: %v)", page.Responses, page.AwaitsMe)
+	}
 	notes, _, err := c.a.Notifications(c.ctx["mentor"])
 	if err != nil || len(notes) == 0 {
 		t.Errorf("the mentor is not notified: %d %v", len(notes), err)

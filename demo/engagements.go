@@ -136,7 +136,8 @@ func (s *demoSeed) propose(by int64, p tandem.Proposal, exception string) *tande
 	return e
 }
 
-// agree has each person agree to the current version of the agreement.
+// agree has each person agree to the current version of the agreement,
+// but for whoever wrote it: proposing or revising counts as agreeing.
 func (s *demoSeed) agree(e *tandem.Engagement, ids ...int64) {
 	for _, id := range ids {
 		if s.err != nil || e == nil || id == 0 {
@@ -147,9 +148,27 @@ func (s *demoSeed) agree(e *tandem.Engagement, ids ...int64) {
 			s.fail("agree", err)
 			return
 		}
+		rs, err := s.a.DB.Responses(s.ctx, s.org.ID, e.ID)
+		if err != nil {
+			s.fail("agree", err)
+			return
+		}
+		if agreedTo(rs, cur.CurrentVersion, id) {
+			continue
+		}
 		_, err = s.a.Respond(s.as(id), e.ID, cur.CurrentVersion, true, "")
 		s.fail("agree", err)
 	}
+}
+
+// agreedTo reports whether the person has agreed to the version.
+func agreedTo(rs []tandem.Response, version int, personID int64) bool {
+	for _, r := range rs {
+		if r.Version == version && r.PersonID == personID && r.Agreed {
+			return true
+		}
+	}
+	return false
 }
 
 // do runs one step of an engagement's story, unless an earlier one failed.

@@ -95,13 +95,11 @@ func (s *demoSeed) moreCoaching(r, i int, at float64) bool {
 	case 2: // waiting for the coach: the coachee asked
 		p.Agreement = coachingTerms(r, l, c, k, s.day(10), s.day(10).AddMonths(3))
 		s.at(-2-r, 11)
-		e := s.propose(l.ID, p, "")
-		s.agree(e, l.ID)
+		s.propose(l.ID, p, "") // proposing is agreeing
 	case 3: // waiting for the coachee: the coach offered, the manager agreed
 		p.Agreement = coachingTerms(r, l, c, k, s.day(21), s.day(21).AddMonths(4))
 		s.at(-5-r, 9)
-		e := s.propose(c.ID, p, "")
-		s.agree(e, c.ID)
+		e := s.propose(c.ID, p, "") // proposing is agreeing
 		s.at(-4-r, 16)
 		s.agree(e, l.ManagerID)
 	case 4: // ended early by the coach
@@ -188,12 +186,10 @@ func (s *demoSeed) moreMentoring(r, i int, at float64) {
 		}
 	case 2: // waiting for the mentor
 		s.at(-3-r, 14)
-		e := s.propose(l.ID, p, "")
-		s.agree(e, l.ID)
+		s.propose(l.ID, p, "") // proposing is agreeing
 	case 3: // waiting for the protégé: the mentor offered, the manager agreed
 		s.at(-6-r, 10)
-		e := s.propose(m.ID, p, "")
-		s.agree(e, m.ID)
+		e := s.propose(m.ID, p, "") // proposing is agreeing
 		s.at(-5-r, 15)
 		s.agree(e, l.ManagerID)
 	case 5: // ended by the protégé

@@ -97,9 +97,46 @@ func (db *DB) ReviseAgreement(ctx context.Context, orgID, id, actorID int64, a *
 			return err
 		}
 		e.CurrentVersion = a.Version
-		return addEvent(ctx, tx, id, actorID, tandem.EventRevised, fmt.Sprintf("version %d", a.Version), "")
+		if err := addEvent(ctx, tx, id, actorID, tandem.EventRevised, fmt.Sprintf("version %d", a.Version), ""); err != nil {
+			return err
+		}
+		// The partner who wrote the version agrees to it. The other partner
+		// always has to answer, so it never takes effect here.
+		return agreeAsAuthor(ctx, tx, e, a.Version, actorID)
 	})
 	return e, err
+}
+
+// agreeAsAuthor records that whoever wrote a version of the agreement
+// agrees to it, as the party they are: proposing or revising counts as
+// agreeing, so no one answers their own proposal. Someone who is not a
+// party (an administrator or program admin proposing for others) agrees
+// for no one. The learner and the guide are both required and are two
+// people, so the author's agreement alone never completes a version.
+func agreeAsAuthor(ctx context.Context, tx *Tx, e *tandem.Engagement, version int, authorID int64) error {
+	party := e.PartyOf(authorID)
+	if party == "" {
+		return nil
+	}
+	return recordResponse(ctx, tx, e.ID, version, authorID, party, true, "")
+}
+
+// recordResponse stores a party's answer to a version, replacing an
+// earlier answer of theirs to it (an answer may change from "changes
+// requested" to "agreed"), with its timeline event.
+func recordResponse(ctx context.Context, tx *Tx, id int64, version int, personID int64, party tandem.Party, agreed bool, comment string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM agreement_responses WHERE engagement_id = ? AND version = ? AND person_id = ?`, id, version, personID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO agreement_responses (engagement_id, version, person_id, party, agreed, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, version, personID, string(party), agreed, comment, tx.now); err != nil {
+		return fmt.Errorf("record answer: %w", err)
+	}
+	evt := tandem.EventAgreed
+	if !agreed {
+		evt = tandem.EventChangesRequested
+	}
+	return addEvent(ctx, tx, id, personID, evt, fmt.Sprintf("version %d", version), comment)
 }
 
 // RespondInput is a party's answer to a version of the agreement.
@@ -140,20 +177,7 @@ func (db *DB) Respond(ctx context.Context, orgID, id int64, in RespondInput) (*t
 		if e.Status == tandem.StatusActive && e.AgreedVersion == e.CurrentVersion {
 			return tandem.Errorf(tandem.EINVALID, "Version %d is already in effect; propose changes to make a new version.", e.CurrentVersion)
 		}
-		// An answer may change (from "changes requested" to "agreed"); the
-		// row is the party's latest answer to that version.
-		if _, err := tx.Exec(ctx, `DELETE FROM agreement_responses WHERE engagement_id = ? AND version = ? AND person_id = ?`, id, in.Version, in.PersonID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO agreement_responses (engagement_id, version, person_id, party, agreed, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, in.Version, in.PersonID, string(in.Party), in.Agreed, in.Comment, tx.now); err != nil {
-			return fmt.Errorf("record answer: %w", err)
-		}
-		evt := tandem.EventAgreed
-		if !in.Agreed {
-			evt = tandem.EventChangesRequested
-		}
-		if err := addEvent(ctx, tx, id, in.PersonID, evt, fmt.Sprintf("version %d", in.Version), in.Comment); err != nil {
+		if err := recordResponse(ctx, tx, id, in.Version, in.PersonID, in.Party, in.Agreed, in.Comment); err != nil {
 			return err
 		}
 		rs, err := responses(ctx, tx.q(), orgID, id, in.Version)

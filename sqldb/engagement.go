@@ -263,13 +263,16 @@ func (db *DB) CreateEngagement(ctx context.Context, e *tandem.Engagement, a *tan
 			}
 			e.PreviousID = prev.Int64
 		}
-		return insertEngagement(ctx, tx, e, a)
+		return insertEngagement(ctx, tx, e, a, true)
 	})
 }
 
 // insertEngagement stores a proposed engagement with its first agreement
 // version and the proposed event (which notifies the parties), inside tx.
-func insertEngagement(ctx context.Context, tx *Tx, e *tandem.Engagement, a *tandem.Agreement) error {
+// With authorAgrees, a proposer who is a party agrees to version 1 in the
+// same transaction (agreeAsAuthor); a published cohort run passes false:
+// the program admin publishes a matching, and agrees to no one's terms.
+func insertEngagement(ctx context.Context, tx *Tx, e *tandem.Engagement, a *tandem.Agreement, authorAgrees bool) error {
 	e.Status, e.CurrentVersion, e.CreatedAt = tandem.StatusDraft, 1, tx.now
 	areas := make([]string, len(e.Areas))
 	for i, ar := range e.Areas {
@@ -299,6 +302,11 @@ func insertEngagement(ctx context.Context, tx *Tx, e *tandem.Engagement, a *tand
 	}
 	if err := addEvent(ctx, tx, e.ID, e.CreatedBy, tandem.EventProposed, e.Kind.Label(), ""); err != nil {
 		return err
+	}
+	if authorAgrees {
+		if err := agreeAsAuthor(ctx, tx, e, a.Version, e.CreatedBy); err != nil {
+			return err
+		}
 	}
 	if e.Exception != "" {
 		return addEvent(ctx, tx, e.ID, e.ExceptionBy.ID, tandem.EventException, "outside-the-hierarchy rule waived", e.Exception)

@@ -20,7 +20,7 @@ func (db *DB) ProposeEach(ctx context.Context, es []*tandem.Engagement, a tandem
 	return db.Write(ctx, func(tx *Tx) error {
 		for _, e := range es {
 			ag := a
-			if err := insertEngagement(ctx, tx, e, &ag); err != nil {
+			if err := insertEngagement(ctx, tx, e, &ag, false); err != nil {
 				return err
 			}
 		}

@@ -126,7 +126,12 @@ func (db *DB) SetManager(ctx context.Context, orgID, personID, managerID int64) 
 		if _, err := tx.Exec(ctx, `UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ? AND org_id = ?`, mgr, tx.now, personID, orgID); err != nil {
 			return fmt.Errorf("set manager: %w", err)
 		}
-		return moveSubtree(ctx, tx, orgID, personID, managerID)
+		if err := moveSubtree(ctx, tx, orgID, personID, managerID); err != nil {
+			return err
+		}
+		// A manager party who left gives way to the new manager.
+		_, err := handOverFromLeavers(ctx, tx, orgID)
+		return err
 	})
 }
 

@@ -90,6 +90,13 @@ func (db *DB) ImportPeopleWith(ctx context.Context, orgID int64, rows []tandem.P
 				return tandem.Errorf(tandem.ECONFLICT, "Who would be deactivated has changed since the preview; nothing was imported. Check the new list and confirm again.")
 			}
 		}
+		if present["manager_email"] {
+			// A manager party who left gives way to the new manager the
+			// file gives their learner.
+			if _, err := handOverFromLeavers(ctx, tx, orgID); err != nil {
+				return err
+			}
+		}
 		if opts.DryRun {
 			return errDryRun
 		}

@@ -114,6 +114,12 @@ func deactivate(ctx context.Context, tx *Tx, orgID, personID, byID int64, reason
 			return nil, err
 		}
 	}
+	// Where they were the manager party, their learners' manager as it
+	// stands takes their place when that is someone else already;
+	// otherwise the engagement waits for the administrator to set one.
+	if _, err := handOverFromLeavers(ctx, tx, orgID); err != nil {
+		return nil, err
+	}
 	now := tx.now
 	p.DeactivatedAt, p.DeactivatedBy, p.DeactivationReason = &now, byID, reason
 	return &Deactivation{Person: *p, Ended: ids}, nil
@@ -165,4 +171,77 @@ func (db *DB) OpenEngagementsOf(ctx context.Context, orgID, personID int64) ([]t
 		return err
 	}, engagementSelect+` WHERE e.org_id = ? AND (e.learner_id = ? OR e.guide_id = ?) AND e.status NOT IN ('ended', 'expired') ORDER BY e.id`,
 		orgID, personID, personID)
+}
+
+// handOverFromLeavers gives the manager party of every open engagement of
+// the organization whose manager has left to the learner's manager as it
+// now stands, once that is someone else: a new manager set by hand or by
+// an import. "The learner, their manager (where they have one) and the
+// coach or mentor" agree, so the version waiting on the leaver waits for
+// the new manager (their agreement required as at a proposal), or, when
+// the learner now has no manager or reports to their coach, for no
+// manager: then a version every remaining party has agreed to takes
+// effect at once (unless a mentoring pair is now inside one management
+// chain without an exception, which waits for the administrator). An
+// answer the leaver gave before leaving stays, as the manager's of the
+// time. Run in every transaction that changes reporting lines; it returns
+// the engagements handed over.
+func handOverFromLeavers(ctx context.Context, tx *Tx, orgID int64) ([]int64, error) {
+	type gone struct{ id, manager int64 }
+	rows, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, g *gone) error { return rows.Scan(&g.id, &g.manager) },
+		`SELECT e.id, COALESCE(l.manager_id, 0) FROM engagements e
+		JOIN people m ON m.id = e.manager_id JOIN people l ON l.id = e.learner_id
+		WHERE e.org_id = ? AND e.status IN ('draft', 'active') AND m.deactivated_at IS NOT NULL
+		AND (l.manager_id IS NULL OR l.manager_id <> e.manager_id) ORDER BY e.id`, orgID)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	settings, err := orgSettings(ctx, tx.q(), orgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, g := range rows {
+		e, err := lockEngagement(ctx, tx, orgID, g.id)
+		if err != nil {
+			return nil, err
+		}
+		next, nextName := g.manager, "no manager"
+		if next == e.Guide.ID {
+			next = 0 // the coach is the manager: no separate manager party, as at a proposal
+		}
+		if next != 0 {
+			var left bool
+			if err := tx.QueryRow(ctx, `SELECT name, deactivated_at IS NOT NULL FROM people WHERE id = ? AND org_id = ?`, next, orgID).
+				Scan(&nextName, &left); err != nil {
+				return nil, err
+			}
+			if left {
+				continue // the new manager has left too: still waiting for one
+			}
+		}
+		required := next != 0 && (e.Kind == tandem.Coaching || !settings.MentoringManagerOptional)
+		if _, err := tx.Exec(ctx, `UPDATE engagements SET manager_id = ?, manager_required = ? WHERE id = ?`, nullID(next), required, e.ID); err != nil {
+			return nil, err
+		}
+		detail := fmt.Sprintf("%s (left the organization) → %s", e.Manager.Name, nextName)
+		if err := addEvent(ctx, tx, e.ID, 0, tandem.EventManagerChanged, detail, ""); err != nil {
+			return nil, err
+		}
+		out = append(out, e.ID)
+		e.Manager, e.ManagerRequired = tandem.PersonRef{ID: next, Name: nextName}, required
+		if e.CurrentVersion == e.AgreedVersion || (e.Kind == tandem.Mentoring && e.InChain && e.Exception == "") {
+			continue
+		}
+		rs, err := responses(ctx, tx.q(), orgID, e.ID, e.CurrentVersion)
+		if err != nil {
+			return nil, err
+		}
+		if len(e.Waiting(rs)) == 0 {
+			if err := takeEffect(ctx, tx, e, 0); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }

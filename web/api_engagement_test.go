@@ -622,9 +622,18 @@ func TestEngagementBadInputAPI(t *testing.T) {
 		if st != http.StatusConflict || p["errors"].(map[string]any)["version"] == nil {
 			t.Fatalf("agreeing to version 1 of 2: %d %v", st, p)
 		}
+		// Only the authors' own agreements: lee proposed version 1, the
+		// coach wrote version 2.
 		v := o.must(http.StatusOK, "boss", "GET", engPath(c, ""), nil)
-		if n := len(v["agreement"].(map[string]any)["responses"].([]any)); n != 0 || v["my_response"] != nil {
-			t.Errorf("a stale answer was recorded: %v", v["agreement"])
+		rs := v["agreement"].(map[string]any)["responses"].([]any)
+		if len(rs) != 2 || v["my_response"] != nil {
+			t.Fatalf("a stale answer was recorded: %v", v["agreement"])
+		}
+		for i, want := range []string{"learner", "guide"} {
+			r := rs[i].(map[string]any)
+			if r["version"] != float64(i+1) || r["party"] != want || r["agreed"] != true {
+				t.Errorf("answer %d: %v, want the %s's agreement to version %d", i, r, want, i+1)
+			}
 		}
 	})
 	t.Run("ResponseFields", func(t *testing.T) {

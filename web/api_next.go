@@ -170,7 +170,7 @@ func (s *Server) apiCandidates(w http.ResponseWriter, r *http.Request) {
 		}
 		cq.SkillID = id
 	}
-	cq.Limit, _ = strconv.Atoi(q.Get("limit"))
+	cq.Limit = pageParam(q.Get("limit"), 1)
 	list, err := s.app.Candidates(r.Context(), cq)
 	if err != nil {
 		s.apiError(w, r, err)

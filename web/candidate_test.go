@@ -150,5 +150,17 @@ func TestCandidatePicker(t *testing.T) {
 		if st, out, _ := f.e.api("GET", "/api/v1/candidates?kind=bogus&role=guide", f.tok["dev"], ""); st != http.StatusUnprocessableEntity {
 			t.Errorf("bad kind: %d %v", st, out)
 		}
+		// The page check of every list: a limit that is not a number or
+		// is out of range is refused naming it, not quietly replaced.
+		for _, limit := range []string{"ten", "0", "-3", "51", "1000"} {
+			st, out, _ := f.e.api("GET", "/api/v1/candidates?kind=mentoring&role=guide&limit="+limit, f.tok["dev"], "")
+			if errs, _ := out["errors"].(map[string]any); st != http.StatusUnprocessableEntity || errs["limit"] == nil {
+				t.Errorf("limit=%s: %d %v", limit, st, out)
+			}
+		}
+		st, out, _ = f.e.api("GET", "/api/v1/candidates?kind=mentoring&role=guide&q=a&limit=1", f.tok["dev"], "")
+		if st != http.StatusOK || len(out["candidates"].([]any)) != 1 {
+			t.Errorf("limit=1: %d %v", st, out)
+		}
 	})
 }

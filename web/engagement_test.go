@@ -46,13 +46,24 @@ func TestEngagementPages(t *testing.T) {
 	}
 	page := "/engagements/" + m[1]
 	r = b["dev"].engagement(page)
-	if !strings.Contains(r.body, "Waiting for: Dev One, Ops Two, Zoë Ångström (manager)") || !strings.Contains(r.body, "Purpose") || strings.Contains(r.body, "Ethics") {
+	if !strings.Contains(r.body, "Proposed, and agreed by you") || strings.Contains(r.body, "Read version 1 of the agreement") {
+		t.Errorf("the proposer is not told their proposal is their agreement, or is asked to answer it")
+	}
+	r = b["dev"].engagement(page)
+	if !strings.Contains(r.body, "Waiting for: Ops Two, Zoë Ångström (manager).") || !strings.Contains(r.body, "Dev One (protégé): proposed and agreed") ||
+		!strings.Contains(r.body, "Purpose") || strings.Contains(r.body, "Ethics") {
 		t.Fatalf("draft page:\n%s", r.body)
+	}
+	if r := b["ops"].get(page + "?tab=timeline"); !strings.Contains(r.body, "<strong>Proposed and agreed</strong>: Mentoring partnership") {
+		t.Errorf("the timeline does not show the proposal as agreed:\n%s", r.body)
+	}
+	if r := b["dev"].get("/"); strings.Contains(r.body, page+"?tab=agreement") {
+		t.Errorf("the proposer's home asks them to answer their own proposal")
 	}
 	if r := b["ops"].get("/"); !strings.Contains(r.body, "Read and answer the agreement") || !strings.Contains(r.body, page) {
 		t.Errorf("the mentor's home does not ask for an answer")
 	}
-	for _, who := range []string{"dev", "ops"} {
+	for _, who := range []string{"ops"} {
 		if r := b[who].post(page+"/respond", url.Values{"version": {"1"}, "answer": {"agree"}}); r.status != http.StatusSeeOther {
 			t.Fatalf("%s agrees: %d\n%s", who, r.status, r.body)
 		}

@@ -223,3 +223,44 @@ func (e *env) apiCSV(path, token, body string) (int, map[string]any, http.Header
 	}
 	return resp.StatusCode, out, resp.Header
 }
+
+// TestManagerWhoLeftOnTheList: a draft waiting for a manager who left
+// says so on the administrator's list, with the way forward (the learner's
+// new manager), which hands the draft over.
+func TestManagerWhoLeftOnTheList(t *testing.T) {
+	e, b := engagementOrg(t)
+	ids := e.personIDs(b["admin"].token("admin"))
+	r := b["dev"].post("/engagements", proposalForm("mentoring", "dev@acme.test", "ops@acme.test"))
+	m := idFromLocation.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("propose: %d\n%s", r.status, r.body)
+	}
+	page := "/engagements/" + m[1]
+	if r := b["ops"].post(page+"/respond", url.Values{"version": {"1"}, "answer": {"agree"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("ops agrees: %d", r.status)
+	}
+	if r := b["admin"].post(fmt.Sprintf("/people/%d/deactivate", ids["vp@acme.test"]), url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("deactivate the manager: %d\n%s", r.status, r.body)
+	}
+	r = b["admin"].get("/engagements?all=1&waiting=manager")
+	link := fmt.Sprintf(`<a href="/people/%d#f-manager_email">set Dev One's new manager</a>`, ids["dev@acme.test"])
+	if !strings.Contains(r.body, "Waiting for a manager who left") || !strings.Contains(r.body, link) {
+		t.Fatalf("the list does not say the draft waits for a manager who left:\n%s", r.body)
+	}
+	if r := b["dev"].get(page + "?tab=agreement"); !strings.Contains(r.body, "Zoë Ångström (manager, who left the organization") {
+		t.Errorf("the engagement page does not say the manager left")
+	}
+	// dev's new manager is the CEO: the draft waits for them.
+	if r := b["admin"].post(fmt.Sprintf("/people/%d/manager", ids["dev@acme.test"]), url.Values{"manager_email": {"ceo@acme.test"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("set the new manager: %d\n%s", r.status, r.body)
+	}
+	if r := b["ceo"].get(page); !strings.Contains(r.body, "Read version 1 of the agreement") {
+		t.Errorf("the new manager is not asked to answer")
+	}
+	if r := b["ceo"].get(page + "?tab=timeline"); !strings.Contains(r.body, "Manager changed</strong>: Zoë Ångström (left the organization) → Chidi Okafor") {
+		t.Errorf("the timeline does not show the hand-over")
+	}
+	if r := b["admin"].get("/engagements?all=1&waiting=manager"); strings.Contains(r.body, "Waiting for a manager who left") {
+		t.Errorf("still waiting for a manager who left after the hand-over")
+	}
+}

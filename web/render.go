@@ -147,6 +147,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			return ""
 		},
 		"eventLabel": eventLabel,
+		"timeline":   timeline,
 		// partyLabel names a party to an agreement as people say it: the
 		// coach, not the guide.
 		"partyLabel": func(p tandem.Party, k tandem.Kind) string {
@@ -336,6 +337,37 @@ func formatDate(t any) string {
 	return ""
 }
 
+// timelineEntry is one line of the timeline as people read it.
+type timelineEntry struct {
+	tandem.Event
+	Label string
+}
+
+// timeline labels the events for people. Proposing or revising the
+// agreement counts as agreeing to that version, stored as the proposal
+// (or revision) followed by the author's agreement in the same
+// transaction: the two read as one line, "Proposed and agreed". A viewer
+// who may not see the agreement has no agreement event, and reads
+// "Proposed".
+func timeline(events []tandem.Event) []timelineEntry {
+	out := make([]timelineEntry, 0, len(events))
+	for i := 0; i < len(events); i++ {
+		ev := events[i]
+		label := eventLabel(ev.Type)
+		if ev.Type == tandem.EventProposed || ev.Type == tandem.EventRevised {
+			if i+1 < len(events) {
+				next := events[i+1]
+				if next.Type == tandem.EventAgreed && next.Actor.ID == ev.Actor.ID && next.At.Equal(ev.At) {
+					label += " and agreed"
+					i++
+				}
+			}
+		}
+		out = append(out, timelineEntry{Event: ev, Label: label})
+	}
+	return out
+}
+
 // eventLabel names a timeline event for people.
 func eventLabel(t tandem.EventType) string {
 	switch t {
@@ -369,6 +401,8 @@ func eventLabel(t tandem.EventType) string {
 		return "Ended"
 	case tandem.EventExpired:
 		return "Expired"
+	case tandem.EventManagerChanged:
+		return "Manager changed"
 	case tandem.EventSessionScheduled:
 		return "Session scheduled"
 	case tandem.EventSessionRescheduled:

@@ -187,7 +187,11 @@ func (s *Server) handleProposeEngagement(w http.ResponseWriter, r *http.Request)
 		s.showEngagementForm(w, r, s.status(r, err), kind, nil, formFrom(r, renameFields(err)))
 		return
 	}
-	s.redirect(w, r, fmt.Sprintf("/engagements/%d", e.ID), "Proposed. Each party now reads the agreement and agrees or asks for changes.")
+	msg := "Proposed. Each party now reads the agreement and agrees or asks for changes."
+	if e.PartyOf(tandem.ActorFrom(ctx).Person.ID) != "" {
+		msg = "Proposed, and agreed by you: proposing is agreeing to version 1. The other parties now read it and agree or ask for changes."
+	}
+	s.redirect(w, r, fmt.Sprintf("/engagements/%d", e.ID), msg)
 }
 
 // mergeFields adds err's field errors to fe; a non-field error is kept
@@ -441,7 +445,7 @@ func (s *Server) handleRevise(w http.ResponseWriter, r *http.Request) {
 		s.showEngagementForm(w, r, s.status(r, err), v.Engagement.Kind, v.Engagement, formFrom(r, err))
 		return
 	}
-	s.redirect(w, r, fmt.Sprintf("/engagements/%d", e.ID), fmt.Sprintf("Version %d of the agreement is written; every party agrees to it again.", e.CurrentVersion))
+	s.redirect(w, r, fmt.Sprintf("/engagements/%d", e.ID), fmt.Sprintf("Version %d of the agreement is written, and agreed by you; the other parties agree to it again.", e.CurrentVersion))
 }
 
 func (s *Server) handlePhase() http.HandlerFunc {

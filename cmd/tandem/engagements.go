@@ -27,7 +27,7 @@ notes) is theirs: it is not shown here, as administrators see it nowhere.
 `
 
 func runEngagements(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stderr, engagementsUsage)
 		return flag.ErrHelp
 	}

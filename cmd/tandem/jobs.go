@@ -26,7 +26,7 @@ Arguments of jobs are not shown.
 `
 
 func runJobs(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stderr, jobsUsage)
 		return flag.ErrHelp
 	}

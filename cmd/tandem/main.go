@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"syscall"
 
 	"github.com/tandemhq/tandem"
@@ -58,7 +59,24 @@ func main() {
 }
 
 // run dispatches a subcommand. It is main without the process, for tests.
+// Help asked for (-h, --help or help, on any command or subcommand) is
+// an answer, not a failure: the usage is printed and run returns nil, so
+// the exit status is 0; a command run without what it needs prints its
+// usage and fails.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) && slices.ContainsFunc(args, isHelp) {
+		return nil
+	}
+	return err
+}
+
+// isHelp reports whether an argument asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
@@ -97,6 +115,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "version":
+		if len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprint(stdout, "Usage: tandem version\n\nPrints the version of this binary: a release, or dev- and the commit it was built from.\n")
+			return nil
+		}
 		fmt.Fprintln(stdout, "tandem", buildVersion())
 		return nil
 	case "help", "-h", "--help":
@@ -160,7 +182,7 @@ func oneVerb(args []string, verb, usage string, stderr io.Writer) error {
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	if len(args) == 0 {
+	if len(args) == 0 || isHelp(args[0]) {
 		return flag.ErrHelp
 	}
 	return fmt.Errorf("unknown command %q: the only one here is %q", args[0], verb)

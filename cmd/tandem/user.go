@@ -28,7 +28,7 @@ a terminal, or asked for at the terminal. There is no default password.
 `
 
 func runUser(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stderr, userUsage)
 		return flag.ErrHelp
 	}
