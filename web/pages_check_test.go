@@ -93,13 +93,14 @@ func (f *checkFixture) checkedPages() []checkedPage {
 
 // accessiblePages lists the pages the browser checks with axe-core, at
 // 1280 and 390 px (TestBrowserAccessibility): every role's home page, an
-// engagement of each kind as its learner sees it, the proposal form and the
-// picker. Add a page here and it is checked at both widths.
+// engagement of each kind as its learner sees it, the proposal form, the
+// picker, and the pages with the widest tables. Add a page here and it is checked at both widths.
 func (f *checkFixture) accessiblePages() []checkedPage {
 	coaching, mentoring := fmt.Sprintf("/engagements/%d", f.coaching), fmt.Sprintf("/engagements/%d", f.mentor)
 	return []checkedPage{
-		{"admin", "/", 200}, {"pam", "/", 200}, {"ceo", "/", 200}, {"mia", "/", 200}, {"vp", "/", 200},
-		{"dev", "/", 200}, {"dev", coaching, 200}, {"dev", coaching + "?tab=goals", 200},
+		{"admin", "/", 200}, {"admin", "/engagements?all=1", 200}, {"admin", "/admin/members", 200}, {"admin", "/admin/invitations", 200},
+		{"pam", "/", 200}, {"ceo", "/", 200}, {"mia", "/", 200}, {"vp", "/", 200},
+		{"dev", "/", 200}, {"dev", "/people", 200}, {"dev", "/skills", 200}, {"dev", coaching, 200}, {"dev", coaching + "?tab=goals", 200},
 		{"dev", mentoring, 200}, {"dev", mentoring + "?tab=goals", 200},
 		{"dev", "/engagements/new?kind=mentoring", 200}, {"dev", "/engagements/candidates?kind=mentoring&role=guide&q=mi", 200},
 	}
