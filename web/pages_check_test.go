@@ -81,7 +81,7 @@ func (f *checkFixture) checkedPages() []checkedPage {
 		// Administration.
 		{"admin", "/admin/members", 200}, {"admin", "/admin/import", 200}, {"admin", "/admin/invitations", 200},
 		{"admin", "/admin/mail", 200}, {"admin", "/admin/jobs", 200}, {"admin", "/admin/settings", 200}, {"admin", "/admin/rubric", 200},
-		{"admin", "/admin/subscribers", 200}, {"admin", "/admin/digest", 200},
+		{"admin", "/admin/subscribers", 200}, {"", "/signin", 200}, {"", "/no-such-page", 404}, {"dev", "/admin/members", 403}, {"admin", "/admin/digest", 200},
 	}
 	// Every tab of an engagement of each kind, as each party sees it.
 	for _, tab := range []string{"", "?tab=sessions", "?tab=goals", "?tab=agreement", "?tab=timeline", "?tab=end"} {
@@ -94,11 +94,12 @@ func (f *checkFixture) checkedPages() []checkedPage {
 // accessiblePages lists the pages the browser checks with axe-core, at
 // 1280 and 390 px (TestBrowserAccessibility): every role's home page, an
 // engagement of each kind as its learner sees it, the proposal form, the
-// picker, and the pages with the widest tables. Add a page here and it is checked at both widths.
+// picker, the pages with the widest tables, sign-in and errors. Add a page here and it is checked at both widths.
 func (f *checkFixture) accessiblePages() []checkedPage {
 	coaching, mentoring := fmt.Sprintf("/engagements/%d", f.coaching), fmt.Sprintf("/engagements/%d", f.mentor)
 	return []checkedPage{
 		{"admin", "/", 200}, {"admin", "/engagements?all=1", 200}, {"admin", "/admin/members", 200}, {"admin", "/admin/invitations", 200},
+		{"admin", "/admin/subscribers", 200}, {"", "/signin", 200}, {"", "/no-such-page", 404}, {"dev", "/admin/members", 403},
 		{"pam", "/", 200}, {"ceo", "/", 200}, {"mia", "/", 200}, {"vp", "/", 200},
 		{"dev", "/", 200}, {"dev", "/people", 200}, {"dev", "/skills", 200}, {"dev", coaching, 200}, {"dev", coaching + "?tab=goals", 200},
 		{"dev", mentoring, 200}, {"dev", mentoring + "?tab=goals", 200},
