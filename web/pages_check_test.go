@@ -29,20 +29,19 @@ type checkFixture struct {
 func newCheckFixture(t *testing.T) *checkFixture {
 	t.Helper()
 	f := &checkFixture{nextFixture: newNextFixture(t)}
-	e := f.e
-	must := func(want int, who, method, path, body string) map[string]any {
-		t.Helper()
-		st, out, _ := e.api(method, path, f.tok[who], body)
-		if st != want {
-			t.Fatalf("%s %s %s: %d %v", who, method, path, st, out)
+	evaluations := fmt.Sprintf("/api/v1/engagements/%d/evaluations", f.coaching)
+	var out map[string]any
+	for _, c := range []struct{ who, path, body string }{
+		{"ceo", evaluations, `{"level":1,"evidence":"Seen in a review"}`},
+		{"ceo", evaluations, `{"level":2,"evidence":"Led one alone"}`},
+		{"admin", "/api/v1/programs", `{"name":"Spring mentoring","admin_emails":["pam@acme.test"]}`},
+	} {
+		var st int
+		if st, out, _ = f.e.api("POST", c.path, f.tok[c.who], c.body); st != http.StatusCreated {
+			t.Fatalf("%s POST %s: %d %v", c.who, c.path, st, out)
 		}
-		return out
 	}
-	for _, level := range []int{1, 2} {
-		must(http.StatusCreated, "ceo", "POST", fmt.Sprintf("/api/v1/engagements/%d/evaluations", f.coaching), fmt.Sprintf(`{"level":%d,"evidence":"Seen in a review"}`, level))
-	}
-	out := must(http.StatusCreated, "admin", "POST", "/api/v1/programs", `{"name":"Spring mentoring","admin_emails":["pam@acme.test"]}`)
-	f.program = int64(out["id"].(float64))
+	f.program = int64(out["id"].(float64)) // the last answer: the program
 	return f
 }
 
