@@ -522,19 +522,12 @@ func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64)
 		for _, x := range mgrs {
 			managerOf[x.person] = x.manager
 		}
-		ag := programAgreement(p, by)
 		for _, pr := range run.Pairs {
-			e := &tandem.Engagement{OrgID: orgID, Kind: tandem.Mentoring, CreatedBy: by, Learner: pr.Mentee, Guide: pr.Mentor,
-				Areas: p.Areas, ReviewMonths: settings.ReviewMonths, Start: ag.Start, End: ag.End}
-			if m := managerOf[pr.Mentee.ID]; m != 0 && m != pr.Mentor.ID {
-				e.Manager = tandem.PersonRef{ID: m}
-				e.ManagerRequired = !settings.MentoringManagerOptional
-			}
-			a := ag
-			if err := insertEngagement(ctx, tx, e, &a); err != nil {
+			id, err := proposeProgramPair(ctx, tx, p, settings, by, pr.Mentee, pr.Mentor, managerOf[pr.Mentee.ID])
+			if err != nil {
 				return err
 			}
-			res.IDs = append(res.IDs, e.ID)
+			res.IDs = append(res.IDs, id)
 		}
 		res.Engagements = len(res.IDs)
 		_, err = tx.Exec(ctx, `UPDATE program_runs SET published_at = ?, published_by = ? WHERE id = ? AND org_id = ?`, tx.now, by, runID, orgID)
