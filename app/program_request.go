@@ -128,12 +128,7 @@ func (a *App) selfServe(ctx context.Context, act *tandem.Actor, v *ProgramView, 
 		return out, nil
 	}
 	if m, ok := ss.Partner[me]; ok {
-		out.Partner = &tandem.PersonRef{ID: m}
-		for _, r := range out.Requests {
-			if r.Status == tandem.RequestAccepted {
-				out.Partner = &r.Mentor
-			}
-		}
+		out.Partner = &m
 	}
 	for i, r := range out.Requests {
 		if r.Status == tandem.RequestOpen {
@@ -324,4 +319,12 @@ func (a *App) requestsToAnswer(ctx context.Context, act *tandem.Actor) ([]sqldb.
 		return nil, nil
 	}
 	return a.DB.RequestsToAnswer(ctx, act.Org.ID, act.Person.ID)
+}
+
+// CheckParticipant answers not found to whoever does not see the
+// program and forbidden to whoever has no approved application in one of
+// the roles, before a request's body is read.
+func (a *App) CheckParticipant(ctx context.Context, id int64, roles ...tandem.ApplicationRole) error {
+	_, _, err := a.participant(ctx, id, roles...)
+	return err
 }

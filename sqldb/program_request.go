@@ -52,7 +52,7 @@ type SelfServe struct {
 	// the published run and accepted requests.
 	Load map[int64]int
 	// Partner is each placed mentee's mentor.
-	Partner map[int64]int64
+	Partner map[int64]tandem.PersonRef
 	// Capacity is each approved mentor's capacity.
 	Capacity map[int64]int
 }
@@ -74,7 +74,7 @@ func (db *DB) LoadSelfServe(ctx context.Context, orgID, programID int64) (*SelfS
 }
 
 func loadSelfServe(ctx context.Context, q querier, orgID, programID int64) (*SelfServe, error) {
-	s := &SelfServe{Load: map[int64]int{}, Partner: map[int64]int64{}, Capacity: map[int64]int{}}
+	s := &SelfServe{Load: map[int64]int{}, Partner: map[int64]tandem.PersonRef{}, Capacity: map[int64]int{}}
 	var published int
 	err := q.QueryRowContext(ctx, `SELECT p.matching_mode, (SELECT COUNT(*) FROM program_runs r WHERE r.program_id = p.id AND r.published_at IS NOT NULL)
 		FROM programs p WHERE p.id = ? AND p.org_id = ?`, programID, orgID).Scan(&s.Mode, &published)
@@ -85,18 +85,23 @@ func loadSelfServe(ctx context.Context, q querier, orgID, programID int64) (*Sel
 		return nil, err
 	}
 	s.Published = published > 0
-	type pair struct{ mentee, mentor int64 }
-	pairs, err := queryAll(ctx, q, func(rows *sql.Rows, p *pair) error { return rows.Scan(&p.mentee, &p.mentor) },
-		`SELECT x.person_id, x.mentor_id FROM program_run_rows x JOIN program_runs r ON r.id = x.run_id
-		WHERE r.program_id = ? AND r.org_id = ? AND r.published_at IS NOT NULL AND x.mentor_id IS NOT NULL
-		UNION ALL
-		SELECT mentee_id, mentor_id FROM program_requests WHERE program_id = ? AND org_id = ? AND status = 'accepted'`,
-		programID, orgID, programID, orgID)
+	type pair struct {
+		mentee int64
+		mentor tandem.PersonRef
+	}
+	pairs, err := queryAll(ctx, q, func(rows *sql.Rows, p *pair) error {
+		return rows.Scan(&p.mentee, &p.mentor.ID, &p.mentor.Name, &p.mentor.Email, &p.mentor.Title)
+	}, `SELECT x.mentee, pe.id, pe.name, pe.email, pe.title FROM (
+			SELECT x.person_id AS mentee, x.mentor_id AS mentor FROM program_run_rows x JOIN program_runs r ON r.id = x.run_id
+			WHERE r.program_id = ? AND r.org_id = ? AND r.published_at IS NOT NULL AND x.mentor_id IS NOT NULL
+			UNION ALL
+			SELECT mentee_id, mentor_id FROM program_requests WHERE program_id = ? AND org_id = ? AND status = 'accepted') x
+		JOIN people pe ON pe.id = x.mentor`, programID, orgID, programID, orgID)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range pairs {
-		s.Load[p.mentor]++
+		s.Load[p.mentor.ID]++
 		s.Partner[p.mentee] = p.mentor
 	}
 	type seat struct {

@@ -137,6 +137,7 @@ type programPage struct {
 	Program   *app.ProgramView
 	Questions []tandem.Question
 	Form      Form // the admins form or the state form, when refused
+	SelfServe *app.SelfServeView
 }
 
 // Count returns how many applications have the status.
@@ -158,7 +159,12 @@ func (s *Server) showProgram(w http.ResponseWriter, r *http.Request, status int,
 	if form.Values == nil && v.Names() {
 		form.Values = url.Values{"admins": {programFormValues(&v.Program).Get("admins")}}
 	}
-	s.render(w, r, status, "program", &programPage{Page: Page{Title: v.Name, Nav: "programs"}, Program: v, Questions: qs, Form: form})
+	ss, err := s.app.SelfServe(r.Context(), v.ID, 0)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "program", &programPage{Page: Page{Title: v.Name, Nav: "programs"}, Program: v, Questions: qs, Form: form, SelfServe: ss})
 }
 
 func (s *Server) handleProgram(w http.ResponseWriter, r *http.Request) {
