@@ -299,17 +299,41 @@ func (a *App) SetMatchingMode(ctx context.Context, id int64, mode tandem.Matchin
 	if err != nil {
 		return err
 	}
+	return a.setMatchingMode(ctx, act.Org.ID, &v.Program, mode)
+}
+
+// SetMatchingModeForOperator is SetMatchingMode with the operator's
+// authority, for the CLI; it returns the mode and whether mentees may ask
+// now (and why not).
+func (a *App) SetMatchingModeForOperator(ctx context.Context, orgID, id int64, mode tandem.MatchingMode) (*SelfServeView, error) {
+	p, err := a.DB.ProgramByID(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.setMatchingMode(ctx, orgID, p, mode); err != nil {
+		return nil, err
+	}
+	ss, err := a.DB.LoadSelfServe(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &SelfServeView{Mode: ss.Mode}
+	out.Open, out.Why = ss.Open(p.State)
+	return out, nil
+}
+
+func (a *App) setMatchingMode(ctx context.Context, orgID int64, p *tandem.Program, mode tandem.MatchingMode) error {
 	if err := tandem.CheckMatchingMode(mode); err != nil {
 		return err
 	}
-	if v.State == tandem.ProgramClosed {
+	if p.State == tandem.ProgramClosed {
 		return tandem.Errorf(tandem.ECONFLICT, "The program is closed.")
 	}
-	if v.Kind != tandem.Mentoring && mode != tandem.MatchCohort {
+	if p.Kind != tandem.Mentoring && mode != tandem.MatchCohort {
 		msg := "Only mentoring programs let mentees ask mentors."
 		return &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"mode": msg}}
 	}
-	return a.DB.SetMatchingMode(ctx, act.Org.ID, id, mode)
+	return a.DB.SetMatchingMode(ctx, orgID, p.ID, mode)
 }
 
 // requestsToAnswer is the home page's hook: open requests to the person
