@@ -171,10 +171,7 @@ func (a *App) selfServe(ctx context.Context, act *tandem.Actor, v *ProgramView, 
 		out.Suggestions = out.Suggestions[:limit]
 	}
 	for k := range out.Suggestions {
-		out.Suggestions[k].Reasons = sc.co.Reasons(0, sc.mentor[out.Suggestions[k].Mentor.ID], 3)
-		if out.Suggestions[k].Reasons == nil {
-			out.Suggestions[k].Reasons = []string{}
-		}
+		out.Suggestions[k].Reasons = suggestionReasons(sc, out.Suggestions[k].Mentor.ID)
 		out.Suggestions[k].Score = math.Round(out.Suggestions[k].Score*100) / 100
 	}
 	return out, nil
@@ -222,6 +219,17 @@ func (a *App) scoreMentee(ctx context.Context, orgID, programID, menteeID int64)
 	return sc, nil
 }
 
+// suggestionReasons are the cohort run's reasons for the pair; a pair
+// that meets no weighted criterion says so (the run's own wording speaks
+// of the whole cohort's matching).
+func suggestionReasons(sc *menteeScores, mentorID int64) []string {
+	j := sc.mentor[mentorID]
+	if sc.row[j] == 0 {
+		return []string{"meets none of the program's weighted criteria, and has room"}
+	}
+	return sc.co.Reasons(0, j, 3)
+}
+
 // AskMentor is the mentee's request to a mentor of the program, with an
 // optional message. The pair's score and reasons are stored as the
 // suggestion showed them.
@@ -254,7 +262,7 @@ func (a *App) AskMentor(ctx context.Context, id, mentorID int64, message string)
 			return nil, &tandem.Error{Code: tandem.EINVALID, Message: m, Fields: map[string]string{"mentor_id": m}}
 		} else if s == s {
 			r.Score = math.Round(float64(s)*100) / 100
-			r.Reasons = sc.co.Reasons(0, j, 3)
+			r.Reasons = suggestionReasons(sc, mentorID)
 		}
 	}
 	if err := a.DB.AskMentor(ctx, act.Org.ID, id, r); err != nil {

@@ -16,7 +16,20 @@ import (
 // page and the program page, and accepts; the mentee finds the proposed
 // partnership. The API does the same: suggestions, requests, decline,
 // cancel, and a stranger gets 404.
-func TestSelfServePages(t *testing.T) {
+// selfServeFixture is a running mentoring program (cohort mode) of Acme
+// run by Ada, with approved mentees Mona and Nina and mentors Mike and
+// Mary (one seat each), and everyone's API token.
+type selfServeFixture struct {
+	e                     *env
+	ada, mona, nina, mike *browser
+	mary                  *browser
+	adaT, monaT, ninaT    string
+	mikeT, maryT          string
+	base, page            string
+}
+
+func newSelfServeFixture(t *testing.T) *selfServeFixture {
+	t.Helper()
 	e := newEnv(t)
 	ada := e.setup("Acme", "Ada", "ada@acme.test")
 	mona := ada.invite("mona@acme.test", "Mona Mentee", "member")
@@ -53,6 +66,17 @@ func TestSelfServePages(t *testing.T) {
 		}
 	}
 
+	return &selfServeFixture{e: e, ada: ada, mona: mona, nina: nina, mike: mike, mary: mary, adaT: adaT, monaT: monaT, ninaT: ninaT,
+		mikeT: mikeT, maryT: maryT, base: base, page: page}
+}
+
+func TestSelfServePages(t *testing.T) {
+	f := newSelfServeFixture(t)
+	e, ada, mona, mike := f.e, f.ada, f.mona, f.mike
+	adaT, monaT, ninaT, mikeT, maryT := f.adaT, f.monaT, f.ninaT, f.mikeT, f.maryT
+	base, page := f.base, f.page
+	var st int
+	var body map[string]any
 	// Cohort mode: the mentee is told, the API says why.
 	if r := mona.get(page); r.status != http.StatusOK || !strings.Contains(html.UnescapeString(r.body), "mentees do not ask mentors themselves") {
 		t.Errorf("a cohort program's page: %d", r.status)
