@@ -281,10 +281,10 @@ func TestSelfServeBoth(t *testing.T) {
 	}
 }
 
-// TestSelfServeCapacityRace: a mentor with one seat accepting two
-// requests at once makes exactly one partnership, many times over, on
-// both databases (the program's row lock; without it PostgreSQL makes
-// two).
+// TestSelfServeCapacityRace: a mentee asking twice at once makes one
+// request; a mentor with one seat accepting two requests at once makes
+// exactly one partnership; many times over, on both databases (the
+// program's row lock; without it PostgreSQL makes two partnerships).
 func TestSelfServeCapacityRace(t *testing.T) {
 	c := newCast(t)
 	admin := c.ctx["admin"]
@@ -326,15 +326,37 @@ func TestSelfServeCapacityRace(t *testing.T) {
 	for k := range rounds {
 		mo := ctxs[fmt.Sprintf("mo%d", k)]
 		moID := tandem.ActorFrom(mo).Person.ID
-		var reqs []int64
-		for _, who := range []string{"ma", "mb"} {
-			r, err := c.a.AskMentor(ctxs[fmt.Sprintf("%s%d", who, k)], p.ID, moID, "")
-			if err != nil {
-				t.Fatalf("round %d: %s asks: %v", k, who, err)
-			}
-			reqs = append(reqs, r.ID)
-		}
+		// One mentee asking twice at once: one request.
 		var wg sync.WaitGroup
+		asks := make([]error, 2)
+		ids := make([]int64, 2)
+		for i := range asks {
+			wg.Go(func() {
+				r, err := c.a.AskMentor(ctxs[fmt.Sprintf("ma%d", k)], p.ID, moID, "")
+				asks[i] = err
+				if err == nil {
+					ids[i] = r.ID
+				}
+			})
+		}
+		wg.Wait()
+		var reqs []int64
+		for i, err := range asks {
+			switch {
+			case err == nil:
+				reqs = append(reqs, ids[i])
+			case code(err) != tandem.ECONFLICT || !strings.Contains(err.Error(), "You asked"):
+				t.Errorf("round %d: asking twice at once: %v", k, err)
+			}
+		}
+		if len(reqs) != 1 {
+			t.Fatalf("round %d: %d requests from one mentee asking twice at once", k, len(reqs))
+		}
+		r, err := c.a.AskMentor(ctxs[fmt.Sprintf("mb%d", k)], p.ID, moID, "")
+		if err != nil {
+			t.Fatalf("round %d: mb asks: %v", k, err)
+		}
+		reqs = append(reqs, r.ID)
 		errs := make([]error, len(reqs))
 		for i, rid := range reqs {
 			wg.Go(func() { _, errs[i] = c.a.AnswerRequest(mo, p.ID, rid, true) })
