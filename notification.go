@@ -144,7 +144,8 @@ func NotifyRule(t EventType) (c Category, partnersOnly, ok bool) {
 		return CategoryEngagements, false, true
 	case ReminderActionItemDue, ReminderReviewDue, ReminderAgreementWaiting, ReminderStalled:
 		return CategoryReminders, false, true
-	case ProgramApplied, ProgramApproved, ProgramDeclined, ProgramWithdrawn, ProgramOpened, ProgramInvited:
+	case ProgramApplied, ProgramApproved, ProgramDeclined, ProgramWithdrawn, ProgramOpened, ProgramInvited,
+		ProgramRequested, ProgramRequestAccepted, ProgramRequestDeclined, ProgramRequestCancelled:
 		return CategoryPrograms, false, true
 	}
 	return "", false, false
@@ -195,6 +196,9 @@ func (n *Notification) Headline() string {
 	who := n.Actor.Name
 	if who == "" {
 		who = "Someone"
+	}
+	if h, ok := n.requestHeadline(who); ok {
+		return h
 	}
 	switch n.Event {
 	case EventProposed:

@@ -37,6 +37,7 @@ type Next struct {
 	Reversals []tandem.Engagement // role reversals the partner proposed
 	Reviews   []tandem.Engagement // mentoring review points due or near
 	Decisions []sqldb.ProgramDecisions
+	Requests  []sqldb.ProgramRequests // mentees' requests to the person as a mentor
 	// Sessions starting from now to Until, soonest first.
 	Sessions []sqldb.UpcomingSession
 	// ActionItems are the person's open items due within a week or
@@ -52,7 +53,7 @@ type Next struct {
 
 // Waiting reports whether anything waits on the person.
 func (n *Next) Waiting() bool {
-	return len(n.ToAgree)+len(n.Reversals)+len(n.Reviews)+len(n.Decisions) > 0
+	return len(n.ToAgree)+len(n.Reversals)+len(n.Reviews)+len(n.Decisions)+len(n.Requests) > 0
 }
 
 // WhatsNext gathers the person's next things in a fixed number of queries,
@@ -95,6 +96,9 @@ func (a *App) WhatsNext(ctx context.Context) (*Next, error) {
 		if n.Decisions, err = a.DB.ApplicationsToDecide(ctx, act.Org.ID, me, act.Person.IsAdmin()); err != nil {
 			return nil, err
 		}
+	}
+	if n.Requests, err = a.requestsToAnswer(ctx, act); err != nil {
+		return nil, err
 	}
 	if n.Sessions, err = a.DB.UpcomingSessions(ctx, act.Org.ID, me, now, n.Until); err != nil {
 		return nil, err

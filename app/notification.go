@@ -189,6 +189,12 @@ func programNext(n *tandem.Notification) string {
 		return "You are in the cohort: you will hear from Tandem when you are matched."
 	case tandem.ProgramDeclined:
 		return "Your application stays on the program's page; the program's admins can tell you more."
+	case tandem.ProgramRequested:
+		return "Accept or decline the request on the program's page."
+	case tandem.ProgramRequestAccepted:
+		return "Read the proposed outcome agreement and agree to it to start."
+	case tandem.ProgramRequestDeclined, tandem.ProgramRequestCancelled:
+		return "See the program's page for what you can do next."
 	case tandem.ProgramOpened:
 		if n.Detail != "" {
 			return "Apply as a mentor or a mentee until " + n.Detail + "."

@@ -522,13 +522,7 @@ func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64)
 		ag := programAgreement(p, by)
 		es := make([]*tandem.Engagement, len(run.Pairs))
 		for k, pr := range run.Pairs {
-			e := &tandem.Engagement{OrgID: orgID, Kind: tandem.Mentoring, CreatedBy: by, Learner: pr.Mentee, Guide: pr.Mentor,
-				Areas: p.Areas, ReviewMonths: settings.ReviewMonths, Start: ag.Start, End: ag.End}
-			if m := managerOf[pr.Mentee.ID]; m != 0 && m != pr.Mentor.ID {
-				e.Manager = tandem.PersonRef{ID: m}
-				e.ManagerRequired = !settings.MentoringManagerOptional
-			}
-			es[k] = e
+			es[k] = programEngagement(p, settings, by, ag, pr.Mentee, pr.Mentor, managerOf[pr.Mentee.ID])
 		}
 		// The rows insertEngagement writes for each, in bulk.
 		if err := proposeMany(ctx, tx, es, ag); err != nil {
@@ -550,6 +544,20 @@ func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64)
 
 // programAgreement is the draft agreement a program's partnerships start
 // from: the parties change it and agree as for any partnership.
+// programEngagement is the partnership a program proposes between a mentee
+// and a mentor, with the mentee's manager (unless that is the mentor) as
+// the third party: the same whether a cohort run is published or a mentor
+// accepts a request.
+func programEngagement(p *tandem.Program, settings tandem.Settings, by int64, ag tandem.Agreement, mentee, mentor tandem.PersonRef, manager int64) *tandem.Engagement {
+	e := &tandem.Engagement{OrgID: p.OrgID, Kind: tandem.Mentoring, CreatedBy: by, Learner: mentee, Guide: mentor,
+		Areas: p.Areas, ReviewMonths: settings.ReviewMonths, Start: ag.Start, End: ag.End}
+	if manager != 0 && manager != mentor.ID {
+		e.Manager = tandem.PersonRef{ID: manager}
+		e.ManagerRequired = !settings.MentoringManagerOptional
+	}
+	return e
+}
+
 func programAgreement(p *tandem.Program, by int64) tandem.Agreement {
 	outcome := "Agree on what you want from this mentoring in " + p.Name
 	if len(p.Areas) > 0 {

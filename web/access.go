@@ -34,6 +34,10 @@ type access struct {
 	// not see the program gets not found; whoever sees it but may not do
 	// this, forbidden.
 	program tandem.ProgramFacet
+	// roles, for program routes of self-serve matching: only someone
+	// with an approved application in one of these roles may call it;
+	// others who see the program get 403.
+	roles []tandem.ApplicationRole
 	// browser: only a browser session may call it; an API token gets 403,
 	// so a token cannot mint tokens that outlive its revocation.
 	browser bool
@@ -105,6 +109,12 @@ func seeing(f tandem.Facet) access {
 // onProgram lets whoever may do the facet of the program call the route.
 func onProgram(f tandem.ProgramFacet) access {
 	return access{kind: programKind, program: f}
+}
+
+// onProgramAs lets the program's approved applicants in the roles call
+// the route (self-serve matching); others who see the program get 403.
+func onProgramAs(roles ...tandem.ApplicationRole) access {
+	return access{kind: programKind, program: tandem.ProgramOverview, roles: roles}
 }
 
 // onlyFor restricts an engagement route to one kind of engagement.

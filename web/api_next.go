@@ -76,6 +76,7 @@ type nextJSON struct {
 		Reversals  []nextEngagementJSON `json:"reversals"`
 		Reviews    []nextEngagementJSON `json:"reviews"`
 		Decisions  []nextDecisionJSON   `json:"decisions"`
+		Requests   []nextDecisionJSON   `json:"requests"` // mentees' requests to the person as a mentor
 	} `json:"waiting"`
 	Sessions        []nextSessionJSON `json:"sessions"`
 	ActionItems     []nextItemJSON    `json:"action_items"`
@@ -106,6 +107,10 @@ func toNextJSON(n *app.Next, me int64) nextJSON {
 	j.Waiting.Decisions = make([]nextDecisionJSON, len(n.Decisions))
 	for i, d := range n.Decisions {
 		j.Waiting.Decisions[i] = nextDecisionJSON{ProgramID: d.ProgramID, Name: d.Name, Waiting: d.Waiting, URL: fmt.Sprintf("/programs/%d/applications", d.ProgramID)}
+	}
+	j.Waiting.Requests = make([]nextDecisionJSON, len(n.Requests))
+	for i, d := range n.Requests {
+		j.Waiting.Requests[i] = nextDecisionJSON{ProgramID: d.ProgramID, Name: d.Name, Waiting: d.Waiting, URL: fmt.Sprintf("/programs/%d#requests", d.ProgramID)}
 	}
 	j.Sessions = make([]nextSessionJSON, len(n.Sessions))
 	for i, m := range n.Sessions {

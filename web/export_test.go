@@ -16,7 +16,9 @@ type RouteDecl struct {
 	Only    tandem.Kind
 	// Program is the facet of a program route ("program" kind).
 	Program tandem.ProgramFacet
-	API     bool
+	// Roles: only approved applicants in these roles (self-serve).
+	Roles []tandem.ApplicationRole
+	API   bool
 	// BrowserOnly: an API token gets 403.
 	BrowserOnly bool
 }
@@ -29,7 +31,7 @@ func RouteTable(s *Server) []RouteDecl {
 	var out []RouteDecl
 	for _, rt := range s.routeTable() {
 		out = append(out, RouteDecl{Pattern: rt.pattern, Kind: kindNames[rt.who.kind], Self: rt.who.self,
-			Viewers: rt.who.viewers, Facet: rt.who.facet, Only: rt.who.only, Program: rt.who.program, API: isAPI(rt.pattern), BrowserOnly: rt.who.browser})
+			Viewers: rt.who.viewers, Facet: rt.who.facet, Only: rt.who.only, Program: rt.who.program, Roles: rt.who.roles, API: isAPI(rt.pattern), BrowserOnly: rt.who.browser})
 	}
 	return out
 }

@@ -82,6 +82,12 @@ type matrixProgram struct {
 	question    int64
 	application int64 // 0: none
 	viewers     map[string]tandem.Viewer
+	// Self-serve matching: the approved role of each role that has one,
+	// a (cancelled) request, and whether the program runs (its
+	// questionnaire is fixed).
+	roles   map[string]tandem.ApplicationRole
+	request int64
+	running bool
 }
 
 // matrix is the fixture: both organizations, the roles, the engagements
@@ -285,9 +291,42 @@ func (m *matrix) programs(actxA, actxB, bctx context.Context) {
 	m.must(err, "apply to PB")
 	pb.application = ap.ID
 	pb.viewers = map[string]tandem.Viewer{adminB: tandem.ViewerAdmin}
-	m.progs = []*matrixProgram{p1, p2, pb}
+	// P3 (org A) is running self-serve, run by the program admin: the
+	// learner is its approved mentee, the mentor its approved mentor, and
+	// the learner's request to the mentor was cancelled (so answering it
+	// changes nothing).
+	p3 := mk(actxA, "P3", "A", []string{"pat@alpha.test"}, true, tandem.Question{Type: tandem.QuestionText, Label: "MK-P3-QUESTION"})
+	for _, x := range []struct {
+		who  string
+		role tandem.ApplicationRole
+		cap  int
+	}{{learnerR, tandem.AsMentee, 0}, {mentorR, tandem.AsMentor, 1}} {
+		ap, err := a.Apply(m.ctx(x.who), p3.id, tandem.Application{Role: x.role, Capacity: x.cap}, false)
+		m.must(err, "apply to P3")
+		_, err = a.Decide(actxA, p3.id, ap.ID, "approve")
+		m.must(err, "approve in P3")
+		if x.role == tandem.AsMentee {
+			p3.application = ap.ID
+		}
+	}
+	for _, st := range []tandem.ProgramState{tandem.ProgramMatching, tandem.ProgramRunning} {
+		_, err = a.MoveProgram(actxA, p3.id, st)
+		m.must(err, "move P3")
+	}
+	m.must(a.SetMatchingMode(actxA, p3.id, tandem.MatchSelfServe), "self-serve P3")
+	rq, err := a.AskMentor(m.ctx(learnerR), p3.id, m.people[mentorR].person.ID, "MK-P3-REQUEST")
+	m.must(err, "ask in P3")
+	_, err = a.CancelRequest(m.ctx(learnerR), p3.id, rq.ID)
+	m.must(err, "cancel in P3")
+	p3.request, p3.running = rq.ID, true
+	p3.roles = map[string]tandem.ApplicationRole{learnerR: tandem.AsMentee, mentorR: tandem.AsMentor}
+	p3.viewers = map[string]tandem.Viewer{adminA: tandem.ViewerAdmin, progAdmin: tandem.ViewerProgramAdmin, learnerR: tandem.ViewerApplicant,
+		mentorR: tandem.ViewerApplicant, coachR: tandem.ViewerEligible, managerR: tandem.ViewerEligible, unrelated: tandem.ViewerEligible}
+	m.progs = []*matrixProgram{p1, p2, p3, pb}
 	m.foreignProg["A"], m.foreignProg["B"] = p1, pb
 	membersA := []string{adminA, progAdmin, coachR, mentorR, learnerR, managerR, unrelated}
+	m.markers["MK-P3-DESC"], m.markers["MK-P3-QUESTION"] = membersA, membersA
+	m.markers["MK-P3-REQUEST"] = []string{learnerR, mentorR}
 	m.markers["MK-P1-DESC"], m.markers["MK-P1-QUESTION"] = membersA, membersA
 	m.markers["MK-P1-ANSWER"] = []string{adminA, progAdmin, learnerR}
 	m.markers["MK-P2-DESC"], m.markers["MK-P2-QUESTION"] = []string{adminA, mentorR}, []string{adminA, mentorR}
@@ -418,11 +457,12 @@ func (m *matrix) resources(pattern string, p *matrixPerson) []resource {
 	}
 	progRes := func(pr *matrixProgram, where string) resource {
 		v := map[string]string{"id": i64(pr.id), "question": i64(pr.question), "application": i64(pr.application),
-			"run": i64(0), "mentee": i64(0), "mentor": i64(0)}
+			"request": i64(pr.request), "run": i64(0), "mentee": i64(0), "mentor": i64(0)}
 		// The fixture programs have no runs and no pinned or forbidden
 		// pairs: those who run them may find none.
 		noSub := (strings.Contains(path, "{application}") && pr.application == 0) || strings.Contains(path, "{run}") ||
-			strings.Contains(path, "{mentee}") || strings.HasSuffix(path, "/rules/delete")
+			strings.Contains(path, "{mentee}") || strings.HasSuffix(path, "/rules/delete") ||
+			(strings.Contains(path, "{request}") && pr.request == 0)
 		return resource{label: pr.name, vals: v, where: where, prog: pr, noSub: noSub}
 	}
 	switch {
@@ -578,6 +618,11 @@ var matrixForms = map[string]string{
 	"POST /programs/{id}/invitations/csv":                     "",
 	"POST /programs/{id}/invitations/remind":                  "",
 	"POST /programs/{id}/invitation/decline":                  "",
+	"POST /programs/{id}/matching":                            "mode=bogus",
+	"POST /programs/{id}/requests":                            "mentor_id=bogus",
+	"POST /programs/{id}/requests/{request}/accept":           "",
+	"POST /programs/{id}/requests/{request}/decline":          "",
+	"POST /programs/{id}/requests/{request}/cancel":           "",
 	"POST /people/{id}/deactivate":                            "reason={long}", // too long: refused after the permission check
 	"POST /people/{id}/reactivate":                            "",              // an active person: 409 for an administrator
 }
@@ -639,6 +684,11 @@ var matrixJSON = map[string]string{
 	"POST /api/v1/programs/{id}/invitations":                         `{"emails":["bogus"]}`,
 	"POST /api/v1/programs/{id}/invitations/remind":                  `{}`,
 	"POST /api/v1/programs/{id}/invitation/decline":                  `{}`,
+	"PUT /api/v1/programs/{id}/matching":                             `{"mode":"bogus"}`,
+	"POST /api/v1/programs/{id}/requests":                            `{"mentor_id":0}`,
+	"POST /api/v1/programs/{id}/requests/{request}/accept":           `{}`,
+	"POST /api/v1/programs/{id}/requests/{request}/decline":          `{}`,
+	"POST /api/v1/programs/{id}/requests/{request}/cancel":           `{}`,
 	"POST /api/v1/people/{id}/deactivate":                            `{"reason":"{long}"}`,
 	"POST /api/v1/people/{id}/reactivate":                            `{}`,
 }
@@ -714,6 +764,10 @@ func expect(d web.RouteDecl, role string, p *matrixPerson, res resource) outcome
 			return notFound
 		}
 		if !tandem.CanProgram(v, d.Program) {
+			return forbidden
+		}
+		if len(d.Roles) > 0 && !slices.Contains(d.Roles, res.prog.roles[role]) {
+			// Self-serve: only the approved applicants in the roles.
 			return forbidden
 		}
 		if res.noSub {
@@ -995,6 +1049,9 @@ func (m *matrix) freshQuestion(pr *matrixProgram) int64 {
 	ctx := m.ctx(adminA)
 	if pr.org == "B" {
 		ctx = m.ctx(adminB)
+	}
+	if pr.running {
+		return pr.question // the questionnaire is fixed: deleting is refused
 	}
 	q, err := m.app.AddQuestion(ctx, pr.id, tandem.Question{Type: tandem.QuestionText, Label: "matrix question"})
 	m.must(err, "question")

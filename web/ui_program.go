@@ -140,6 +140,7 @@ type programPage struct {
 	// Invitation is the viewer's invitation to apply, when they have one
 	// and have not applied.
 	Invitation *tandem.ProgramInvitation
+	SelfServe  *app.SelfServeView
 }
 
 // Count returns how many applications have the status.
@@ -161,7 +162,12 @@ func (s *Server) showProgram(w http.ResponseWriter, r *http.Request, status int,
 	if form.Values == nil && v.Names() {
 		form.Values = url.Values{"admins": {programFormValues(&v.Program).Get("admins")}}
 	}
-	page := &programPage{Page: Page{Title: v.Name, Nav: "programs"}, Program: v, Questions: qs, Form: form}
+	ss, err := s.app.SelfServe(r.Context(), v.ID, 0)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	page := &programPage{Page: Page{Title: v.Name, Nav: "programs"}, Program: v, Questions: qs, Form: form, SelfServe: ss}
 	if v.Application == nil {
 		page.Invitation, err = s.app.MyProgramInvitation(r.Context(), v.ID)
 		if err != nil && tandem.ErrorCode(err) != tandem.ENOTFOUND {

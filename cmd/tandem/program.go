@@ -18,6 +18,7 @@ import (
 const programUsage = `Usage:
   tandem program create --org ORG --name NAME [--kind mentoring|coaching] [--admin EMAIL]... [--json]
   tandem program state --program ID enrolling|matching|running|closed [--json]
+  tandem program mode --program ID cohort|self_serve|both [--json]
   tandem program import-applications --program ID FILE.csv [--json]
   tandem program match --program ID [--stable] [--weight KEY=N]... [--json]
   tandem program publish --program ID --run RUN [--json]
@@ -30,6 +31,13 @@ admin (repeat it for several): they run this program only.
 state moves a program, by the same rules as the web: draft → enrolling →
 matching → running → closed, or closed from any open state. It prints
 "program ID: STATE" (with --json: {"id", "name", "state", "next_states"}).
+
+mode sets how the program's mentees find their mentors: cohort (the
+program admins match the whole cohort), self_serve (each approved mentee
+asks a mentor from ranked suggestions while the program is running) or
+both (self-serve once the cohort run is published). It prints "program ID:
+MODE" and whether mentees may ask now (with --json: {"id", "mode", "open",
+"why"}).
 
 import-applications enrolls people from a CSV file (- for standard input)
 whose header is email,role,capacity then one column per question, headed
@@ -96,7 +104,7 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		name = fs.String("name", "", "the program's name")
 		kind = fs.String("kind", "mentoring", "mentoring or coaching")
 		fs.Var(&admins, "admin", "email of a program admin (repeatable)")
-	case "state", "import-applications":
+	case "state", "import-applications", "mode":
 		programID = fs.Int64("program", 0, "the program's id")
 	case "publish":
 		programID = fs.Int64("program", 0, "the program's id")
@@ -126,6 +134,14 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		if len(rest) != 1 {
 			fs.Usage()
 			return fmt.Errorf("give one state to move to (enrolling, matching, running or closed)")
+		}
+	case "mode":
+		if *programID <= 0 {
+			return fmt.Errorf("give the program with --program ID")
+		}
+		if len(rest) != 1 {
+			fs.Usage()
+			return fmt.Errorf("give one matching mode (cohort, self_serve or both)")
 		}
 	case "publish":
 		if *programID <= 0 || *runID <= 0 {
@@ -194,6 +210,24 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 			return write(map[string]any{"id": p.ID, "name": p.Name, "state": p.State, "next_states": next})
 		}
 		_, err = fmt.Fprintf(stdout, "program %d: %s\n", p.ID, p.State)
+		return err
+	case "mode":
+		orgID, err := a.DB.ProgramOrg(ctx, *programID)
+		if err != nil {
+			return err
+		}
+		v, err := a.SetMatchingModeForOperator(ctx, orgID, *programID, tandem.MatchingMode(strings.ToLower(rest[0])))
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return write(map[string]any{"id": *programID, "mode": v.Mode, "open": v.Open, "why": v.Why})
+		}
+		now := "mentees may ask mentors now"
+		if !v.Open {
+			now = v.Why
+		}
+		_, err = fmt.Fprintf(stdout, "program %d: %s (%s)\n", *programID, v.Mode, now)
 		return err
 	case "publish":
 		orgID, err := a.DB.ProgramOrg(ctx, *programID)
