@@ -101,9 +101,9 @@ func nextEngagements(list []tandem.Engagement, anchor string, f func(e *tandem.E
 func toNextJSON(n *app.Next, me int64) nextJSON {
 	var j nextJSON
 	j.Zone, j.Today, j.Until = n.Zone.String(), string(n.Today), n.Until.UTC()
-	j.Waiting.Agreements = nextEngagements(n.ToAgree, "#agreement", func(e *tandem.Engagement, j *nextEngagementJSON) { j.Version = e.CurrentVersion })
+	j.Waiting.Agreements = nextEngagements(n.ToAgree, "?tab=agreement#h-agreement", func(e *tandem.Engagement, j *nextEngagementJSON) { j.Version = e.CurrentVersion })
 	j.Waiting.Reversals = nextEngagements(n.Reversals, "", nil)
-	j.Waiting.Reviews = nextEngagements(n.Reviews, "", func(e *tandem.Engagement, j *nextEngagementJSON) { j.Due = string(e.NextReview) })
+	j.Waiting.Reviews = nextEngagements(n.Reviews, "?tab=agreement#h-evolve", func(e *tandem.Engagement, j *nextEngagementJSON) { j.Due = string(e.NextReview) })
 	j.Waiting.Decisions = make([]nextDecisionJSON, len(n.Decisions))
 	for i, d := range n.Decisions {
 		j.Waiting.Decisions[i] = nextDecisionJSON{ProgramID: d.ProgramID, Name: d.Name, Waiting: d.Waiting, URL: fmt.Sprintf("/programs/%d/applications", d.ProgramID)}

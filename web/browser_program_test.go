@@ -174,7 +174,7 @@ func TestBrowserProgramMatching(t *testing.T) {
 
 	// A mentee finds the proposed partnership and its draft agreement.
 	signInAs(t, ctx, e.srv.URL, "mia@acme.test", "another good password")
-	step("mentee home", chromedp.WaitVisible(`a[href$="#agreement"]`), chromedp.Click(`a[href$="#agreement"]`),
+	step("mentee home", chromedp.WaitVisible(`a[href$="#h-agreement"]`), chromedp.Click(`a[href$="#h-agreement"]`),
 		chromedp.Poll[chromedp.Void](`location.pathname.startsWith("/engagements/") && document.readyState === "complete"`,
 			chromedp.WithPollingInterval(20*time.Millisecond)),
 		chromedp.WaitVisible(`nav.tabs a[href$="tab=agreement"]`),

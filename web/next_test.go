@@ -152,7 +152,7 @@ func TestHomeWhatsNext(t *testing.T) {
 	})
 	t.Run("Mentor", func(t *testing.T) {
 		body := home("mia")
-		if !strings.Contains(body, mentoring+"#agreement") || !strings.Contains(body, "Read and answer the agreement") {
+		if !strings.Contains(body, mentoring+"?tab=agreement#h-agreement") || !strings.Contains(body, "Read and answer the agreement") {
 			t.Errorf("the mentor is not asked to answer:\n%s", body)
 		}
 	})
@@ -161,7 +161,7 @@ func TestHomeWhatsNext(t *testing.T) {
 		// The manager answers the mentoring agreement and sees the coaching
 		// goal (the matrix lets managers see coaching goals), never the
 		// session, the agenda, notes or Dev's action item.
-		for _, want := range []string{mentoring + "#agreement", "Lead two incident reviews"} {
+		for _, want := range []string{mentoring + "?tab=agreement#h-agreement", "Lead two incident reviews"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("manager's home lacks %q", want)
 			}
