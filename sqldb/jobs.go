@@ -74,8 +74,11 @@ func (tx *Tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.Inser
 }
 
 // EnqueueMany inserts jobs in the transaction as Enqueue does each of
-// them, in order, with one statement per batch of 5,000 (River's
-// InsertManyTx): publishing a cohort enqueues tens of thousands of emails.
+// them, in order, with one statement per batch of 5,000: publishing a
+// cohort enqueues tens of thousands of emails. River's InsertManyFastTx
+// (COPY on PostgreSQL; on SQLite no rows read back, which was most of
+// the time of InsertManyTx) is InsertManyTx without unique jobs, which
+// Tandem's jobs are not.
 func (tx *Tx) EnqueueMany(ctx context.Context, jobs []river.JobArgs) error {
 	const per = 5000
 	for start := 0; start < len(jobs); start += per {
@@ -88,7 +91,7 @@ func (tx *Tx) EnqueueMany(ctx context.Context, jobs []river.JobArgs) error {
 			}
 			params[k] = river.InsertManyParams{Args: args, InsertOpts: opts}
 		}
-		if _, err := tx.db.jobs.InsertManyTx(ctx, tx.tx, params); err != nil {
+		if _, err := tx.db.jobs.InsertManyFastTx(ctx, tx.tx, params); err != nil {
 			return fmt.Errorf("enqueue %d %s jobs: %w", len(batch), batch[0].Kind(), err)
 		}
 	}

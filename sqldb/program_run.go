@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tandemhq/tandem"
 )
@@ -20,8 +22,10 @@ import (
 type CohortData struct {
 	Program   *tandem.Program
 	Questions []tandem.Question
-	Mentees   []tandem.CohortMember
-	Mentors   []tandem.CohortMember
+	// Mentees and Mentors hold the answers to the matching questions
+	// only: the others are never scored.
+	Mentees []tandem.CohortMember
+	Mentors []tandem.CohortMember
 	// Chain lists (mentee person id, mentor person id) pairs where either
 	// is in the other's management chain (the mentoring rule, as Related).
 	Chain [][2]int64
@@ -73,6 +77,19 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 			byApp[appOrder[k]] = &members[k]
 			byPerson[members[k].Person.ID] = &members[k]
 		}
+		// The answers to the matching questions (the others are never
+		// scored), decoded on every core: for 10,000 mentees the JSON is
+		// most of the load.
+		criterion := map[int64]bool{}
+		for _, q := range d.Questions {
+			criterion[q.ID] = q.Criterion()
+		}
+		type raw struct {
+			app, q int64
+			v      []byte
+			ans    tandem.Answer
+		}
+		var raws []raw
 		rows, err = tx.Query(ctx, `SELECT an.application_id, an.question_id, an.value FROM program_answers an
 			JOIN program_applications a ON a.id = an.application_id WHERE a.org_id = ? AND a.program_id = ? AND a.status = ?`,
 			orgID, programID, tandem.AppApproved)
@@ -80,24 +97,29 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 			return err
 		}
 		for rows.Next() {
-			var app, q int64
-			var v string
-			if err := rows.Scan(&app, &q, &v); err != nil {
+			var r raw
+			if err := rows.Scan(&r.app, &r.q, &r.v); err != nil {
 				rows.Close()
 				return err
 			}
-			var ans tandem.Answer
-			if err := json.Unmarshal([]byte(v), &ans); err != nil {
-				rows.Close()
-				return fmt.Errorf("answer %d/%d: %w", app, q, err)
-			}
-			if m := byApp[app]; m != nil {
-				m.Answers[q] = ans
+			if criterion[r.q] && byApp[r.app] != nil {
+				raws = append(raws, r)
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		if err := decodeAnswers(len(raws), func(k int) error {
+			if err := json.Unmarshal(raws[k].v, &raws[k].ans); err != nil {
+				return fmt.Errorf("answer %d/%d: %w", raws[k].app, raws[k].q, err)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, r := range raws {
+			byApp[r.app].Answers[r.q] = r.ans
 		}
 		rows, err = tx.Query(ctx, `SELECT ps.person_id, ps.skill_id, ps.level FROM person_skills ps
 			JOIN program_applications a ON a.person_id = ps.person_id
@@ -161,6 +183,28 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 		return err
 	})
 	return d, err
+}
+
+// decodeAnswers calls decode(0…n-1) on every core and returns the first
+// error.
+func decodeAnswers(n int, decode func(k int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/1000))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < n; k += workers {
+				if err := decode(k); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func pairRules(ctx context.Context, q querier, orgID, programID int64) ([]tandem.PairRule, error) {
