@@ -24,6 +24,11 @@ type checkedPage struct {
 type checkFixture struct {
 	*nextFixture
 	program int64
+	// cohort is a second program of Pam's, in matching with two runs
+	// (optimal, then stable): Dev and Ops applied as mentees, the CEO and
+	// Mia as mentors.
+	cohort     int64
+	runA, runB int64
 }
 
 func newCheckFixture(t *testing.T) *checkFixture {
@@ -42,7 +47,41 @@ func newCheckFixture(t *testing.T) *checkFixture {
 		}
 	}
 	f.program = int64(out["id"].(float64)) // the last answer: the program
+	f.cohort, f.runA, f.runB = f.cohortInMatching(t)
 	return f
+}
+
+// cohortInMatching makes, through the API as each person, a program in
+// matching with one question and two runs, and returns their ids.
+func (f *checkFixture) cohortInMatching(t *testing.T) (program, runA, runB int64) {
+	t.Helper()
+	call := func(who, method, path, body string, want int) map[string]any {
+		st, out, _ := f.e.api(method, path, f.tok[who], body)
+		if st != want {
+			t.Fatalf("%s %s %s: %d %v", who, method, path, st, out)
+		}
+		return out
+	}
+	out := call("admin", "POST", "/api/v1/programs", `{"name":"Autumn cohort","admin_emails":["pam@acme.test"],"areas":["career"]}`, http.StatusCreated)
+	program = int64(out["id"].(float64))
+	base := fmt.Sprintf("/api/v1/programs/%d", program)
+	out = call("pam", "POST", base+"/questions", `{"type":"single","label":"Track","options":["Build","Sell"],"required":true,"rule":"same","weight":3}`, http.StatusCreated)
+	track := fmt.Sprint(out["id"].(float64))
+	call("pam", "POST", base+"/state", `{"state":"enrolling"}`, http.StatusOK)
+	for _, a := range []struct{ who, role, capacity, track string }{
+		{"dev", "mentee", "", "Build"}, {"ops", "mentee", "", "Sell"}, {"ceo", "mentor", `"capacity":1,`, "Build"}, {"mia", "mentor", `"capacity":2,`, "Sell"},
+	} {
+		call(a.who, "POST", base+"/application", fmt.Sprintf(`{"role":%q,%s"answers":{%q:{"choices":[%q]}}}`, a.role, a.capacity, track, a.track), http.StatusCreated)
+	}
+	out = call("pam", "GET", base+"/applications", "", http.StatusOK)
+	for _, ap := range out["applications"].([]any) {
+		call("pam", "POST", fmt.Sprintf("%s/applications/%v/decision", base, ap.(map[string]any)["id"]), `{"decision":"approve"}`, http.StatusOK)
+	}
+	call("pam", "POST", base+"/state", `{"state":"matching"}`, http.StatusOK)
+	runID := func(out map[string]any) int64 { return int64(out["run"].(map[string]any)["id"].(float64)) }
+	runA = runID(call("pam", "POST", base+"/runs", `{"mode":"optimal"}`, http.StatusCreated))
+	runB = runID(call("pam", "POST", base+"/runs", `{"mode":"stable"}`, http.StatusCreated))
+	return program, runA, runB
 }
 
 // checkedPages lists the pages that the Nu HTML Checker (in .ci/run) and
@@ -52,7 +91,7 @@ func newCheckFixture(t *testing.T) *checkFixture {
 // and both checks cover it.
 func (f *checkFixture) checkedPages() []checkedPage {
 	coaching, mentoring := fmt.Sprintf("/engagements/%d", f.coaching), fmt.Sprintf("/engagements/%d", f.mentor)
-	program := fmt.Sprintf("/programs/%d", f.program)
+	program, cohort := fmt.Sprintf("/programs/%d", f.program), fmt.Sprintf("/programs/%d", f.cohort)
 	dev := f.ids["dev@acme.test"]
 	pages := []checkedPage{
 		// Not signed in, and errors.
@@ -69,6 +108,11 @@ func (f *checkFixture) checkedPages() []checkedPage {
 		// Programs.
 		{"dev", "/programs", 200}, {"admin", "/programs/new", 200}, {"pam", program, 200},
 		{"pam", program + "/edit", 200}, {"pam", program + "/questions", 200}, {"pam", program + "/applications", 200},
+		{"pam", program + "/invitations", 200}, {"pam", cohort, 200}, {"dev", cohort, 200}, {"mia", cohort, 200},
+		{"pam", cohort + "/matching", 200}, {"pam", fmt.Sprintf("%s/runs/%d", cohort, f.runA), 200},
+		{"pam", fmt.Sprintf("%s/runs/%d?sort=mentee&q=dev", cohort, f.runB), 200},
+		{"pam", fmt.Sprintf("%s/compare?a=%d&b=%d", cohort, f.runA, f.runB), 200},
+		{"pam", fmt.Sprintf("%s/runs/%d/publish", cohort, f.runA), 200}, {"pam", cohort + "/applications", 200},
 		// People and skills.
 		{"dev", "/people", 200}, {"dev", fmt.Sprintf("/people/%d", dev), 200}, {"dev", fmt.Sprintf("/people/%d/chart", dev), 200},
 		{"admin", fmt.Sprintf("/people/%d/edit", dev), 200}, {"admin", fmt.Sprintf("/people/%d/deactivate", dev), 200},
@@ -96,7 +140,10 @@ func (f *checkFixture) checkedPages() []checkedPage {
 // picker, the pages with the widest tables, sign-in and errors. Add a page here and it is checked at both widths.
 func (f *checkFixture) accessiblePages() []checkedPage {
 	coaching, mentoring := fmt.Sprintf("/engagements/%d", f.coaching), fmt.Sprintf("/engagements/%d", f.mentor)
+	cohort := fmt.Sprintf("/programs/%d", f.cohort)
 	return []checkedPage{
+		{"pam", cohort + "/matching", 200}, {"pam", fmt.Sprintf("%s/runs/%d", cohort, f.runA), 200},
+		{"pam", fmt.Sprintf("%s/compare?a=%d&b=%d", cohort, f.runA, f.runB), 200}, {"pam", cohort + "/invitations", 200},
 		{"admin", "/", 200}, {"admin", "/engagements?all=1", 200}, {"admin", "/admin/members", 200}, {"admin", "/admin/invitations", 200},
 		{"admin", "/admin/subscribers", 200}, {"", "/signin", 200}, {"", "/no-such-page", 404}, {"dev", "/admin/members", 403},
 		{"pam", "/", 200}, {"ceo", "/", 200}, {"mia", "/", 200}, {"vp", "/", 200},
