@@ -13,8 +13,8 @@ import (
 // swaps the page in place, so the old page's nodes are no sign of the
 // new one.
 func waitText(sel, want string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`(document.querySelector(`+strconv.Quote(sel)+`) || {innerText: ""}).innerText.includes(`+strconv.Quote(want)+`)`,
-		chromedp.WithPollingInterval(20*time.Millisecond))
+	return acrossNavigation(chromedp.Poll[chromedp.Void](`(document.querySelector(`+strconv.Quote(sel)+`) || {innerText: ""}).innerText.includes(`+strconv.Quote(want)+`)`,
+		chromedp.WithPollingInterval(20*time.Millisecond)))
 }
 
 // TestBrowserSelfServe: in a real browser, the program admin makes a

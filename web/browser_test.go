@@ -63,7 +63,30 @@ func chrome(t *testing.T) context.Context {
 // taken in the new document, and the next action then fails with "Could
 // not find node with given id" (seen on a loaded machine).
 func pageLoaded() chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`document.readyState === "complete"`, chromedp.WithPollingInterval(20*time.Millisecond))
+	return acrossNavigation(chromedp.Poll[chromedp.Void](`document.readyState === "complete"`, chromedp.WithPollingInterval(20*time.Millisecond)))
+}
+
+// acrossNavigation runs a polling action again when a navigation that a
+// click started destroys the page it was evaluating in ("Inspected
+// target navigated or closed"): the poll then goes on in the new page,
+// until it holds or the context ends.
+func acrossNavigation(a chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for {
+			v, err := a(ctx, t)
+			if err == nil || ctx.Err() != nil || !pageGone(err) {
+				return v, err
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// pageGone tells the errors of an evaluation cut short by a navigation.
+func pageGone(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "navigated or closed") || strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Cannot find context with specified id")
 }
 
 // screenshot saves a full-page PNG among the test's artifacts
