@@ -17,7 +17,7 @@ type programPartnershipJSON struct {
 	Mentee       refJSON    `json:"mentee"`
 	Mentor       refJSON    `json:"mentor"`
 	Status       string     `json:"status"`
-	Phase        string     `json:"phase"`
+	Phase        string     `json:"phase,omitempty"` // from its start
 	ProposedAt   time.Time  `json:"proposed_at"`
 	StartedAt    *time.Time `json:"started_at"`
 	LastSession  *time.Time `json:"last_session"`
