@@ -15,10 +15,16 @@ import (
 // outside the program takes none. The program's admins and
 // administrators list the partnerships and requests (status only); an
 // applicant may not, a stranger finds nothing.
-func TestSelfServeSeatFreed(t *testing.T) {
-	c := newCast(t)
+// programMember is someone selfServeProgram adds to the organization and approves
+// in the program as a mentor (one seat) or a mentee.
+type programMember struct{ name, role string }
+
+// selfServeProgram is a running self-serve program of one seat per mentor,
+// named admins its program admins, with the members approved in it.
+func selfServeProgram(t *testing.T, c *cast, name string, admins []string, members []programMember) (*tandem.Program, map[string]context.Context) {
+	t.Helper()
 	admin := c.ctx["admin"]
-	p, err := c.a.CreateProgram(admin, tandem.Program{Name: "Seats", MentorCapacity: 1}, []string{"prog@acme.test"})
+	p, err := c.a.CreateProgram(admin, tandem.Program{Name: name, MentorCapacity: 1}, admins)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +32,7 @@ func TestSelfServeSeatFreed(t *testing.T) {
 		t.Fatal(err)
 	}
 	who := map[string]context.Context{}
-	for _, x := range []struct{ name, role string }{{"mo", "mentor"}, {"ma", "mentee"}, {"mb", "mentee"}, {"mc", "mentee"}, {"md", "mentee"}} {
+	for _, x := range members {
 		ctx := tandemtest.MustMember(t, c.a.DB, admin, x.name+"@acme.test", x.name, tandem.RoleMember)
 		who[x.name] = ctx
 		capacity := 0
@@ -49,6 +55,13 @@ func TestSelfServeSeatFreed(t *testing.T) {
 	if err := c.a.SetMatchingMode(admin, p.ID, tandem.MatchSelfServe); err != nil {
 		t.Fatal(err)
 	}
+	return p, who
+}
+
+func TestSelfServeSeatFreed(t *testing.T) {
+	c := newCast(t)
+	admin := c.ctx["admin"]
+	p, who := selfServeProgram(t, c, "Seats", []string{"prog@acme.test"}, []programMember{{"mo", "mentor"}, {"ma", "mentee"}, {"mb", "mentee"}, {"mc", "mentee"}, {"md", "mentee"}})
 	mo := who["mo"]
 	moID := tandem.ActorFrom(mo).Person.ID
 	// place has the mentee ask mo and mo accept: the proposed partnership.
