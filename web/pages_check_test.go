@@ -69,6 +69,7 @@ func (f *checkFixture) checkedPages() []checkedPage {
 		// Programs.
 		{"dev", "/programs", 200}, {"admin", "/programs/new", 200}, {"pam", program, 200},
 		{"pam", program + "/edit", 200}, {"pam", program + "/questions", 200}, {"pam", program + "/applications", 200},
+		{"pam", program + "/partnerships", 200},
 		// People and skills.
 		{"dev", "/people", 200}, {"dev", fmt.Sprintf("/people/%d", dev), 200}, {"dev", fmt.Sprintf("/people/%d/chart", dev), 200},
 		{"admin", fmt.Sprintf("/people/%d/edit", dev), 200}, {"admin", fmt.Sprintf("/people/%d/deactivate", dev), 200},
@@ -103,6 +104,7 @@ func (f *checkFixture) accessiblePages() []checkedPage {
 		{"dev", "/", 200}, {"dev", "/people", 200}, {"dev", "/skills", 200}, {"dev", coaching, 200}, {"dev", coaching + "?tab=goals", 200},
 		{"dev", mentoring, 200}, {"dev", mentoring + "?tab=goals", 200},
 		{"dev", "/engagements/new?kind=mentoring", 200}, {"dev", "/engagements/candidates?kind=mentoring&role=guide&q=mi", 200},
+		{"pam", fmt.Sprintf("/programs/%d/partnerships", f.program), 200},
 	}
 }
 
