@@ -2,10 +2,14 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
+	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/sqldb"
 	"github.com/tandemhq/tandem/tandemtest"
 )
 
@@ -160,6 +164,87 @@ func TestSelfServeSeatFreed(t *testing.T) {
 		}
 		if _, _, err := c.a.ProgramRequestStatuses(ctx, p.ID, 0, 0); code(err) != want {
 			t.Errorf("the %s lists requests: %v", name, err)
+		}
+	}
+}
+
+// TestEngagementProgramBackfill: migration 00030 names the program of the
+// partnerships proposed before it, by a published run or an accepted
+// request, and of no other.
+func TestEngagementProgramBackfill(t *testing.T) {
+	c := newCast(t)
+	admin, prog := c.ctx["admin"], c.ctx["prog"]
+	id, apps := cohortProgram(t, c)
+	approveAll(t, c, id, apps)
+	if _, err := c.a.MoveProgram(admin, id, tandem.ProgramMatching); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.a.SetMatchingMode(prog, id, tandem.MatchBoth); err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.a.MatchProgram(prog, id, tandem.ModeOptimal, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := c.a.PublishRun(prog, id, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.clock.Add(time.Minute) // what is proposed later is not the run's
+	if _, err := c.a.MoveProgram(admin, id, tandem.ProgramRunning); err != nil {
+		t.Fatal(err)
+	}
+	// other's published partnership is withdrawn; other asks boss, who
+	// accepts.
+	mine, err := c.a.MyEngagements(c.ctx["other"])
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("other's partnerships: %+v %v", mine, err)
+	}
+	if _, err := c.a.End(c.ctx["other"], mine[0].ID, "Another mentor suits me"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.a.AskMentor(c.ctx["other"], id, c.id["boss"], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := c.a.AnswerRequest(c.ctx["boss"], id, r.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same pair proposed outside the program, later.
+	other := c.mentoring(t, "admin", "lee", "mentor")
+	db := c.a.DB
+	ctx := context.Background()
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE engagements SET program_id = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	// The migration's statements after its schema changes.
+	up, err := fs.ReadFile(sqldb.MigrationsFS(db.Dialect()), "00030_engagement_program.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _, _ := strings.Cut(string(up), "-- +goose Down")
+	for _, stmt := range strings.Split(body, ";") {
+		if s := strings.TrimSpace(stmt); strings.Contains(s, "UPDATE engagements") {
+			if _, err := db.SQL().ExecContext(ctx, s[strings.Index(s, "UPDATE"):]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want := map[int64]int64{acc.EngagementID: id, other.ID: 0}
+	for _, e := range pub.IDs {
+		want[e] = id
+	}
+	if len(pub.IDs) == 0 {
+		t.Fatal("nothing published")
+	}
+	for e, p := range want {
+		var got sql.NullInt64
+		if err := db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT program_id FROM engagements WHERE id = ?`), e).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Int64 != p {
+			t.Errorf("engagement %d: program %d after the backfill, want %d", e, got.Int64, p)
 		}
 	}
 }
