@@ -18,15 +18,22 @@ func (a *App) programPage(ctx context.Context, id int64, limit, offset int) (*ta
 	if err != nil {
 		return nil, 0, err
 	}
+	limit, err = partnershipsPage(limit, offset)
+	return act, limit, err
+}
+
+// partnershipsPage checks a page of partnerships or requests and returns
+// its limit (0 gives 50).
+func partnershipsPage(limit, offset int) (int, error) {
 	var fe tandem.FieldErrors
 	checkPage(&fe, limit, offset, MaxPartnershipsPage)
 	if err := fe.Err(); err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	if limit == 0 {
 		limit = 50
 	}
-	return act, limit, nil
+	return limit, nil
 }
 
 // ProgramPartnerships lists a page of the partnerships the program
@@ -38,7 +45,21 @@ func (a *App) ProgramPartnerships(ctx context.Context, id int64, limit, offset i
 	if err != nil {
 		return nil, 0, err
 	}
-	list, total, err := a.DB.ProgramPartnerships(ctx, act.Org.ID, id, limit, offset)
+	return a.programPartnerships(ctx, act.Org.ID, id, limit, offset)
+}
+
+// ProgramPartnershipsForOperator is ProgramPartnerships for the operator
+// (tandem program partnerships).
+func (a *App) ProgramPartnershipsForOperator(ctx context.Context, orgID, id int64, limit, offset int) ([]sqldb.ProgramPartnership, int, error) {
+	limit, err := partnershipsPage(limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	return a.programPartnerships(ctx, orgID, id, limit, offset)
+}
+
+func (a *App) programPartnerships(ctx context.Context, orgID, id int64, limit, offset int) ([]sqldb.ProgramPartnership, int, error) {
+	list, total, err := a.DB.ProgramPartnerships(ctx, orgID, id, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -46,7 +67,7 @@ func (a *App) ProgramPartnerships(ctx context.Context, id int64, limit, offset i
 	for i, p := range list {
 		ids[i] = p.EngagementID
 	}
-	held, err := a.DB.LastHeld(ctx, act.Org.ID, ids)
+	held, err := a.DB.LastHeld(ctx, orgID, ids)
 	if err != nil {
 		return nil, 0, err
 	}
