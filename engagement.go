@@ -235,6 +235,10 @@ type Engagement struct {
 	// management chain in the org chart as it stands: reporting lines
 	// change after a partnership starts.
 	InChain bool
+	// ProgramID is the program that proposed the partnership (a published
+	// run or an accepted request), 0 for none; ProgramName names it.
+	ProgramID   int64
+	ProgramName string
 
 	CurrentVersion int // the newest agreement version
 	AgreedVersion  int // the version in effect, 0 before activation

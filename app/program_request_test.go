@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/tandemhq/tandem"
-	"github.com/tandemhq/tandem/tandemtest"
 )
 
 // runningCohort is cohortProgram approved and running.
@@ -287,42 +286,14 @@ func TestSelfServeBoth(t *testing.T) {
 // program's row lock; without it PostgreSQL makes two partnerships).
 func TestSelfServeCapacityRace(t *testing.T) {
 	c := newCast(t)
-	admin := c.ctx["admin"]
 	const rounds = 15
-	p, err := c.a.CreateProgram(admin, tandem.Program{Name: "Race", MentorCapacity: 1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.a.MoveProgram(admin, p.ID, tandem.ProgramEnrolling); err != nil {
-		t.Fatal(err)
-	}
-	ctxs := map[string]context.Context{}
+	var members []programMember
 	for k := range rounds {
-		for _, x := range []struct{ who, role string }{{"mo", "mentor"}, {"ma", "mentee"}, {"mb", "mentee"}} {
-			name := fmt.Sprintf("%s%d", x.who, k)
-			ctx := tandemtest.MustMember(t, c.a.DB, admin, name+"@acme.test", name, tandem.RoleMember)
-			ctxs[name] = ctx
-			capacity := 0
-			if x.role == "mentor" {
-				capacity = 1
-			}
-			ap, err := c.a.Apply(ctx, p.ID, tandem.Application{Role: tandem.ApplicationRole(x.role), Capacity: capacity}, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.a.Decide(admin, p.ID, ap.ID, "approve"); err != nil {
-				t.Fatal(err)
-			}
+		for _, x := range []programMember{{"mo", "mentor"}, {"ma", "mentee"}, {"mb", "mentee"}} {
+			members = append(members, programMember{fmt.Sprintf("%s%d", x.name, k), x.role})
 		}
 	}
-	for _, s := range []tandem.ProgramState{tandem.ProgramMatching, tandem.ProgramRunning} {
-		if _, err := c.a.MoveProgram(admin, p.ID, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c.a.SetMatchingMode(admin, p.ID, tandem.MatchSelfServe); err != nil {
-		t.Fatal(err)
-	}
+	p, ctxs := selfServeProgram(t, c, "Race", nil, members)
 	for k := range rounds {
 		mo := ctxs[fmt.Sprintf("mo%d", k)]
 		moID := tandem.ActorFrom(mo).Person.ID

@@ -43,14 +43,15 @@ const engagementSelect = `SELECT e.id, e.org_id, e.kind, e.status,
 		AND ((c.ancestor = e.learner_id AND c.descendant = e.guide_id) OR (c.ancestor = e.guide_id AND c.descendant = e.learner_id)))
 		THEN 1 ELSE 0 END,
 	e.current_version, e.agreed_version, e.created_by, e.created_at, e.activated_at, e.ended_at, e.ended_on, e.end_reason,
-	COALESCE(b.id, 0), COALESCE(b.name, '')
+	COALESCE(b.id, 0), COALESCE(b.name, ''), COALESCE(e.program_id, 0), COALESCE(pg.name, '')
 	FROM engagements e
 	JOIN people l ON l.id = e.learner_id
 	JOIN people g ON g.id = e.guide_id
 	LEFT JOIN people m ON m.id = e.manager_id
 	LEFT JOIN skills s ON s.id = e.skill_id
 	LEFT JOIN people x ON x.id = e.exception_by
-	LEFT JOIN people b ON b.id = e.ended_by`
+	LEFT JOIN people b ON b.id = e.ended_by
+	LEFT JOIN programs pg ON pg.id = e.program_id`
 
 func scanEngagement(sc scanner) (*tandem.Engagement, error) {
 	var e tandem.Engagement
@@ -64,7 +65,7 @@ func scanEngagement(sc scanner) (*tandem.Engagement, error) {
 		&areas, &phase, &e.ReviewMonths, &review, &e.ReversalBy,
 		&e.Exception, &e.ExceptionBy.ID, &e.ExceptionBy.Name, &e.InChain,
 		&e.CurrentVersion, &e.AgreedVersion, &e.CreatedBy, &e.CreatedAt, &activated, &ended, &endedOn, &e.EndReason,
-		&e.EndedBy.ID, &e.EndedBy.Name)
+		&e.EndedBy.ID, &e.EndedBy.Name, &e.ProgramID, &e.ProgramName)
 	if err != nil {
 		return nil, err
 	}
@@ -280,12 +281,12 @@ func insertEngagement(ctx context.Context, tx *Tx, e *tandem.Engagement, a *tand
 	}
 	id, err := tx.insert(ctx, `INSERT INTO engagements (org_id, kind, status, learner_id, guide_id, manager_id, manager_required,
 			skill_id, setting, start_on, end_on, previous_id, share_history, areas, phase, review_months,
-			current_version, exception_reason, exception_by, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			current_version, exception_reason, exception_by, created_by, created_at, updated_at, program_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.OrgID, string(e.Kind), string(e.Status), e.Learner.ID, e.Guide.ID, nullID(e.Manager.ID), e.ManagerRequired,
 		nullID(e.SkillID), e.Setting, string(e.Start), string(e.End), nullID(e.PreviousID), e.ShareHistory,
 		strings.Join(areas, ";"), string(e.Phase), e.ReviewMonths, 1, e.Exception, nullID(e.ExceptionBy.ID),
-		e.CreatedBy, tx.now, tx.now)
+		e.CreatedBy, tx.now, tx.now, nullID(e.ProgramID))
 	if isConflict(err) && e.Kind == tandem.Coaching {
 		// A proposal for the same learner and skill committed after the
 		// check above. It cannot be read here to be named: on

@@ -39,7 +39,7 @@ func proposeMany(ctx context.Context, tx *Tx, es []*tandem.Engagement, a tandem.
 		{"manager_id", "bigint"}, {"manager_required", "boolean"}, {"skill_id", "bigint"}, {"setting", "text"}, {"start_on", "text"},
 		{"end_on", "text"}, {"previous_id", "bigint"}, {"share_history", "boolean"}, {"areas", "text"}, {"phase", "text"},
 		{"review_months", "integer"}, {"current_version", "integer"}, {"exception_reason", "text"}, {"exception_by", "bigint"},
-		{"created_by", "bigint"}, {"created_at", "timestamptz"}, {"updated_at", "timestamptz"}}
+		{"created_by", "bigint"}, {"created_at", "timestamptz"}, {"updated_at", "timestamptz"}, {"program_id", "bigint"}}
 	err := inBatches(tx, len(es), len(engCols), func(from, to int) error {
 		batch := es[from:to]
 		q, args := tx.db.insertMany("engagements", engCols, len(batch), func(i, j int) any {
@@ -89,6 +89,8 @@ func proposeMany(ctx context.Context, tx *Tx, es []*tandem.Engagement, a tandem.
 				return nil
 			case 19:
 				return e.CreatedBy
+			case 22:
+				return nullID(e.ProgramID)
 			}
 			return tx.now
 		})

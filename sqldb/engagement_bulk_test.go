@@ -34,10 +34,21 @@ func TestProposeManySameRows(t *testing.T) {
 		exec(`INSERT INTO notification_settings (person_id, category, delivery) VALUES (?, 'agreements', 'off'), (?, 'agreements', 'daily'),
 			(?, 'agreements', 'immediately')`, id["l2"], id["g1"], id["g3"])
 		ref := func(n string) tandem.PersonRef { return tandem.PersonRef{ID: id[n], Name: "Person " + n} }
+		// A program's partnerships carry its id (all but one here).
+		prog := &tandem.Program{OrgID: org, Name: "Cohort", MentorCapacity: 2}
+		if err := prog.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateProgram(ctx, prog, nil, by); err != nil {
+			t.Fatal(err)
+		}
 		var es []*tandem.Engagement
 		for _, p := range [][3]string{{"l1", "g1", "m1"}, {"l2", "g2", ""}, {"l3", "g1", "m2"}, {"l4", "g3", "m1"}} {
 			e := &tandem.Engagement{OrgID: org, Kind: tandem.Mentoring, CreatedBy: by, Learner: ref(p[0]), Guide: ref(p[1]),
 				Areas: []tandem.Area{tandem.AreaCareer, tandem.AreaPurpose}, ReviewMonths: 3, Start: "2026-04-01", End: "2026-12-31"}
+			if p[0] != "l2" {
+				e.ProgramID = prog.ID
+			}
 			if p[2] != "" {
 				e.Manager, e.ManagerRequired = tandem.PersonRef{ID: id[p[2]]}, p[2] == "m1"
 			}

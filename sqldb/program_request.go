@@ -48,10 +48,12 @@ func (db *DB) SetMatchingMode(ctx context.Context, orgID, programID int64, mode 
 type SelfServe struct {
 	Mode      tandem.MatchingMode
 	Published bool // a cohort run of the program was published
-	// Load counts each mentor's mentees placed by the program: pairs of
-	// the published run and accepted requests.
+	// Load counts each mentor's mentees placed by the program: the
+	// program's partnerships with them that are not over (ended, expired,
+	// or a draft withdrawn or declined), whether a published run or an
+	// accepted request proposed them.
 	Load map[int64]int
-	// Partner is each placed mentee's mentor.
+	// Partner is each placed mentee's mentor, by the same partnerships.
 	Partner map[int64]tandem.PersonRef
 	// Capacity is each approved mentor's capacity.
 	Capacity map[int64]int
@@ -89,14 +91,13 @@ func loadSelfServe(ctx context.Context, q querier, orgID, programID int64) (*Sel
 		mentee int64
 		mentor tandem.PersonRef
 	}
+	// The program's partnerships that are not over: proposed (by a
+	// published run or an accepted request) or running. One ended,
+	// withdrawn or declined gives its seat back.
 	pairs, err := queryAll(ctx, q, func(rows *sql.Rows, p *pair) error {
 		return rows.Scan(&p.mentee, &p.mentor.ID, &p.mentor.Name, &p.mentor.Email, &p.mentor.Title)
-	}, `SELECT x.mentee, pe.id, pe.name, pe.email, pe.title FROM (
-			SELECT x.person_id AS mentee, x.mentor_id AS mentor FROM program_run_rows x JOIN program_runs r ON r.id = x.run_id
-			WHERE r.program_id = ? AND r.org_id = ? AND r.published_at IS NOT NULL AND x.mentor_id IS NOT NULL
-			UNION ALL
-			SELECT mentee_id, mentor_id FROM program_requests WHERE program_id = ? AND org_id = ? AND status = 'accepted') x
-		JOIN people pe ON pe.id = x.mentor`, programID, orgID, programID, orgID)
+	}, `SELECT e.learner_id, g.id, g.name, g.email, g.title FROM engagements e JOIN people g ON g.id = e.guide_id
+		WHERE e.program_id = ? AND e.org_id = ? AND e.kind = 'mentoring' AND e.status NOT IN ('ended', 'expired')`, programID, orgID)
 	if err != nil {
 		return nil, err
 	}

@@ -594,7 +594,7 @@ func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64)
 // accepts a request.
 func programEngagement(p *tandem.Program, settings tandem.Settings, by int64, ag tandem.Agreement, mentee, mentor tandem.PersonRef, manager int64) *tandem.Engagement {
 	e := &tandem.Engagement{OrgID: p.OrgID, Kind: tandem.Mentoring, CreatedBy: by, Learner: mentee, Guide: mentor,
-		Areas: p.Areas, ReviewMonths: settings.ReviewMonths, Start: ag.Start, End: ag.End}
+		Areas: p.Areas, ReviewMonths: settings.ReviewMonths, Start: ag.Start, End: ag.End, ProgramID: p.ID}
 	if manager != 0 && manager != mentor.ID {
 		e.Manager = tandem.PersonRef{ID: manager}
 		e.ManagerRequired = !settings.MentoringManagerOptional

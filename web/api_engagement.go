@@ -60,6 +60,8 @@ type engagementJSON struct {
 	End          string `json:"end,omitempty"`
 	PreviousID   int64  `json:"previous_id,omitempty"`
 	ShareHistory bool   `json:"share_history"`
+	// ProgramID is the program that proposed the partnership.
+	ProgramID int64 `json:"program_id,omitempty"`
 	// Mentoring. The current phase is status (program dashboards count
 	// partnerships by phase); ReversalBy is phase history, left out for
 	// viewers who may not see it.
@@ -107,7 +109,7 @@ func toEngagementJSON(e *tandem.Engagement, v tandem.Viewer) engagementJSON {
 		PreviousID: e.PreviousID, ShareHistory: e.ShareHistory,
 		ReviewMonths: e.ReviewMonths, NextReview: string(e.NextReview), Exception: e.Exception, ExceptionBy: optRef(e.ExceptionBy), InChain: e.InChain,
 		CurrentVersion: e.CurrentVersion, AgreedVersion: e.AgreedVersion, CreatedAt: e.CreatedAt, ActivatedAt: e.ActivatedAt,
-		EndedOn: string(e.EndedOn), EndedBy: optRef(e.EndedBy), Phase: string(e.Phase)}
+		EndedOn: string(e.EndedOn), EndedBy: optRef(e.EndedBy), Phase: string(e.Phase), ProgramID: e.ProgramID}
 	for _, a := range e.Areas {
 		out.Areas = append(out.Areas, string(a))
 	}

@@ -113,6 +113,7 @@ func (f *checkFixture) checkedPages() []checkedPage {
 		{"pam", fmt.Sprintf("%s/runs/%d?sort=mentee&q=dev", cohort, f.runB), 200},
 		{"pam", fmt.Sprintf("%s/compare?a=%d&b=%d", cohort, f.runA, f.runB), 200},
 		{"pam", fmt.Sprintf("%s/runs/%d/publish", cohort, f.runA), 200}, {"pam", cohort + "/applications", 200},
+		{"pam", program + "/partnerships", 200},
 		// People and skills.
 		{"dev", "/people", 200}, {"dev", fmt.Sprintf("/people/%d", dev), 200}, {"dev", fmt.Sprintf("/people/%d/chart", dev), 200},
 		{"admin", fmt.Sprintf("/people/%d/edit", dev), 200}, {"admin", fmt.Sprintf("/people/%d/deactivate", dev), 200},
@@ -150,6 +151,7 @@ func (f *checkFixture) accessiblePages() []checkedPage {
 		{"dev", "/", 200}, {"dev", "/people", 200}, {"dev", "/skills", 200}, {"dev", coaching, 200}, {"dev", coaching + "?tab=goals", 200},
 		{"dev", mentoring, 200}, {"dev", mentoring + "?tab=goals", 200},
 		{"dev", "/engagements/new?kind=mentoring", 200}, {"dev", "/engagements/candidates?kind=mentoring&role=guide&q=mi", 200},
+		{"pam", fmt.Sprintf("/programs/%d/partnerships", f.program), 200},
 	}
 }
 

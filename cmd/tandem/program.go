@@ -23,6 +23,7 @@ const programUsage = `Usage:
   tandem program match --program ID [--stable] [--weight KEY=N]... [--json]
   tandem program publish --program ID --run RUN [--json]
   tandem program invite --program ID [--department D | --location L | --all-eligible | --remind | FILE.csv] [--json]
+  tandem program partnerships --program ID [--limit N] [--offset N] [--json]
 
 create makes a draft program in the organization and prints its id (with
 --json: {"id", "org_id", "name", "kind", "state"}). --admin names a program
@@ -72,7 +73,7 @@ applications were withdrawn or approved since the run. Publishing the same
 run again changes nothing and says so. It prints how many partnerships were
 proposed (with --json: {"run_id", "engagements", "already_published",
 "engagement_ids"}).
-` + programInviteUsage
+` + programInviteUsage + programPartnershipsUsage
 
 // stringList is a repeatable flag.
 type stringList []string
@@ -88,6 +89,9 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 	verb := args[0]
 	if verb == "invite" {
 		return runProgramInvite(ctx, cfg, args[1:], stdin, stdout, stderr)
+	}
+	if verb == "partnerships" {
+		return runProgramPartnerships(ctx, cfg, args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("tandem program "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)

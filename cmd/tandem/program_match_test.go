@@ -138,4 +138,5 @@ func publishAfterMatch(t *testing.T, data, id string, runID int64) {
 	if _, err := cli(t, data, "", "program", "publish", "--program", id); err == nil || !strings.Contains(err.Error(), "--run RUN") {
 		t.Errorf("publish without a run: %v", err)
 	}
+	partnershipsAfterPublish(t, data, id)
 }
