@@ -152,7 +152,8 @@ func (a *App) selfServe(ctx context.Context, act *tandem.Actor, v *ProgramView, 
 		id := mo.Person.ID
 		s := sc.row[j]
 		spare := mo.Capacity - ss.Load[id]
-		if s != s || spare <= 0 || sc.excluded[id] || declined[id] || id == me {
+		_, active := ss.Capacity[id] // not a mentor who left the organization
+		if s != s || spare <= 0 || !active || sc.excluded[id] || declined[id] || id == me {
 			continue
 		}
 		// Reasons are filled for the shown ones only, below.
