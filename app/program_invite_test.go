@@ -1,13 +1,16 @@
 package app_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/app"
+	"github.com/tandemhq/tandem/sqldb"
 	"github.com/tandemhq/tandem/tandemtest"
 )
 
@@ -175,4 +178,66 @@ func names(refs []tandem.PersonRef) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestProgramRemindRace: two invitations of the same people at once
+// invite each once; two reminders at once (a double click, two admins)
+// send each unanswered invitation once: one reminds everyone, the other
+// finds them all reminded too recently; many times over, on both
+// databases (the program's row lock).
+func TestProgramRemindRace(t *testing.T) {
+	c := newCast(t)
+	prog := c.ctx["prog"]
+	var wg sync.WaitGroup
+	var p *tandem.Program
+	var n int
+	for round := range 15 {
+		var err error
+		p, err = c.a.CreateProgram(c.ctx["admin"], tandem.Program{Name: fmt.Sprintf("Remind race %d", round)}, []string{"prog@acme.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.a.MoveProgram(prog, p.ID, tandem.ProgramEnrolling); err != nil {
+			t.Fatal(err)
+		}
+		// Two invitations of everyone at once: one invites, the other
+		// finds them invited.
+		invs := make([]*sqldb.ProgramInviteResult, 2)
+		ierrs := make([]error, 2)
+		for i := range invs {
+			wg.Go(func() { invs[i], ierrs[i] = c.a.InviteToProgram(prog, p.ID, app.ProgramInvite{AllEligible: true}) })
+		}
+		wg.Wait()
+		if ierrs[0] != nil || ierrs[1] != nil {
+			t.Fatalf("round %d: inviting twice at once: %v; %v", round, ierrs[0], ierrs[1])
+		}
+		n = len(invs[0].Invited) + len(invs[1].Invited)
+		if n < 2 || len(invs[0].AlreadyInvited)+len(invs[1].AlreadyInvited) != n {
+			t.Fatalf("round %d: inviting twice at once: %+v; %+v", round, invs[0], invs[1])
+		}
+	}
+	for round := range 15 {
+		c.clock.Add(25 * time.Hour)
+		rems := make([]*sqldb.RemindResult, 2)
+		errs := make([]error, 2)
+		for i := range rems {
+			wg.Go(func() { rems[i], errs[i] = c.a.RemindProgramInvitations(prog, p.ID) })
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("round %d: %v %v", round, errs[0], errs[1])
+		}
+		if got := rems[0].Reminded + rems[1].Reminded; got != n {
+			t.Fatalf("round %d: %d reminders sent at once for %d invitations (%+v, %+v)", round, got, n, rems[0], rems[1])
+		}
+	}
+	list, _, err := c.a.ProgramInvitations(prog, p.ID, "", 50, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, iv := range list {
+		if iv.Sends != 16 {
+			t.Errorf("%s was sent the invitation %d times, want 16", iv.Person.Name, iv.Sends)
+		}
+	}
 }

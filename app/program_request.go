@@ -90,15 +90,16 @@ func (a *App) SelfServe(ctx context.Context, id int64, limit int) (*SelfServeVie
 }
 
 // Suggestions is SelfServe for an approved mentee only (the API's
-// suggestions).
+// suggestions); a negative limit is a bad one. Who asks is checked before
+// the limit: a stranger gets not found whatever they ask.
 func (a *App) Suggestions(ctx context.Context, id int64, limit int) (*SelfServeView, error) {
-	if limit < 0 || limit > tandem.MaxSuggestions {
-		msg := "Ask for 1 to 20 suggestions."
-		return nil, &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"limit": msg}}
-	}
 	act, v, err := a.participant(ctx, id, tandem.AsMentee)
 	if err != nil {
 		return nil, err
+	}
+	if limit < 0 || limit > tandem.MaxSuggestions {
+		msg := "Ask for 1 to 20 suggestions."
+		return nil, &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"limit": msg}}
 	}
 	return a.selfServe(ctx, act, v, limit)
 }
@@ -152,7 +153,8 @@ func (a *App) selfServe(ctx context.Context, act *tandem.Actor, v *ProgramView, 
 		id := mo.Person.ID
 		s := sc.row[j]
 		spare := mo.Capacity - ss.Load[id]
-		if s != s || spare <= 0 || sc.excluded[id] || declined[id] || id == me {
+		_, active := ss.Capacity[id] // not a mentor who left the organization
+		if s != s || spare <= 0 || !active || sc.excluded[id] || declined[id] || id == me {
 			continue
 		}
 		// Reasons are filled for the shown ones only, below.

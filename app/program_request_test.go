@@ -348,3 +348,56 @@ func TestSelfServeCapacityRace(t *testing.T) {
 		}
 	}
 }
+
+// TestSelfServeLeavers: someone who left the organization while the
+// program runs (their approved application stays) is never suggested nor
+// asked, and a request of a mentee who left is never accepted into a
+// partnership; leaving closes their open requests, so a mentee whose
+// mentor left may ask someone else.
+func TestSelfServeLeavers(t *testing.T) {
+	c := newCast(t)
+	admin, prog, lee, other, mentor := c.ctx["admin"], c.ctx["prog"], c.ctx["lee"], c.ctx["other"], c.ctx["mentor"]
+	id := runningCohort(t, c)
+	if err := c.a.SetMatchingMode(prog, id, tandem.MatchSelfServe); err != nil {
+		t.Fatal(err)
+	}
+	// Other asks boss; then boss leaves.
+	r1, err := c.a.AskMentor(other, id, c.id["boss"], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.Deactivate(admin, c.id["boss"], ""); err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.a.SelfServe(other, id, 0)
+	if err != nil || v.Pending != nil {
+		t.Fatalf("other's request to a mentor who left is still open: %+v %v", v, err)
+	}
+	if v.Suggestions == nil || len(v.Suggestions) != 1 || v.Suggestions[0].Mentor.ID != c.id["mentor"] {
+		t.Errorf("other's suggestions once boss left: %+v", v.Suggestions)
+	}
+	if reqs, err := c.a.MentorRequests(other, id); err != nil || len(reqs) != 1 || reqs[0].ID != r1.ID || reqs[0].Status == tandem.RequestOpen {
+		t.Errorf("other's requests: %+v %v", reqs, err)
+	}
+	if _, err := c.a.AskMentor(other, id, c.id["boss"], ""); code(err) != tandem.EINVALID {
+		t.Errorf("asking a mentor who left: %v", err)
+	}
+
+	// Lee asks mentor; then lee leaves: mentor cannot accept.
+	r2, err := c.a.AskMentor(lee, id, c.id["mentor"], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.Deactivate(admin, c.id["lee"], ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.AnswerRequest(mentor, id, r2.ID, true); code(err) != tandem.ECONFLICT {
+		t.Errorf("accepting the request of a mentee who left: %v", err)
+	}
+	if mine, err := c.a.MyEngagements(mentor); err != nil || len(mine) != 0 {
+		t.Errorf("mentor has %d partnerships with a mentee who left (%v)", len(mine), err)
+	}
+	if v, err := c.a.SelfServe(mentor, id, 0); err != nil || len(v.Waiting()) != 0 {
+		t.Errorf("mentor still has requests waiting from a mentee who left: %+v %v", v, err)
+	}
+}

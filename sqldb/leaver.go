@@ -20,7 +20,8 @@ type Deactivation struct {
 // the operator's CLI) with an optional reason, in one transaction: their
 // sessions in the organization end, their API tokens there are revoked,
 // their calendar feed's secret is deleted,
-// their unused invitations expire, and their open engagements (any status
+// their unused invitations expire, their open requests of self-serve
+// matching close, and their open engagements (any status
 // but ended or expired) end with the reason "NAME left the organization."
 // A person of another organization is ENOTFOUND; one who has left already
 // is ECONFLICT, and so is the last active administrator; nothing changes
@@ -98,6 +99,13 @@ func deactivate(ctx context.Context, tx *Tx, orgID, personID, byID int64, reason
 		tandem.AppWithdrawn, tx.now, orgID, p.ID, tandem.AppSubmitted, tandem.AppApproved,
 		orgID, tandem.ProgramDraft, tandem.ProgramEnrolling, tandem.ProgramMatching); err != nil {
 		return nil, fmt.Errorf("withdraw program applications: %w", err)
+	}
+	// Their open requests of self-serve matching close: no one accepts a
+	// partnership with them, and a mentee who asked them may ask someone
+	// else.
+	if _, err := tx.Exec(ctx, `UPDATE program_requests SET status = ?, answered_at = ? WHERE org_id = ? AND status = ? AND (mentee_id = ? OR mentor_id = ?)`,
+		string(tandem.RequestCancelled), tx.now, orgID, string(tandem.RequestOpen), p.ID, p.ID); err != nil {
+		return nil, fmt.Errorf("close mentor requests: %w", err)
 	}
 	ids, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, id *int64) error { return rows.Scan(id) },
 		`SELECT id FROM engagements WHERE org_id = ? AND (learner_id = ? OR guide_id = ?) AND status NOT IN ('ended', 'expired') ORDER BY id`,

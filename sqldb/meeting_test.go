@@ -23,10 +23,14 @@ func activeMentoring(t *testing.T, db *sqldb.DB) (orgID, engID int64, ids map[st
 	if err := db.CreateEngagement(ctx, e, ag); err != nil {
 		t.Fatal(err)
 	}
-	for who, party := range map[string]tandem.Party{"Lee": tandem.PartyLearner, "Max": tandem.PartyGuide} {
-		if _, err := db.Respond(ctx, orgID, e.ID, sqldb.RespondInput{PersonID: ids[who], Party: party, Version: 1, Agreed: true}); err != nil {
-			t.Fatal(err)
-		}
+	// Lee agreed by proposing; Max's agreement makes it active. (Lee
+	// answering again after Max, in a map's random order, was refused as
+	// in effect already, so the test failed one run in two.)
+	if _, err := db.Respond(ctx, orgID, e.ID, sqldb.RespondInput{PersonID: ids["Max"], Party: tandem.PartyGuide, Version: 1, Agreed: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.EngagementByID(ctx, orgID, e.ID); err != nil || got.Status != tandem.StatusActive {
+		t.Fatalf("the partnership after both agreed: %+v %v", got, err)
 	}
 	return orgID, e.ID, ids
 }

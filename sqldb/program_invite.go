@@ -81,6 +81,12 @@ func checkInviting(p *tandem.Program, tx *Tx) error {
 func (db *DB) InviteToProgram(ctx context.Context, orgID, programID, by int64, sel ProgramInviteSelection) (*ProgramInviteResult, error) {
 	res := &ProgramInviteResult{Problems: &tandem.ImportReport{Rows: len(sel.Entries)}}
 	err := db.Write(ctx, func(tx *Tx) error {
+		// The program's lock: two invitations of the same people at once
+		// run one after the other, and the second finds them invited
+		// (on PostgreSQL it failed on the unique index).
+		if err := lockProgram(ctx, tx, orgID, programID); err != nil {
+			return err
+		}
 		p, err := programByID(ctx, tx.q(), orgID, programID)
 		if err != nil {
 			return err
@@ -233,6 +239,12 @@ type RemindResult struct {
 func (db *DB) RemindProgramInvitations(ctx context.Context, orgID, programID int64) (*RemindResult, error) {
 	res := &RemindResult{}
 	err := db.Write(ctx, func(tx *Tx) error {
+		// The program's lock: two reminders at once run one after the
+		// other, and the second finds everyone reminded too recently (on
+		// PostgreSQL both sent them all).
+		if err := lockProgram(ctx, tx, orgID, programID); err != nil {
+			return err
+		}
 		p, err := programByID(ctx, tx.q(), orgID, programID)
 		if err != nil {
 			return err

@@ -55,7 +55,8 @@ type SelfServe struct {
 	Load map[int64]int
 	// Partner is each placed mentee's mentor, by the same partnerships.
 	Partner map[int64]tandem.PersonRef
-	// Capacity is each approved mentor's capacity.
+	// Capacity is each approved mentor's capacity; mentors who left the
+	// organization are not in it.
 	Capacity map[int64]int
 }
 
@@ -110,7 +111,8 @@ func loadSelfServe(ctx context.Context, q querier, orgID, programID int64) (*Sel
 		cap int
 	}
 	caps, err := queryAll(ctx, q, func(rows *sql.Rows, x *seat) error { return rows.Scan(&x.id, &x.cap) },
-		`SELECT person_id, capacity FROM program_applications WHERE program_id = ? AND org_id = ? AND role = 'mentor' AND status = 'approved'`,
+		`SELECT a.person_id, a.capacity FROM program_applications a JOIN people pe ON pe.id = a.person_id
+		WHERE a.program_id = ? AND a.org_id = ? AND a.role = 'mentor' AND a.status = 'approved' AND pe.deactivated_at IS NULL`,
 		programID, orgID)
 	if err != nil {
 		return nil, err
@@ -167,8 +169,12 @@ func requestByID(ctx context.Context, q querier, orgID, programID, id int64) (*t
 // role, or ok false.
 func approvedAs(ctx context.Context, q querier, orgID, programID, personID int64, role tandem.ApplicationRole) (int, bool, error) {
 	var capacity int
-	err := q.QueryRowContext(ctx, `SELECT capacity FROM program_applications WHERE org_id = ? AND program_id = ? AND person_id = ?
-		AND role = ? AND status = 'approved'`, orgID, programID, personID, string(role)).Scan(&capacity)
+	// Someone who left keeps an application approved in a running
+	// program (Deactivate withdraws only those not yet running), but is
+	// no longer anyone's mentor or mentee.
+	err := q.QueryRowContext(ctx, `SELECT a.capacity FROM program_applications a JOIN people pe ON pe.id = a.person_id
+		WHERE a.org_id = ? AND a.program_id = ? AND a.person_id = ? AND a.role = ? AND a.status = 'approved' AND pe.deactivated_at IS NULL`,
+		orgID, programID, personID, string(role)).Scan(&capacity)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

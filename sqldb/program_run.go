@@ -481,8 +481,7 @@ type PublishResult struct {
 func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64) (*PublishResult, error) {
 	res := &PublishResult{}
 	err := db.Write(ctx, func(tx *Tx) error {
-		// Lock the program (PostgreSQL row lock; SQLite writes are serial).
-		if _, err := tx.Exec(ctx, `UPDATE programs SET state_at = state_at WHERE id = ? AND org_id = ?`, programID, orgID); err != nil {
+		if err := lockProgram(ctx, tx, orgID, programID); err != nil {
 			return err
 		}
 		p, err := programByID(ctx, tx.q(), orgID, programID)
@@ -586,8 +585,6 @@ func (db *DB) PublishRun(ctx context.Context, orgID, programID, runID, by int64)
 	return res, nil
 }
 
-// programAgreement is the draft agreement a program's partnerships start
-// from: the parties change it and agree as for any partnership.
 // programEngagement is the partnership a program proposes between a mentee
 // and a mentor, with the mentee's manager (unless that is the mentor) as
 // the third party: the same whether a cohort run is published or a mentor
@@ -602,6 +599,8 @@ func programEngagement(p *tandem.Program, settings tandem.Settings, by int64, ag
 	return e
 }
 
+// programAgreement is the draft agreement a program's partnerships start
+// from: the parties change it and agree as for any partnership.
 func programAgreement(p *tandem.Program, by int64) tandem.Agreement {
 	outcome := "Agree on what you want from this mentoring in " + p.Name
 	if len(p.Areas) > 0 {

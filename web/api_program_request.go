@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/tandemhq/tandem"
@@ -75,17 +74,8 @@ func (s *Server) apiSetMatchingMode(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) {
-	limit := 0
-	if q := r.URL.Query().Get("limit"); q != "" {
-		n, err := strconv.Atoi(q)
-		if err != nil || n < 1 {
-			msg := "Ask for 1 to 20 suggestions."
-			s.apiError(w, r, &tandem.Error{Code: tandem.EINVALID, Message: msg, Fields: map[string]string{"limit": msg}})
-			return
-		}
-		limit = n
-	}
-	v, err := s.app.Suggestions(r.Context(), programID(r), limit)
+	// A bad limit is -1, which the app refuses once it knows who asks.
+	v, err := s.app.Suggestions(r.Context(), programID(r), pageParam(r.URL.Query().Get("limit"), 1))
 	if err != nil {
 		s.apiError(w, r, err)
 		return

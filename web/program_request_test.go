@@ -216,4 +216,14 @@ func TestSelfServePages(t *testing.T) {
 	if st, _, _ := e.api("GET", base+"/suggestions", zed, ""); st != http.StatusNotFound {
 		t.Errorf("a stranger's suggestions: %d", st)
 	}
+	// Who asks comes before what they ask: a bad limit tells a stranger
+	// nothing either, and a mentor is refused whatever the limit.
+	for _, q := range []string{"?limit=abc", "?limit=0", "?limit=50"} {
+		if st, _, _ := e.api("GET", base+"/suggestions"+q, zed, ""); st != http.StatusNotFound {
+			t.Errorf("a stranger's suggestions%s: %d", q, st)
+		}
+		if st, _, _ := e.api("GET", base+"/suggestions"+q, mikeT, ""); st != http.StatusForbidden {
+			t.Errorf("a mentor's suggestions%s: %d", q, st)
+		}
+	}
 }
