@@ -37,15 +37,11 @@ func TestBrowserProgramMatching(t *testing.T) {
 	flash := func(what, want string) {
 		t.Helper()
 		// The page before had a flash too: wait for the new one's words.
-		poll := chromedp.Poll[chromedp.Void](
+		// The navigation may end the document the poll started in:
+		// acrossNavigation polls the new one.
+		err := chromedp.Do(ctx, acrossNavigation(chromedp.Poll[chromedp.Void](
 			fmt.Sprintf(`document.readyState === "complete" && (document.querySelector(".flash") || {textContent: ""}).textContent.includes(%q)`, want),
-			chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second))
-		err := chromedp.Do(ctx, poll)
-		// The navigation may end the document the poll started in: poll
-		// the new one.
-		for k := 0; err != nil && strings.Contains(err.Error(), "navigated") && k < 5; k++ {
-			err = chromedp.Do(ctx, poll)
-		}
+			chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))))
 		if err != nil {
 			t.Fatalf("%s: no %q on the page (%v); the page says %q", what, want, err, text(t, ctx, "main"))
 		}
