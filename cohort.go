@@ -578,19 +578,32 @@ func (co *Cohort) rowNum(col *critCol, i int, w float32, dst []float32) {
 func (co *Cohort) Matrix() *match.Matrix {
 	n, m := co.Dims()
 	mx := match.NewMatrix(n, m)
-	workers := runtime.GOMAXPROCS(0)
+	forEachRow(n, func(i int) { co.Row(i, mx.Data[i*m:(i+1)*m]) })
+	return mx
+}
+
+// forEachRow calls f(0…n-1) on GOMAXPROCS workers, rows interleaved. Each
+// call must write only its own row's results: then the outcome is the
+// same as calling f one row after the other.
+func forEachRow(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < n; i += workers {
-				co.Row(i, mx.Data[i*m:(i+1)*m])
+				f(i)
 			}
 		}()
 	}
 	wg.Wait()
-	return mx
 }
 
 // Reasons names the criteria that contributed most to the pair's score,
