@@ -229,17 +229,18 @@ func readAnswers(rows *sql.Rows, keep func(q int64) bool) ([]rawAnswer, error) {
 		}()
 	}
 	var all []*batch
-	cur := &batch{}
+	cur := &batch{raws: make([]rawAnswer, 0, per)}
 	var scanErr error
+	var app, q int64 // scanned into here, not a row on the heap each
+	var v []byte
 	for rows.Next() {
-		var r rawAnswer
-		if scanErr = rows.Scan(&r.app, &r.q, &r.v); scanErr != nil { // Scan copies the bytes: the worker may keep them
+		if scanErr = rows.Scan(&app, &q, &v); scanErr != nil { // Scan copies the bytes: the worker may keep them
 			break
 		}
-		if !keep(r.q) {
+		if !keep(q) {
 			continue
 		}
-		cur.raws = append(cur.raws, r)
+		cur.raws = append(cur.raws, rawAnswer{app: app, q: q, v: v})
 		if len(cur.raws) == per {
 			all = append(all, cur)
 			work <- cur
@@ -258,7 +259,11 @@ func readAnswers(rows *sql.Rows, keep func(q int64) bool) ([]rawAnswer, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	var out []rawAnswer
+	n := 0
+	for _, b := range all {
+		n += len(b.raws)
+	}
+	out := make([]rawAnswer, 0, n)
 	for _, b := range all {
 		if b.err != nil {
 			return nil, b.err
