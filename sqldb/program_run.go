@@ -65,7 +65,7 @@ func (db *DB) loadCohort(ctx context.Context, orgID, programID, mentee int64) (*
 		if d.Program, err = programByID(ctx, tx.q(), orgID, programID); err != nil {
 			return err
 		}
-		if d.Questions, err = questions(ctx, tx.q(), orgID, programID); err != nil {
+		if d.Questions, err = uncountedQuestions(ctx, tx.q(), orgID, programID); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT a.id, a.role, a.capacity, pe.id, pe.name, pe.email, pe.title, pe.department, pe.location,
