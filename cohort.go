@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -578,29 +577,44 @@ func (co *Cohort) rowNum(col *critCol, i int, w float32, dst []float32) {
 func (co *Cohort) Matrix() *match.Matrix {
 	n, m := co.Dims()
 	mx := match.NewMatrix(n, m)
-	workers := runtime.GOMAXPROCS(0)
+	forEachRow(n, func(i int) { co.Row(i, mx.Data[i*m:(i+1)*m]) })
+	return mx
+}
+
+// forEachRow calls f(0…n-1) on GOMAXPROCS workers, rows interleaved. Each
+// call must write only its own row's results: then the outcome is the
+// same as calling f one row after the other.
+func forEachRow(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < n; i += workers {
-				co.Row(i, mx.Data[i*m:(i+1)*m])
+				f(i)
 			}
 		}()
 	}
 	wg.Wait()
-	return mx
 }
 
 // Reasons names the criteria that contributed most to the pair's score,
-// at most top of them, best first: "Languages: english (+2.0)".
+// at most top of them, best first: "Languages: english (+2.0)". Only the
+// top ones are worded (the explain stage words 10,000 pairs).
 func (co *Cohort) Reasons(i, j, top int) []string {
 	type part struct {
-		pts  float64
-		text string
+		pts float64
+		col *critCol
 	}
-	var parts []part
+	var buf [16]part
+	parts := buf[:0]
 	for k := range co.cols {
 		col := &co.cols[k]
 		f, ok := co.factor(col, i, j)
@@ -608,41 +622,54 @@ func (co *Cohort) Reasons(i, j, top int) []string {
 			continue
 		}
 		pts := f * float64(col.c.Weight)
-		if pts <= 0 && !(col.c.Hard() && ok) {
+		if pts <= 0 && !col.c.Hard() {
 			continue
 		}
-		text := col.c.Label
-		if col.set != nil && (col.c.Rule == RuleMustShare || col.c.Rule == RuleOverlap || col.c.Rule == RuleSame) {
-			var sh []string
-			w := col.words
-			jj := len(co.Mentees) + j
-			for id, name := range col.names {
-				bit := uint64(1) << (id % 64)
-				if col.set[i*w+id/64]&bit != 0 && col.set[jj*w+id/64]&bit != 0 {
-					sh = append(sh, name)
-				}
-			}
-			if len(sh) > 0 {
-				text += ": " + strings.Join(sh, ", ")
-			}
-		} else if col.c.Rule == RuleDifferent {
-			text += ": different"
-		} else if col.c.Rule == RuleMentorAbove {
-			text += ": mentor above"
-		} else if col.c.Rule == RuleWithinHours {
-			text += fmt.Sprintf(": within %d h", col.c.Hours)
-		}
-		parts = append(parts, part{pts, fmt.Sprintf("%s (+%.1f)", text, pts)})
+		parts = append(parts, part{pts, col})
 	}
-	sort.SliceStable(parts, func(a, b int) bool { return parts[a].pts > parts[b].pts })
+	slices.SortStableFunc(parts, func(a, b part) int {
+		switch {
+		case a.pts > b.pts:
+			return -1
+		case a.pts < b.pts:
+			return 1
+		}
+		return 0
+	})
 	out := make([]string, 0, top)
 	for k := 0; k < len(parts) && k < top; k++ {
-		out = append(out, parts[k].text)
+		out = append(out, co.reasonText(parts[k].col, i, j, parts[k].pts))
 	}
 	if len(out) == 0 {
 		out = append(out, "meets no weighted criterion: matched so that no one is left without a partner")
 	}
 	return out
+}
+
+// reasonText words one criterion's part of the pair's score.
+func (co *Cohort) reasonText(col *critCol, i, j int, pts float64) string {
+	text := col.c.Label
+	if col.set != nil && (col.c.Rule == RuleMustShare || col.c.Rule == RuleOverlap || col.c.Rule == RuleSame) {
+		var sh []string
+		w := col.words
+		jj := len(co.Mentees) + j
+		for id, name := range col.names {
+			bit := uint64(1) << (id % 64)
+			if col.set[i*w+id/64]&bit != 0 && col.set[jj*w+id/64]&bit != 0 {
+				sh = append(sh, name)
+			}
+		}
+		if len(sh) > 0 {
+			text += ": " + strings.Join(sh, ", ")
+		}
+	} else if col.c.Rule == RuleDifferent {
+		text += ": different"
+	} else if col.c.Rule == RuleMentorAbove {
+		text += ": mentor above"
+	} else if col.c.Rule == RuleWithinHours {
+		text += fmt.Sprintf(": within %d h", col.c.Hours)
+	}
+	return fmt.Sprintf("%s (+%.1f)", text, pts)
 }
 
 // HardFailure names the first hard criterion the pair fails, or "".

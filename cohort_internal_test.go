@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -13,6 +16,54 @@ import (
 // rule, missing answers included.
 func TestCohortRowEqualsFactor(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
+	qs, member := randomCohort(rng)
+	for round := range 20 {
+		var mentees, mentors []CohortMember
+		for range 15 {
+			mentees = append(mentees, member())
+		}
+		for range 12 {
+			mentors = append(mentors, member())
+		}
+		// A few criteria at a time, so that not every pair is forbidden.
+		var sub []Question
+		for _, q := range qs {
+			if rng.IntN(3) == 0 {
+				sub = append(sub, q)
+			}
+		}
+		cr, err := Criteria(sub, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		co := NewCohort(cr, mentees, mentors, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+		for i := range mentees {
+			row := co.Row(i, nil)
+			for j := range mentors {
+				want := float32(0)
+				for k := range co.cols {
+					col := &co.cols[k]
+					if col.c.Weight == 0 && !col.c.Hard() {
+						continue
+					}
+					f, ok := co.factor(col, i, j)
+					if !ok {
+						want = float32(math.NaN())
+						break
+					}
+					want += float32(col.c.Weight) * float32(f)
+				}
+				if row[j] != want && !(row[j] != row[j] && want != want) {
+					t.Fatalf("round %d, pair %d,%d: Row %v, reference %v", round, i, j, row[j], want)
+				}
+			}
+		}
+	}
+}
+
+// randomCohort returns questions of every type with each of its rules
+// and a maker of members answering them at random (some answers missing).
+func randomCohort(rng *rand.Rand) ([]Question, func() CohortMember) {
 	var qs []Question
 	id := int64(1)
 	for _, typ := range []QuestionType{QuestionSingle, QuestionMultiple, QuestionLanguages, QuestionSkills, QuestionTimeZone, QuestionScale} {
@@ -55,46 +106,65 @@ func TestCohortRowEqualsFactor(t *testing.T) {
 		}
 		return m
 	}
-	for round := range 20 {
-		var mentees, mentors []CohortMember
-		for range 15 {
-			mentees = append(mentees, member())
+	return qs, member
+}
+
+// TestSolveCohortParallel: the score matrix, the reasons and the whys of a
+// run are the same on one core as on several (the rows are spread over
+// GOMAXPROCS workers).
+func TestSolveCohortParallel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	qs, member := randomCohort(rng)
+	var sub []Question
+	for _, q := range qs {
+		if rng.IntN(4) == 0 || q.Type == QuestionLanguages && q.Rule == RuleMustShare {
+			sub = append(sub, q)
 		}
-		for range 12 {
-			mentors = append(mentors, member())
-		}
-		// A few criteria at a time, so that not every pair is forbidden.
-		var sub []Question
-		for _, q := range qs {
-			if rng.IntN(3) == 0 {
-				sub = append(sub, q)
-			}
-		}
-		cr, err := Criteria(sub, nil)
+	}
+	cr, err := Criteria(sub, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mentees, mentors []CohortMember
+	for k := range 400 {
+		m := member()
+		m.Person = PersonRef{ID: int64(1 + k), Name: fmt.Sprint("mentee ", k)}
+		mentees = append(mentees, m)
+	}
+	for k := range 60 {
+		m := member()
+		m.Person = PersonRef{ID: int64(1001 + k), Name: fmt.Sprint("mentor ", k)}
+		m.Capacity = 1 + rng.IntN(4)
+		mentors = append(mentors, m)
+	}
+	var chain [][2]int
+	for range 300 {
+		chain = append(chain, [2]int{rng.IntN(len(mentees)), rng.IntN(len(mentors))})
+	}
+	rules := []PairRule{{Kind: PairPin, MenteeID: 5, MentorID: 1003}}
+	for range 300 {
+		rules = append(rules, PairRule{Kind: PairForbid, MenteeID: int64(10 + rng.IntN(390)), MentorID: int64(1001 + rng.IntN(60))})
+	}
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	solve := func(procs int) (*MatchRun, []float32) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		co := NewCohort(cr, mentees, mentors, at)
+		run, err := SolveCohort(co, ModeOptimal, slices.Clone(chain), rules)
 		if err != nil {
 			t.Fatal(err)
 		}
-		co := NewCohort(cr, mentees, mentors, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
-		for i := range mentees {
-			row := co.Row(i, nil)
-			for j := range mentors {
-				want := float32(0)
-				for k := range co.cols {
-					col := &co.cols[k]
-					if col.c.Weight == 0 && !col.c.Hard() {
-						continue
-					}
-					f, ok := co.factor(col, i, j)
-					if !ok {
-						want = float32(math.NaN())
-						break
-					}
-					want += float32(col.c.Weight) * float32(f)
-				}
-				if row[j] != want && !(row[j] != row[j] && want != want) {
-					t.Fatalf("round %d, pair %d,%d: Row %v, reference %v", round, i, j, row[j], want)
-				}
-			}
-		}
+		run.Stats = RunStats{}
+		return run, co.Matrix().Data
+	}
+	one, m1 := solve(1)
+	four, m4 := solve(4)
+	if len(one.Unmatched) == 0 || len(one.Pairs) == 0 {
+		t.Fatalf("want pairs and unmatched people, got %d and %d", len(one.Pairs), len(one.Unmatched))
+	}
+	if !slices.EqualFunc(m1, m4, func(a, b float32) bool { return a == b || (a != a && b != b) }) {
+		t.Fatal("the matrices differ")
+	}
+	if !reflect.DeepEqual(one, four) {
+		t.Fatalf("the runs differ:\n%+v\n%+v", one, four)
 	}
 }

@@ -238,7 +238,11 @@ func SolveCohort(co *Cohort, mode MatchMode, chain [][2]int, rules []PairRule) (
 	for k, i := range free {
 		assigned[i] = mentorOf[k]
 	}
+	// The pairs and the unmatched in order; their reasons and whys are
+	// filled on every core below, each into its own slot, so the result
+	// is the same as one after the other.
 	load := make([]int, m)
+	var placed [][2]int // (mentee, mentor) of each pair
 	for i, j := range assigned {
 		if j < 0 {
 			continue
@@ -246,8 +250,8 @@ func SolveCohort(co *Cohort, mode MatchMode, chain [][2]int, rules []PairRule) (
 		load[j]++
 		s := float64(full.At(i, j))
 		_, pinned := pins[i]
-		run.Pairs = append(run.Pairs, RunPair{Mentee: co.Mentees[i].Person, Mentor: co.Mentors[j].Person, Score: s,
-			Reasons: co.Reasons(i, j, 3), Pinned: pinned})
+		run.Pairs = append(run.Pairs, RunPair{Mentee: co.Mentees[i].Person, Mentor: co.Mentors[j].Person, Score: s, Pinned: pinned})
+		placed = append(placed, [2]int{i, j})
 		run.Matched++
 		run.Total += s
 		b := 0
@@ -256,12 +260,36 @@ func SolveCohort(co *Cohort, mode MatchMode, chain [][2]int, rules []PairRule) (
 		}
 		run.Distribution[b]++
 	}
+	var left []int // unmatched mentees
 	for i, j := range assigned {
 		if j < 0 {
-			run.Unmatched = append(run.Unmatched, RunUnmatched{Person: co.Mentees[i].Person, Role: AsMentee,
-				Why: unmatchedWhy(co, sub.Data[rowOf[i]*m:(rowOf[i]+1)*m], i, inChain, forbidden)})
+			left = append(left, i)
+			run.Unmatched = append(run.Unmatched, RunUnmatched{Person: co.Mentees[i].Person, Role: AsMentee})
 		}
 	}
+	// Why a mentor is excluded for a mentee, by mentee: looked up only
+	// for the unmatched.
+	excluded := map[int]map[int]string{}
+	exclude := func(c [2]int, why string) {
+		if excluded[c[0]] == nil {
+			excluded[c[0]] = map[int]string{}
+		}
+		excluded[c[0]][c[1]] = why
+	}
+	for c := range forbidden {
+		exclude(c, whyForbidden)
+	}
+	for c := range inChain {
+		exclude(c, whyChain) // the chain first, as before
+	}
+	forEachRow(len(placed)+len(left), func(k int) {
+		if k < len(placed) {
+			run.Pairs[k].Reasons = co.Reasons(placed[k][0], placed[k][1], 3)
+			return
+		}
+		i := left[k-len(placed)]
+		run.Unmatched[k-len(placed)].Why = unmatchedWhy(co, sub.Data[rowOf[i]*m:(rowOf[i]+1)*m], i, excluded[i])
+	})
 	for j := range m {
 		if load[j] == 0 {
 			run.Unmatched = append(run.Unmatched, RunUnmatched{Person: co.Mentors[j].Person, Role: AsMentor,
@@ -272,23 +300,30 @@ func SolveCohort(co *Cohort, mode MatchMode, chain [][2]int, rules []PairRule) (
 	return run, nil
 }
 
-// unmatchedWhy explains an unmatched mentee from its row of scores.
-func unmatchedWhy(co *Cohort, row []float32, i int, chain, forbidden map[[2]int]bool) string {
+// Why a mentor is not allowed for a mentee, besides a hard criterion.
+const (
+	whyChain     = "are in their management chain"
+	whyForbidden = "were forbidden by the program admins"
+)
+
+// unmatchedWhy explains an unmatched mentee from its row of scores;
+// excluded says why mentors are excluded for them (chain, forbidden).
+func unmatchedWhy(co *Cohort, row []float32, i int, excluded map[int]string) string {
 	allowed := 0
-	counts := map[string]int{}
+	counts, hard := map[string]int{}, map[string]int{}
 	for j, v := range row {
 		if v == v {
 			allowed++
 			continue
 		}
-		switch {
-		case chain[[2]int{i, j}]:
-			counts["are in their management chain"]++
-		case forbidden[[2]int{i, j}]:
-			counts["were forbidden by the program admins"]++
-		default:
-			counts["do not share «"+co.HardFailure(i, j)+"»"]++
+		if why, ok := excluded[j]; ok {
+			counts[why]++
+		} else {
+			hard[co.HardFailure(i, j)]++ // the sentence once per criterion, below
 		}
+	}
+	for label, n := range hard {
+		counts["do not share «"+label+"»"] = n
 	}
 	if allowed > 0 {
 		return fmt.Sprintf("the %d mentors they could have are full with mentees who score higher with them", allowed)

@@ -191,7 +191,10 @@ type menteeScores struct {
 // mentors with the cohort run's criteria and scorer (tandem.NewCohort,
 // Row, Reasons): a pair's score and reasons are those a cohort run gives.
 func (a *App) scoreMentee(ctx context.Context, orgID, programID, menteeID int64) (*menteeScores, error) {
-	d, err := a.DB.LoadCohort(ctx, orgID, programID)
+	// The mentee and the mentors only: a row needs no other mentee (the
+	// criteria's values are compiled per person, so the row is the one
+	// the whole cohort gives).
+	d, err := a.DB.LoadMenteeCohort(ctx, orgID, programID, menteeID)
 	if err != nil {
 		return nil, err
 	}

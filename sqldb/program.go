@@ -282,8 +282,12 @@ func (db *DB) MoveProgram(ctx context.Context, orgID, id int64, to tandem.Progra
 
 // Questions.
 
-const questionColumns = `q.id, q.program_id, q.position, q.type, q.label, q.help, q.options, q.required, q.rule, q.weight, q.hours,
+const questionColumns = questionFields + `,
 	(SELECT COUNT(*) FROM program_answers a WHERE a.question_id = q.id)`
+
+// questionFields are questionColumns but the count of answers, which the
+// cohort's load has no use for (counting 80,000 answers a run).
+const questionFields = `q.id, q.program_id, q.position, q.type, q.label, q.help, q.options, q.required, q.rule, q.weight, q.hours`
 
 func scanQuestion(sc scanner, q *tandem.Question) error {
 	var opts string
@@ -295,8 +299,17 @@ func scanQuestion(sc scanner, q *tandem.Question) error {
 }
 
 func questions(ctx context.Context, q querier, orgID, programID int64) ([]tandem.Question, error) {
+	return questionList(ctx, q, questionColumns, orgID, programID)
+}
+
+// uncountedQuestions is questions with Answers left at 0.
+func uncountedQuestions(ctx context.Context, q querier, orgID, programID int64) ([]tandem.Question, error) {
+	return questionList(ctx, q, questionFields+", 0", orgID, programID)
+}
+
+func questionList(ctx context.Context, q querier, columns string, orgID, programID int64) ([]tandem.Question, error) {
 	return queryAll(ctx, q, func(rows *sql.Rows, v *tandem.Question) error { return scanQuestion(rows, v) },
-		`SELECT `+questionColumns+` FROM program_questions q WHERE q.org_id = ? AND q.program_id = ? ORDER BY q.position, q.id`, orgID, programID)
+		`SELECT `+columns+` FROM program_questions q WHERE q.org_id = ? AND q.program_id = ? ORDER BY q.position, q.id`, orgID, programID)
 }
 
 // Questions returns the program's questionnaire in order, each with how

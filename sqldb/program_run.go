@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,18 +37,41 @@ type CohortData struct {
 // answers and profiles, the management chains between them and the pair
 // rules, in one consistent read.
 func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortData, error) {
+	return db.loadCohort(ctx, orgID, programID, 0)
+}
+
+// LoadMenteeCohort is LoadCohort for one approved mentee's self-serve
+// suggestions: the mentee (if approved) and the approved mentors only, the
+// chains between them and the mentee's pair rules. Scoring one row needs
+// no other mentee: 2,001 people read instead of the whole cohort.
+func (db *DB) LoadMenteeCohort(ctx context.Context, orgID, programID, menteeID int64) (*CohortData, error) {
+	return db.loadCohort(ctx, orgID, programID, menteeID)
+}
+
+// loadCohort reads the cohort, or with mentee set only the approved
+// mentors and that mentee.
+func (db *DB) loadCohort(ctx context.Context, orgID, programID, mentee int64) (*CohortData, error) {
+	// only narrows every read of applications (alias a) to the mentors
+	// and the mentee; onlyArgs are its parameters.
+	var only string
+	var onlyArgs []any
+	if mentee != 0 {
+		only = ` AND (a.role = '` + string(tandem.AsMentor) + `' OR a.person_id = ?)`
+		onlyArgs = []any{mentee}
+	}
 	d := &CohortData{}
 	err := db.Read(ctx, func(tx *Tx) error {
 		var err error
 		if d.Program, err = programByID(ctx, tx.q(), orgID, programID); err != nil {
 			return err
 		}
-		if d.Questions, err = questions(ctx, tx.q(), orgID, programID); err != nil {
+		if d.Questions, err = uncountedQuestions(ctx, tx.q(), orgID, programID); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT a.id, a.role, a.capacity, pe.id, pe.name, pe.email, pe.title, pe.department, pe.location,
 			pe.time_zone, pe.languages FROM program_applications a JOIN people pe ON pe.id = a.person_id
-			WHERE a.org_id = ? AND a.program_id = ? AND a.status = ? ORDER BY pe.id`, orgID, programID, tandem.AppApproved)
+			WHERE a.org_id = ? AND a.program_id = ? AND a.status = ?`+only+` ORDER BY pe.id`,
+			append([]any{orgID, programID, tandem.AppApproved}, onlyArgs...)...)
 		if err != nil {
 			return err
 		}
@@ -78,52 +102,33 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 			byPerson[members[k].Person.ID] = &members[k]
 		}
 		// The answers to the matching questions (the others are never
-		// scored), decoded on every core: for 10,000 mentees the JSON is
-		// most of the load.
+		// scored; filtered here, not in the query, whose question index
+		// would drive the read over every answer of the program), decoded
+		// on every core while the next rows are read: for 10,000 mentees
+		// the JSON is most of the load.
 		criterion := map[int64]bool{}
 		for _, q := range d.Questions {
 			criterion[q.ID] = q.Criterion()
 		}
-		type raw struct {
-			app, q int64
-			v      []byte
-			ans    tandem.Answer
-		}
-		var raws []raw
 		rows, err = tx.Query(ctx, `SELECT an.application_id, an.question_id, an.value FROM program_answers an
-			JOIN program_applications a ON a.id = an.application_id WHERE a.org_id = ? AND a.program_id = ? AND a.status = ?`,
-			orgID, programID, tandem.AppApproved)
+			JOIN program_applications a ON a.id = an.application_id WHERE a.org_id = ? AND a.program_id = ? AND a.status = ?`+only,
+			append([]any{orgID, programID, tandem.AppApproved}, onlyArgs...)...)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var r raw
-			if err := rows.Scan(&r.app, &r.q, &r.v); err != nil {
-				rows.Close()
-				return err
-			}
-			if criterion[r.q] && byApp[r.app] != nil {
-				raws = append(raws, r)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if err := decodeAnswers(len(raws), func(k int) error {
-			if err := json.Unmarshal(raws[k].v, &raws[k].ans); err != nil {
-				return fmt.Errorf("answer %d/%d: %w", raws[k].app, raws[k].q, err)
-			}
-			return nil
-		}); err != nil {
+		raws, err := readAnswers(rows, func(q int64) bool { return criterion[q] })
+		if err != nil {
 			return err
 		}
 		for _, r := range raws {
-			byApp[r.app].Answers[r.q] = r.ans
+			if byApp[r.app] != nil {
+				byApp[r.app].Answers[r.q] = r.ans
+			}
 		}
 		rows, err = tx.Query(ctx, `SELECT ps.person_id, ps.skill_id, ps.level FROM person_skills ps
 			JOIN program_applications a ON a.person_id = ps.person_id
-			WHERE a.org_id = ? AND a.program_id = ? AND a.status = ? AND ps.org_id = ?`, orgID, programID, tandem.AppApproved, orgID)
+			WHERE a.org_id = ? AND a.program_id = ? AND a.status = ? AND ps.org_id = ?`+only,
+			append([]any{orgID, programID, tandem.AppApproved, orgID}, onlyArgs...)...)
 		if err != nil {
 			return err
 		}
@@ -161,7 +166,7 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 		links, err := queryAll(ctx, tx.q(), func(rows *sql.Rows, l *link) error { return rows.Scan(&l.ancestor, &l.descendant) },
 			`SELECT c.ancestor, c.descendant FROM people_closure c
 			JOIN program_applications a ON a.person_id = c.descendant AND a.program_id = ? AND a.status = ?
-			WHERE c.org_id = ?`, programID, tandem.AppApproved, orgID)
+			WHERE c.org_id = ?`+only, append([]any{programID, tandem.AppApproved, orgID}, onlyArgs...)...)
 		if err != nil {
 			return err
 		}
@@ -179,32 +184,93 @@ func (db *DB) LoadCohort(ctx context.Context, orgID, programID int64) (*CohortDa
 				d.Chain = append(d.Chain, [2]int64{l.ancestor, l.descendant})
 			}
 		}
-		d.Rules, err = pairRules(ctx, tx.q(), orgID, programID)
-		return err
+		if d.Rules, err = pairRules(ctx, tx.q(), orgID, programID); err != nil || mentee == 0 {
+			return err
+		}
+		d.Rules = slices.DeleteFunc(d.Rules, func(r tandem.PairRule) bool { return r.MenteeID != mentee })
+		return nil
 	})
 	return d, err
 }
 
-// decodeAnswers calls decode(0…n-1) on every core and returns the first
-// error.
-func decodeAnswers(n int, decode func(k int) error) error {
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/1000))
-	errs := make([]error, workers)
+// rawAnswer is one stored answer and its decoded value.
+type rawAnswer struct {
+	app, q int64
+	v      []byte
+	ans    tandem.Answer
+}
+
+// readAnswers scans (application id, question id, JSON value) rows of the
+// questions keep says to keep, and closes them. The values are decoded on every core in batches while the
+// next rows are read; the answers come back in the rows' order, and the
+// error is the first bad row's.
+func readAnswers(rows *sql.Rows, keep func(q int64) bool) ([]rawAnswer, error) {
+	defer rows.Close()
+	type batch struct {
+		raws []rawAnswer
+		err  error
+	}
+	const per = 512
+	work := make(chan *batch, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for w := range workers {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for k := w; k < n; k += workers {
-				if err := decode(k); err != nil {
-					errs[w] = err
-					return
+			for b := range work {
+				for k := range b.raws {
+					r := &b.raws[k]
+					if err := json.Unmarshal(r.v, &r.ans); err != nil {
+						b.err = fmt.Errorf("answer %d/%d: %w", r.app, r.q, err)
+						break
+					}
 				}
 			}
 		}()
 	}
+	var all []*batch
+	cur := &batch{raws: make([]rawAnswer, 0, per)}
+	var scanErr error
+	var app, q int64 // scanned into here, not a row on the heap each
+	var v []byte
+	for rows.Next() {
+		if scanErr = rows.Scan(&app, &q, &v); scanErr != nil { // Scan copies the bytes: the worker may keep them
+			break
+		}
+		if !keep(q) {
+			continue
+		}
+		cur.raws = append(cur.raws, rawAnswer{app: app, q: q, v: v})
+		if len(cur.raws) == per {
+			all = append(all, cur)
+			work <- cur
+			cur = &batch{raws: make([]rawAnswer, 0, per)}
+		}
+	}
+	if len(cur.raws) > 0 {
+		all = append(all, cur)
+		work <- cur
+	}
+	close(work)
 	wg.Wait()
-	return errors.Join(errs...)
+	if scanErr != nil {
+		return nil, scanErr
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, b := range all {
+		n += len(b.raws)
+	}
+	out := make([]rawAnswer, 0, n)
+	for _, b := range all {
+		if b.err != nil {
+			return nil, b.err
+		}
+		out = append(out, b.raws...)
+	}
+	return out, nil
 }
 
 func pairRules(ctx context.Context, q querier, orgID, programID int64) ([]tandem.PairRule, error) {
