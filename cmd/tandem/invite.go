@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -106,9 +105,7 @@ func runPeopleInvite(ctx context.Context, cfg Config, args []string, stdout, std
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(app.BulkInviteReport(res, *dryRun))
+		return printJSON(stdout, app.BulkInviteReport(res, *dryRun))
 	}
 	verb := map[bool]string{false: "invited", true: "would invite"}[*dryRun]
 	resent := map[bool]string{false: "resent", true: "would resend"}[*dryRun]

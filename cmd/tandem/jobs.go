@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -86,9 +85,7 @@ func runJobs(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(q)
+		return printJSON(stdout, q)
 	}
 	var counts []string
 	for _, s := range []string{"available", "scheduled", "pending", "running", "retryable", "completed", "discarded", "cancelled"} {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -98,9 +97,7 @@ func runPeopleLeaver(ctx context.Context, cfg Config, args []string, stdout, std
 		endedJSON = &ended
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(leaverJSON{ID: p.ID, Email: p.Email, Name: p.Name, DeactivatedAt: p.DeactivatedAt,
+		return printJSON(stdout, leaverJSON{ID: p.ID, Email: p.Email, Name: p.Name, DeactivatedAt: p.DeactivatedAt,
 			DeactivationReason: p.DeactivationReason, EndedEngagements: endedJSON})
 	}
 	if verb == "deactivate" {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -186,4 +187,12 @@ func oneVerb(args []string, verb, usage string, stderr io.Writer) error {
 		return flag.ErrHelp
 	}
 	return fmt.Errorf("unknown command %q: the only one here is %q", args[0], verb)
+}
+
+// printJSON writes v as indented JSON: the --json output of every command,
+// which scripts read.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

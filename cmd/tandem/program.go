@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -177,11 +176,7 @@ func runProgram(ctx context.Context, cfg Config, args []string, stdin io.Reader,
 		return err
 	}
 	defer closeDB()
-	write := func(v any) error {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	}
+	write := func(v any) error { return printJSON(stdout, v) }
 	switch verb {
 	case "create":
 		org, err := findOrg(ctx, a.DB, *orgName)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -64,11 +63,7 @@ func runProgramInvite(ctx context.Context, cfg Config, args []string, stdin io.R
 		return err
 	}
 	defer closeDB()
-	write := func(v any) error {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	}
+	write := func(v any) error { return printJSON(stdout, v) }
 	orgID, err := a.DB.ProgramOrg(ctx, *programID)
 	if err != nil {
 		return err

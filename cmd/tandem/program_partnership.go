@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -73,9 +72,7 @@ func runProgramPartnerships(ctx context.Context, cfg Config, args []string, stdo
 		for i, p := range list {
 			rows[i] = row{p.EngagementID, p.Mentee.Email, p.Mentor.Email, string(p.Status), string(p.Phase), p.ProposedAt, p.StartedAt, p.LastSession}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"partnerships": rows, "total": total})
+		return printJSON(stdout, map[string]any{"partnerships": rows, "total": total})
 	}
 	day := func(t *time.Time) string {
 		if t == nil {
